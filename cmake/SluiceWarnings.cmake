@@ -1,0 +1,10 @@
+# Project-wide warnings and sanitizer flags.
+add_compile_options(-Wall -Wextra -Wpedantic)
+if(SLUICE_WERROR)
+  add_compile_options(-Werror)
+endif()
+if(SLUICE_SANITIZE)
+  string(REPLACE ";" "," _sluice_san "${SLUICE_SANITIZE}")
+  add_compile_options(-fsanitize=${_sluice_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${_sluice_san})
+endif()

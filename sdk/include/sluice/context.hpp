@@ -1,0 +1,42 @@
+#pragma once
+// What the engine offers a running stage. Implemented by the engine (and by
+// sluice::testing::TestContext for unit tests).
+//
+// Thread-safety: every Context call is safe from the thread running the stage
+// and from threads the stage starts itself (e.g. a tbb::parallel_for inside run()).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "sluice/errors.hpp"
+#include "sluice/export.hpp"
+
+namespace sluice {
+
+enum class LogLevel : std::uint8_t { Debug, Info, Warn, Error };
+
+class SLUICE_API Context {
+ public:
+  virtual ~Context() = default;
+  virtual void log(LogLevel level, std::string_view message) = 0;
+  // Work done so far out of total (0 when unknown), in `unit` ("rows", "cutoffs").
+  virtual void progress(std::uint64_t done, std::uint64_t total, std::string_view unit) = 0;
+  // True once the run is cancelled; long loops should poll it (or call check_cancelled()).
+  virtual bool cancelled() const = 0;
+  // A private directory for this invocation, removed after the run.
+  virtual const std::filesystem::path& scratch_dir() = 0;
+  // The node id (with the partition key appended when partitioned), for messages.
+  virtual std::string_view node_id() const = 0;
+  // The directory of the pipeline file, for resolving relative paths.
+  virtual const std::filesystem::path& pipeline_dir() const = 0;
+
+  void debug(std::string_view m) { log(LogLevel::Debug, m); }
+  void info(std::string_view m) { log(LogLevel::Info, m); }
+  void warn(std::string_view m) { log(LogLevel::Warn, m); }
+  void check_cancelled() const {
+    if (cancelled()) throw Cancelled();
+  }
+};
+
+}  // namespace sluice

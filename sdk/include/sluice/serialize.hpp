@@ -1,0 +1,46 @@
+#pragma once
+// Canonical binary encoding of values and their content hash (XXH3-128).
+// The encoding is deterministic: equal values give equal bytes, so the hash of
+// the encoding is the value's identity in the cache.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "sluice/value.hpp"
+
+namespace sluice {
+
+struct SLUICE_API Hash128 {
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  std::string hex() const;  // 32 lowercase hex digits
+  static Hash128 from_hex(std::string_view hex);  // throws std::invalid_argument
+  friend bool operator==(const Hash128&, const Hash128&) = default;
+  friend auto operator<=>(const Hash128&, const Hash128&) = default;
+};
+
+SLUICE_API Hash128 hash_bytes(std::string_view bytes);
+
+// Incremental hasher for composite keys.
+class SLUICE_API Hasher {
+ public:
+  Hasher();
+  ~Hasher();
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+  Hasher& add(std::string_view bytes);  // length-prefixed, so fields never run together
+  Hasher& add(std::uint64_t v);
+  Hash128 finish() const;
+
+ private:
+  void* state_;
+};
+
+// Encodes a value (Table or Blob) to bytes; decode throws sluice::Error on any
+// malformed input (truncation, bad tag, inconsistent sizes) and never reads out of bounds.
+SLUICE_API std::string encode_value(const Value& value);
+SLUICE_API Value decode_value(std::string_view bytes);
+SLUICE_API Hash128 hash_value(const Value& value);
+
+}  // namespace sluice

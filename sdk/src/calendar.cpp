@@ -1,0 +1,129 @@
+// Civil-date arithmetic (Howard Hinnant's public-domain algorithms, restated).
+#include <charconv>
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+#include "sluice/table.hpp"
+
+namespace sluice {
+
+std::int64_t days_from_civil(int year, unsigned month, unsigned day) {
+  year -= month <= 2 ? 1 : 0;
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const auto yoe = static_cast<unsigned>(year - era * 400);
+  const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, int& year, unsigned& month, unsigned& day) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = static_cast<int>(yoe + era * 400) + (month <= 2 ? 1 : 0);
+}
+
+namespace {
+int parse_fixed(std::string_view text, std::size_t pos, std::size_t len, std::string_view what) {
+  int v = 0;
+  if (pos + len > text.size()) throw std::invalid_argument("truncated " + std::string(what));
+  auto [p, ec] = std::from_chars(text.data() + pos, text.data() + pos + len, v);
+  if (ec != std::errc() || p != text.data() + pos + len) throw std::invalid_argument("bad " + std::string(what));
+  return v;
+}
+bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+unsigned last_day(int y, unsigned m) {
+  static constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+}  // namespace
+
+std::int64_t parse_date(std::string_view text) {
+  try {
+    if (text.size() < 10 || text[4] != '-' || text[7] != '-') throw std::invalid_argument("expected YYYY-MM-DD");
+    const int y = parse_fixed(text, 0, 4, "year");
+    const int m = parse_fixed(text, 5, 2, "month");
+    const int d = parse_fixed(text, 8, 2, "day");
+    if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > last_day(y, static_cast<unsigned>(m))) {
+      throw std::invalid_argument("no such calendar day");
+    }
+    if (text.size() != 10) throw std::invalid_argument("trailing characters");
+    return days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("invalid date '" + std::string(text) + "': " + e.what());
+  }
+}
+
+std::string format_date(std::int64_t days) {
+  int y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+  return buf;
+}
+
+std::int64_t parse_timestamp(std::string_view text) {
+  if (text.size() == 10) return parse_date(text) * kMicrosPerDay;
+  try {
+    if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':') {
+      throw std::invalid_argument("expected YYYY-MM-DD HH:MM[:SS[.ffffff]]");
+    }
+    const std::int64_t days = parse_date(text.substr(0, 10));
+    const int hh = parse_fixed(text, 11, 2, "hour");
+    const int mm = parse_fixed(text, 14, 2, "minute");
+    int ss = 0;
+    std::int64_t frac = 0;
+    std::size_t pos = 16;
+    if (pos < text.size() && text[pos] == ':') {
+      ss = parse_fixed(text, pos + 1, 2, "second");
+      pos += 3;
+      if (pos < text.size() && text[pos] == '.') {
+        ++pos;
+        int digits = 0;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+          if (digits < 6) {
+            frac = frac * 10 + (text[pos] - '0');
+            ++digits;
+          }
+          ++pos;
+        }
+        if (digits == 0) throw std::invalid_argument("empty fraction");
+        for (; digits < 6; ++digits) frac *= 10;
+      }
+    }
+    if (pos < text.size() && text[pos] == 'Z') ++pos;
+    if (pos != text.size()) throw std::invalid_argument("unexpected trailing text (time zone offsets are not accepted)");
+    if (hh > 23 || mm > 59 || ss > 60) throw std::invalid_argument("time out of range");
+    return days * kMicrosPerDay + (hh * 3600LL + mm * 60LL + ss) * 1'000'000LL + frac;
+  } catch (const std::invalid_argument& e) {
+    std::string msg = e.what();
+    if (msg.rfind("invalid", 0) == 0) throw;
+    throw std::invalid_argument("invalid timestamp '" + std::string(text) + "': " + msg);
+  }
+}
+
+std::string format_timestamp(std::int64_t micros) {
+  std::int64_t days = micros / kMicrosPerDay;
+  std::int64_t rem = micros % kMicrosPerDay;
+  if (rem < 0) {
+    rem += kMicrosPerDay;
+    --days;
+  }
+  const std::int64_t secs = rem / 1'000'000;
+  const std::int64_t frac = rem % 1'000'000;
+  char buf[48];
+  int n = std::snprintf(buf, sizeof buf, "%s %02lld:%02lld:%02lld", format_date(days).c_str(),
+                        static_cast<long long>(secs / 3600), static_cast<long long>(secs / 60 % 60),
+                        static_cast<long long>(secs % 60));
+  if (frac != 0) std::snprintf(buf + n, sizeof buf - static_cast<std::size_t>(n), ".%06lld", static_cast<long long>(frac));
+  return buf;
+}
+
+}  // namespace sluice

@@ -1,0 +1,224 @@
+#include "sluice/serialize.hpp"
+
+#include <xxhash.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "sluice/errors.hpp"
+
+static_assert(std::endian::native == std::endian::little, "the value encoding assumes a little-endian host");
+
+namespace sluice {
+
+namespace {
+constexpr char kMagic[4] = {'S', 'L', 'V', '1'};
+constexpr std::uint8_t kTableTag = 1;
+constexpr std::uint8_t kBlobTag = 2;
+
+class Writer {
+ public:
+  explicit Writer(std::string& out) : out_(out) {}
+  template <typename T>
+  void pod(T v) {
+    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void bytes(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
+  void str32(std::string_view s) {
+    pod(static_cast<std::uint32_t>(s.size()));
+    bytes(s.data(), s.size());
+  }
+
+ private:
+  std::string& out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  template <typename T>
+  T pod() {
+    T v;
+    std::memcpy(&v, take(sizeof v), sizeof v);
+    return v;
+  }
+  const char* take(std::size_t n) {
+    if (n > in_.size() - pos_) throw Error("corrupt value encoding: truncated at byte " + std::to_string(pos_));
+    const char* p = in_.data() + pos_;
+    pos_ += n;
+    return p;
+  }
+  std::string str32() {
+    auto n = pod<std::uint32_t>();
+    return std::string(take(n), n);
+  }
+  template <typename T>
+  std::vector<T> array(std::uint64_t count) {
+    if (count > (in_.size() - pos_) / sizeof(T)) throw Error("corrupt value encoding: array exceeds the data");
+    std::vector<T> v(count);
+    if (count) std::memcpy(v.data(), take(count * sizeof(T)), count * sizeof(T));
+    return v;
+  }
+  bool done() const { return pos_ == in_.size(); }
+
+ private:
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+void encode_table(Writer& w, const Table& t) {
+  w.pod(static_cast<std::uint32_t>(t.num_columns()));
+  w.pod(static_cast<std::uint64_t>(t.num_rows()));
+  for (const auto& c : t.columns()) {
+    w.str32(c.name());
+    w.pod(static_cast<std::uint8_t>(c.type()));
+    w.pod(static_cast<std::uint8_t>(c.has_nulls() ? 1 : 0));
+    if (c.has_nulls()) w.bytes(c.validity().data(), c.validity().size());
+    switch (c.type()) {
+      case ColumnType::Double:
+        // NaNs are written in one canonical form so equal tables hash alike.
+        for (double d : c.doubles()) w.pod(std::isnan(d) ? std::numeric_limits<double>::quiet_NaN() : d);
+        break;
+      case ColumnType::String:
+        w.bytes(c.string_offsets().data(), c.string_offsets().size() * sizeof(std::uint64_t));
+        w.bytes(c.string_bytes().data(), c.string_bytes().size());
+        break;
+      default: w.bytes(c.ints().data(), c.ints().size() * sizeof(std::int64_t)); break;
+    }
+  }
+}
+
+Table decode_table(Reader& r) {
+  Table t;
+  const auto ncols = r.pod<std::uint32_t>();
+  const auto nrows = r.pod<std::uint64_t>();
+  for (std::uint32_t i = 0; i < ncols; ++i) {
+    std::string name = r.str32();
+    const auto type_tag = r.pod<std::uint8_t>();
+    if (type_tag < 1 || type_tag > 5) throw Error("corrupt value encoding: bad column type " + std::to_string(type_tag));
+    const auto type = static_cast<ColumnType>(type_tag);
+    const auto has_nulls = r.pod<std::uint8_t>();
+    if (has_nulls > 1) throw Error("corrupt value encoding: bad null flag");
+    std::vector<std::uint8_t> validity = has_nulls ? r.array<std::uint8_t>(nrows) : std::vector<std::uint8_t>{};
+    std::vector<std::int64_t> ints;
+    std::vector<double> doubles;
+    std::vector<std::uint64_t> offsets{0};
+    std::string bytes;
+    if (type == ColumnType::Double) {
+      doubles = r.array<double>(nrows);
+    } else if (type == ColumnType::String) {
+      offsets = r.array<std::uint64_t>(nrows + 1);
+      const std::uint64_t len = offsets.back();
+      auto raw = r.array<char>(len);
+      bytes.assign(raw.begin(), raw.end());
+    } else {
+      ints = r.array<std::int64_t>(nrows);
+    }
+    Column c(std::move(name), type);
+    c.assign_raw(nrows, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
+    try {
+      t.add_column(std::move(c));
+    } catch (const std::invalid_argument& e) {
+      throw Error(std::string("corrupt value encoding: ") + e.what());
+    }
+  }
+  return t;
+}
+}  // namespace
+
+std::string Hash128::hex() const {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(32, '0');
+  for (int i = 0; i < 16; ++i) {
+    out[15 - i] = digits[(high >> (4 * i)) & 0xF];
+    out[31 - i] = digits[(low >> (4 * i)) & 0xF];
+  }
+  return out;
+}
+
+Hash128 Hash128::from_hex(std::string_view hex) {
+  if (hex.size() != 32) throw std::invalid_argument("a hash has 32 hex digits, got '" + std::string(hex) + "'");
+  Hash128 h;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const char c = hex[i];
+    std::uint64_t d;
+    if (c >= '0' && c <= '9') d = static_cast<std::uint64_t>(c - '0');
+    else if (c >= 'a' && c <= 'f') d = static_cast<std::uint64_t>(c - 'a' + 10);
+    else throw std::invalid_argument("bad hex digit in hash '" + std::string(hex) + "'");
+    std::uint64_t& part = i < 16 ? h.high : h.low;
+    part = (part << 4) | d;
+  }
+  return h;
+}
+
+Hash128 hash_bytes(std::string_view bytes) {
+  const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  return Hash128{h.high64, h.low64};
+}
+
+Hasher::Hasher() : state_(XXH3_createState()) {
+  if (state_ == nullptr) throw std::bad_alloc();
+  XXH3_128bits_reset(static_cast<XXH3_state_t*>(state_));
+}
+Hasher::~Hasher() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
+
+Hasher& Hasher::add(std::string_view bytes) {
+  add(static_cast<std::uint64_t>(bytes.size()));
+  XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), bytes.data(), bytes.size());
+  return *this;
+}
+Hasher& Hasher::add(std::uint64_t v) {
+  XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), &v, sizeof v);
+  return *this;
+}
+Hash128 Hasher::finish() const {
+  const XXH128_hash_t h = XXH3_128bits_digest(static_cast<XXH3_state_t*>(state_));
+  return Hash128{h.high64, h.low64};
+}
+
+std::string encode_value(const Value& value) {
+  std::string out;
+  Writer w(out);
+  w.bytes(kMagic, 4);
+  if (const auto* t = std::get_if<Table>(&value)) {
+    std::size_t estimate = 64;
+    for (const auto& c : t->columns()) estimate += 32 + c.name().size() + c.size() * 9 + c.string_bytes().size();
+    out.reserve(estimate);
+    w.pod(kTableTag);
+    encode_table(w, *t);
+  } else {
+    const auto& b = std::get<Blob>(value);
+    w.pod(kBlobTag);
+    w.str32(b.media_type);
+    w.pod(static_cast<std::uint64_t>(b.bytes.size()));
+    w.bytes(b.bytes.data(), b.bytes.size());
+  }
+  return out;
+}
+
+Value decode_value(std::string_view bytes) {
+  Reader r(bytes);
+  if (std::memcmp(r.take(4), kMagic, 4) != 0) throw Error("corrupt value encoding: bad magic");
+  const auto tag = r.pod<std::uint8_t>();
+  Value v;
+  if (tag == kTableTag) {
+    v = decode_table(r);
+  } else if (tag == kBlobTag) {
+    Blob b;
+    b.media_type = r.str32();
+    const auto n = r.pod<std::uint64_t>();
+    auto raw = r.array<char>(n);
+    b.bytes.assign(raw.begin(), raw.end());
+    v = std::move(b);
+  } else {
+    throw Error("corrupt value encoding: unknown value tag " + std::to_string(tag));
+  }
+  if (!r.done()) throw Error("corrupt value encoding: trailing bytes");
+  return v;
+}
+
+Hash128 hash_value(const Value& value) { return hash_bytes(encode_value(value)); }
+
+}  // namespace sluice
