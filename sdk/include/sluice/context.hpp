@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string>
 #include <string_view>
 
 #include "sluice/errors.hpp"
@@ -30,6 +31,11 @@ class SLUICE_API Context {
   virtual std::string_view node_id() const = 0;
   // The directory of the pipeline file, for resolving relative paths.
   virtual const std::filesystem::path& pipeline_dir() const = 0;
+
+  // The current run so far, as JSON: {"pipeline": str, "run_id": str, "started_at": str,
+  // "nodes": [{"id", "plugin", "status", "reason", "wall_ms"}]} for nodes already finished.
+  // Report stages use it to show run information; it is not part of any cache key.
+  virtual std::string run_info_json() const { return "{}"; }
 
   void debug(std::string_view m) { log(LogLevel::Debug, m); }
   void info(std::string_view m) { log(LogLevel::Info, m); }
