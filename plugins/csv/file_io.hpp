@@ -1,0 +1,35 @@
+#pragma once
+// File helpers for the CSV stages: a read-only memory map, an atomic
+// replace-by-rename write, and content hashing for sink receipts.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace sluice::csv {
+
+// Maps a file read-only for the lifetime of the object (an empty file maps to an empty view).
+class MappedFile {
+ public:
+  explicit MappedFile(const std::filesystem::path& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view bytes() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// Writes `content` to a temp file in the target's directory, fsyncs it, renames it
+// over `path` and fsyncs the directory: readers see the old file or the new one,
+// never a partial one. Throws sluice::Error; the temp file is removed on failure.
+void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// XXH3-128 of the bytes, as 32 hex digits.
+std::string content_hash(std::string_view bytes);
+
+// "path|size|mtime_ns|inode": changes whenever the file is replaced or modified.
+std::string file_identity(const std::filesystem::path& path);
+
+}  // namespace sluice::csv
