@@ -8,12 +8,12 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
-#include <iostream>
 #include <mutex>
 #include <sstream>
 #include <system_error>
 #include <thread>
 
+#include "common/log.hpp"
 #include "schedule/clock.hpp"
 
 namespace sluice::engine {
@@ -167,8 +167,8 @@ PipelineLock PipelineLock::acquire(const std::filesystem::path& cache_dir, const
                                       ? "that process is no longer running"
                                       : "its heartbeat is " + std::to_string(heartbeat_age(state->fd).count()) +
                                             "s old";
-          std::cerr << "sluice: warning: taking over stale lock " << state->path.string() << " of pipeline '"
-                    << pipeline << "' held by " << describe(previous) << " (" << why << ")\n";
+          log::warn("taking over stale lock " + state->path.string() + " of pipeline '" + pipeline +
+                    "' held by " + describe(previous) + " (" + why + ")");
         }
         std::ostringstream body;
         body << "pid=" << ::getpid() << "\nhost=" << host << "\nstarted_at=" << format_utc(process_clock().now())

@@ -34,7 +34,7 @@ class PipelineLock {
  public:
   // Waits up to `wait` (0 = do not wait) for another holder; throws LockBusyError naming the holder.
   // A stale lock (holder pid dead on this host, or heartbeat older than a threshold for another host)
-  // is taken over with a warning on stderr.
+  // is taken over with a warning (log::warn).
   static PipelineLock acquire(const std::filesystem::path& cache_dir, const std::string& pipeline,
                               std::chrono::milliseconds wait);
 
