@@ -1,0 +1,119 @@
+// sluice.html_dashboard: renders the sales-forecast dashboard to one
+// self-contained HTML file.
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "atomic_file.hpp"
+#include "page.hpp"
+#include "page_data.hpp"
+#include "stages.hpp"
+
+namespace sluice::dashboard {
+
+StageDescriptor html_dashboard_descriptor() {
+  StageDescriptor d;
+  d.id = "sluice.html_dashboard";
+  d.kind = StageKind::Report;
+  d.version = "1.0.0";
+  d.summary = "Writes the sales-forecast dashboard as one self-contained HTML file (inline SVG charts, no network)";
+  d.inputs = {
+      {"forecast", PortType::Table, false, false,
+       "per-store forecasts, concatenated: key, ds, y, yhat, yhat_lower, yhat_upper, trend, weekly, yearly, "
+       "holidays, is_forecast"},
+      {"total", PortType::Table, true, false,
+       "forecast of total sales (same columns, no key); without it the overview sums the store rows"},
+      {"metrics", PortType::Table, true, false,
+       "backtest metrics: key, model, horizon_days, mape, coverage (rmse, mae optional)"},
+      {"stores", PortType::Table, true, false, "store dimension: store_id, name, city"},
+  };
+  d.outputs = {{"report", PortType::Table, false, false,
+                "one row: path, bytes, xxh3_128, stores, data_through, forecast_total"}};
+  d.params = {
+      {"path", ParamType::String, std::nullopt, true, {}, {}, {}, "output HTML file (relative to the working directory)"},
+      {"title", ParamType::String, ParamValue("Sales forecast"), false, {}, {}, {}, "page title"},
+      {"key", ParamType::String, ParamValue("store_id"), false, {}, {}, {}, "column that names the store"},
+      {"store_label", ParamType::String, ParamValue("name"), false, {}, {}, {},
+       "column of the stores table shown as the store's name"},
+      {"max_small_multiples", ParamType::Int, ParamValue(12), false, 1.0, 100000.0, {},
+       "above this many stores, show a store selector instead of one chart per store"},
+  };
+  return d;
+}
+
+std::string utc_now_text() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+namespace {
+
+class HtmlDashboardStage : public Stage {
+ public:
+  explicit HtmlDashboardStage(const Params& p)
+      : path_(p.get_string("path")),
+        title_(p.get_string("title")),
+        key_(p.get_string("key")),
+        store_label_(p.get_string("store_label")),
+        max_small_multiples_(static_cast<int>(p.get_int("max_small_multiples"))) {
+    if (path_.empty()) throw ParamError("path", "parameter 'path' is empty; set it to the HTML file to write");
+    if (key_.empty()) throw ParamError("key", "parameter 'key' is empty; set it to the store column (e.g. store_id)");
+  }
+
+  void run(Context& ctx, const Inputs& in, Outputs& out) override {
+    PageData data;
+    data.title = title_;
+    data.key_column = key_;
+    data.max_small_multiples = max_small_multiples_;
+    data.rendered_at = utc_now_text();
+    data.stores = split_forecast(in.table("forecast"), key_, "forecast");
+    if (data.stores.empty()) ctx.warn("input 'forecast' has no rows; the dashboard will be mostly empty");
+    ctx.check_cancelled();
+    if (in.has("total")) {
+      data.total = read_forecast(in.table("total"), "total");
+      data.total_from_input = true;
+    } else {
+      data.total = sum_series(data.stores);
+    }
+    if (in.has("metrics")) data.accuracy = summarize_metrics(in.table("metrics"), key_);
+    if (in.has("stores")) data.store_info = read_stores(in.table("stores"), key_, store_label_);
+    data.run = parse_run_info(ctx.run_info_json());
+    ctx.check_cancelled();
+
+    const std::string html = render_page(data);
+    write_file_atomically(path_, html);
+    out.set_receipt(file_receipt(path_, html));
+    ctx.info("wrote " + path_ + " (" + std::to_string(html.size()) + " bytes, " +
+             std::to_string(data.stores.size()) + " stores)");
+
+    const OverviewNumbers o = overview_numbers(data.total);
+    Table summary;
+    summary.add_column("path", ColumnType::String).push_string(path_);
+    summary.add_column("bytes", ColumnType::Int64).push_int(static_cast<std::int64_t>(html.size()));
+    summary.add_column("xxh3_128", ColumnType::String).push_string(hash_bytes(html).hex());
+    summary.add_column("stores", ColumnType::Int64).push_int(static_cast<std::int64_t>(data.stores.size()));
+    auto& through = summary.add_column("data_through", ColumnType::Date);
+    if (o.data_through) through.push_int(*o.data_through);
+    else through.push_null();
+    summary.add_column("forecast_total", ColumnType::Double).push_double(o.forecast_total);
+    out.set("report", std::move(summary));
+  }
+
+  bool verify(Context&, const std::string& receipt) override { return file_matches_receipt(receipt); }
+
+ private:
+  std::string path_, title_, key_, store_label_;
+  int max_small_multiples_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> make_html_dashboard(const Params& params) {
+  return std::make_unique<HtmlDashboardStage>(params);
+}
+
+}  // namespace sluice::dashboard
