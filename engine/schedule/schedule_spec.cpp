@@ -144,6 +144,19 @@ ScheduleSpec require_schedule(const std::filesystem::path& pipeline_file) {
   return std::move(*spec);
 }
 
+std::string read_pipeline_name(const std::filesystem::path& pipeline_file) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(pipeline_file.string());
+  } catch (const toml::parse_error& e) {
+    throw UsageError(pipeline_file.string() + ":" + std::to_string(e.source().begin.line) + ":" +
+                     std::to_string(e.source().begin.column) + ": " + std::string(e.description()) +
+                     "; fix the TOML syntax");
+  }
+  if (const auto* name = doc["pipeline"]["name"].as_string()) return name->get();
+  throw UsageError(pipeline_file.string() + ":1:1: [pipeline] needs name = \"...\" (a string)");
+}
+
 void validate_schedule(const std::filesystem::path& pipeline_file) { (void)load_schedule(pipeline_file); }
 
 }  // namespace sluice::engine

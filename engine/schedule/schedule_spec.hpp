@@ -42,6 +42,9 @@ ScheduleSpec require_schedule(const std::filesystem::path& pipeline_file);
 // For `sluice validate`: throws UsageError if [pipeline.schedule] is present and invalid.
 void validate_schedule(const std::filesystem::path& pipeline_file);
 
+// [pipeline].name of a pipeline file; throws UsageError if unreadable or missing.
+std::string read_pipeline_name(const std::filesystem::path& pipeline_file);
+
 // The zone for an IANA name, or nullptr if unknown.
 const date::time_zone* find_zone(const std::string& name);
 
