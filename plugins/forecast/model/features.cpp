@@ -1,0 +1,125 @@
+#include "features.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <stdexcept>
+
+namespace sluice::prophet {
+
+std::vector<HolidayColumn> holiday_columns(const std::vector<HolidayEvent>& events, double default_prior_scale) {
+  std::map<std::string, HolidayColumn> by_column;  // std::map keeps them sorted by name
+  std::map<std::string, double> prior_by_holiday;
+  for (const auto& e : events) {
+    if (e.lower_window > 0 || e.upper_window < 0)
+      throw std::invalid_argument("holiday '" + e.name + "': lower_window must be <= 0 and upper_window >= 0 (got " +
+                                  std::to_string(e.lower_window) + ", " + std::to_string(e.upper_window) + ")");
+    const double prior = e.prior_scale && std::isfinite(*e.prior_scale) ? *e.prior_scale : default_prior_scale;
+    if (!(prior > 0.0))
+      throw std::invalid_argument("holiday '" + e.name + "': prior_scale must be > 0");
+    auto [it, inserted] = prior_by_holiday.emplace(e.name, prior);
+    if (!inserted && it->second != prior)
+      throw std::invalid_argument("holiday '" + e.name + "' has different prior_scale values; use one per holiday");
+    for (int offset = e.lower_window; offset <= e.upper_window; ++offset) {
+      const std::string column =
+          e.name + "_delim_" + (offset < 0 ? "-" : "+") + std::to_string(offset < 0 ? -offset : offset);
+      HolidayColumn& c = by_column[column];
+      c.column = column;
+      c.holiday = e.name;
+      c.prior_scale = prior;
+      c.days.push_back(e.day + offset);
+    }
+  }
+  std::vector<HolidayColumn> out;
+  out.reserve(by_column.size());
+  for (auto& [name, column] : by_column) {
+    std::sort(column.days.begin(), column.days.end());
+    column.days.erase(std::unique(column.days.begin(), column.days.end()), column.days.end());
+    out.push_back(std::move(column));
+  }
+  return out;
+}
+
+DesignLayout design_layout(const FeatureSpec& spec) {
+  DesignLayout L;
+  std::vector<double> sig, add;
+  std::map<std::string, std::vector<Eigen::Index>> groups;
+  auto push = [&](std::string name, double prior, Mode mode, const std::string& component) {
+    const auto index = static_cast<Eigen::Index>(L.names.size());
+    L.names.push_back(std::move(name));
+    sig.push_back(prior);
+    add.push_back(mode == Mode::Additive ? 1.0 : 0.0);
+    groups[component].push_back(index);
+    groups[mode == Mode::Additive ? "additive_terms" : "multiplicative_terms"].push_back(index);
+    return index;
+  };
+  for (const auto& s : spec.seasonalities)
+    for (int i = 1; i <= 2 * s.order; ++i) push(s.name + "_delim_" + std::to_string(i), s.prior_scale, s.mode, s.name);
+  for (const auto& h : spec.holidays) {
+    const Eigen::Index index = push(h.column, h.prior_scale, spec.holidays_mode, h.holiday);
+    groups["holidays"].push_back(index);
+  }
+  for (const auto& r : spec.regressors) {
+    const Eigen::Index index = push(r.name, r.prior_scale, r.mode, r.name);
+    groups[r.mode == Mode::Additive ? "extra_regressors_additive" : "extra_regressors_multiplicative"].push_back(index);
+  }
+  groups.try_emplace("additive_terms");
+  groups.try_emplace("multiplicative_terms");
+  if (L.names.empty()) {  // Stan needs K >= 1
+    L.names.push_back("zeros");
+    sig.push_back(1.0);
+    add.push_back(1.0);
+  }
+  const auto K = static_cast<Eigen::Index>(L.names.size());
+  L.sigmas = Eigen::Map<Eigen::VectorXd>(sig.data(), K);
+  L.additive = Eigen::Map<Eigen::VectorXd>(add.data(), K);
+  L.multiplicative = Eigen::VectorXd::Ones(K) - L.additive;
+  for (auto& [name, cols] : groups) L.components.emplace_back(name, std::move(cols));
+  return L;
+}
+
+Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
+                              const RegressorValues& regressor_values) {
+  const auto T = static_cast<Eigen::Index>(ds_us.size());
+  Eigen::Index K = 0;
+  for (const auto& s : spec.seasonalities) K += 2 * s.order;
+  K += static_cast<Eigen::Index>(spec.holidays.size() + spec.regressors.size());
+  if (K == 0) return Eigen::MatrixXd::Zero(T, 1);
+  Eigen::MatrixXd X(T, K);
+  Eigen::Index col = 0;
+  for (const auto& s : spec.seasonalities) {
+    for (int i = 1; i <= s.order; ++i) {
+      // Same evaluation order as Prophet: (2 * pi * i) * d / period.
+      const double w = 2.0 * std::numbers::pi * static_cast<double>(i);
+      for (Eigen::Index r = 0; r < T; ++r) {
+        const double angle = w * epoch_days(ds_us[static_cast<std::size_t>(r)]) / s.period_days;
+        X(r, col) = std::sin(angle);
+        X(r, col + 1) = std::cos(angle);
+      }
+      col += 2;
+    }
+  }
+  for (const auto& h : spec.holidays) {
+    for (Eigen::Index r = 0; r < T; ++r) {
+      const std::int64_t day = calendar_day(ds_us[static_cast<std::size_t>(r)]);
+      X(r, col) = std::binary_search(h.days.begin(), h.days.end(), day) ? 1.0 : 0.0;
+    }
+    ++col;
+  }
+  for (const auto& reg : spec.regressors) {
+    const auto it = std::find_if(regressor_values.begin(), regressor_values.end(),
+                                 [&](const auto& p) { return p.first == reg.name; });
+    if (it == regressor_values.end() || it->second.size() != ds_us.size())
+      throw std::invalid_argument("extra regressor '" + reg.name + "' is missing from the data (one value per row is needed)");
+    for (Eigen::Index r = 0; r < T; ++r) {
+      const double v = it->second[static_cast<std::size_t>(r)];
+      if (std::isnan(v)) throw std::invalid_argument("extra regressor '" + reg.name + "' has a missing value");
+      X(r, col) = (v - reg.mu) / reg.std;
+    }
+    ++col;
+  }
+  return X;
+}
+
+}  // namespace sluice::prophet

@@ -1,0 +1,60 @@
+#pragma once
+// Prophet's MAP objective (§4 of the model spec): the negative log posterior,
+// constants dropped, in the unconstrained parameters
+//   x = [k, m, delta_1..delta_S, u = ln(sigma_obs), beta_1..beta_K].
+#include <Eigen/Dense>
+#include <vector>
+
+#include "options.hpp"
+
+namespace sluice::prophet {
+
+struct ObjectiveData {
+  Growth growth = Growth::Linear;
+  Eigen::VectorXd t;        // scaled time of the history rows
+  Eigen::VectorXd y;        // scaled y
+  Eigen::VectorXd cap;      // scaled cap (logistic only; else zeros)
+  Eigen::VectorXd s;        // changepoints in scaled time (S >= 1)
+  Eigen::MatrixXd X;        // T x K design matrix
+  Eigen::VectorXd additive;        // K: 1 if the column is additive
+  Eigen::VectorXd multiplicative;  // K: 1 if the column is multiplicative
+  Eigen::VectorXd sigmas;   // K prior scales
+  double tau = 0.05;        // changepoint prior scale
+};
+
+// Positions of each block inside x.
+struct ParamLayout {
+  Eigen::Index S = 0, K = 0;
+  Eigen::Index k() const { return 0; }
+  Eigen::Index m() const { return 1; }
+  Eigen::Index delta() const { return 2; }
+  Eigen::Index log_sigma() const { return 2 + S; }
+  Eigen::Index beta() const { return 3 + S; }
+  Eigen::Index size() const { return 3 + S + K; }
+};
+
+class Objective {
+ public:
+  explicit Objective(ObjectiveData data);
+
+  const ParamLayout& layout() const { return layout_; }
+  const ObjectiveData& data() const { return data_; }
+  // F(x) and its gradient. The Laplace prior contributes sign(delta)/tau with
+  // sign(0) = 0, the subgradient Stan's optimizers use.
+  double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& grad) const;
+  double value(const Eigen::VectorXd& x) const;
+  // F and gradient without the (non-smooth) Laplace term; used for Newton's Hessian.
+  double smooth(const Eigen::VectorXd& x, Eigen::VectorXd& grad) const;
+
+ private:
+  double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const;
+  void trend_gradient(const Eigen::VectorXd& x, const Eigen::VectorXd& w, Eigen::VectorXd& grad) const;
+
+  ObjectiveData data_;
+  ParamLayout layout_;
+  std::vector<int> segment_;
+  Eigen::MatrixXd Xa_, Xm_;
+  bool has_multiplicative_ = false;
+};
+
+}  // namespace sluice::prophet

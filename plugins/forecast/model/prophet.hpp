@@ -1,0 +1,114 @@
+#pragma once
+// A Prophet-equivalent model: fit by MAP (L-BFGS / Newton) and predict with
+// components and simulated uncertainty intervals. No dependency on the Sluice SDK.
+//
+// Thread-safety: a fitted Prophet is immutable; predict() may run concurrently.
+#include <Eigen/Dense>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "features.hpp"
+#include "objective.hpp"
+#include "options.hpp"
+
+namespace sluice::prophet {
+
+// Invalid data or settings; the message says what and how to fix it.
+class ModelError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct FittedParams {
+  double k = 0.0, m = 0.0, sigma_obs = 1.0;
+  Eigen::VectorXd delta, beta;
+};
+
+struct Forecast {
+  std::vector<std::int64_t> ds_us;
+  Eigen::VectorXd trend, trend_lower, trend_upper;
+  Eigen::VectorXd yhat, yhat_lower, yhat_upper;  // bounds are NaN when uncertainty_samples = 0
+  // Component values (seasonality names, holiday names, "holidays", regressors,
+  // "additive_terms", "multiplicative_terms", ...), sorted by name. Additive ones
+  // are on the scale of y; multiplicative ones are relative factors.
+  std::vector<std::pair<std::string, Eigen::VectorXd>> components;
+  // The component, or nullptr when the model has no such component.
+  const Eigen::VectorXd* component(const std::string& name) const;
+};
+
+class Prophet {
+ public:
+  explicit Prophet(ProphetOptions options = {});
+
+  // Fits on the rows of `data` whose y is not NaN. Throws ModelError.
+  void fit(const Frame& data);
+  // Predicts for `future` (ds, plus cap/floor/regressors as the fit needed).
+  Forecast predict(const Frame& future) const;
+  // The history dates followed by `periods` daily steps after the last one.
+  Frame make_future(int periods, bool include_history = true) const;
+
+  bool fitted() const { return fitted_; }
+  const ProphetOptions& options() const { return options_; }
+  const FittedParams& params() const { return params_; }
+  // Objective pieces of the fit, for tests and for evaluating other parameter sets.
+  const Objective& objective() const { return *objective_; }
+  Eigen::VectorXd initial_x() const { return x0_; }
+  Eigen::VectorXd fitted_x() const { return x_; }
+  double objective_value() const { return objective_value_; }
+  const std::string& algorithm_used() const { return algorithm_used_; }
+  int iterations() const { return iterations_; }
+
+  double y_scale() const { return y_scale_; }
+  std::int64_t start_us() const { return start_us_; }
+  double t_scale_us() const { return t_scale_us_; }
+  const Eigen::VectorXd& changepoints_t() const { return changepoints_t_; }
+  int n_changepoints() const { return n_changepoints_; }
+  const FeatureSpec& features() const { return features_; }
+  const DesignLayout& layout() const { return layout_; }
+  // The longest seasonal period in days (0 without seasonality); cross-validation's default initial.
+  double longest_period_days() const;
+  // Options for a model that repeats this one's resolved seasonalities and
+  // changepoint count, as Prophet's cross-validation copies do.
+  ProphetOptions resolved_copy_options() const;
+
+  // Scaled time of a timestamp.
+  double scaled_time(std::int64_t ds_us) const {
+    return static_cast<double>(ds_us - start_us_) / t_scale_us_;
+  }
+
+ private:
+  void resolve_seasonalities(const std::vector<std::int64_t>& history_ds);
+  void set_scales(const Frame& history);
+  std::vector<ResolvedRegressor> standardise_regressors(const Frame& history) const;
+  Eigen::VectorXd initial_parameters(const Eigen::VectorXd& t, const Eigen::VectorXd& y_scaled,
+                                     const Eigen::VectorXd& cap_scaled) const;
+  Eigen::VectorXd floor_of(const Frame& f) const;
+  Eigen::VectorXd cap_scaled_of(const Frame& f, const Eigen::VectorXd& floor) const;
+
+  ProphetOptions options_;
+  bool fitted_ = false;
+  bool logistic_floor_ = false;
+  std::int64_t start_us_ = 0;
+  double t_scale_us_ = 1.0;
+  double y_scale_ = 1.0;
+  int n_changepoints_ = 0;
+  Eigen::VectorXd changepoints_t_;  // real changepoints (may be empty)
+  FeatureSpec features_;
+  DesignLayout layout_;
+  std::vector<std::int64_t> history_dates_;
+  Eigen::VectorXd history_t_;
+  std::unique_ptr<Objective> objective_;
+  Eigen::VectorXd x0_, x_;
+  FittedParams params_;
+  double objective_value_ = 0.0;
+  std::string algorithm_used_;
+  int iterations_ = 0;
+};
+
+// numpy.percentile with linear interpolation, for 0 <= q <= 100. Reorders `values`.
+double percentile(std::vector<double>& values, double q);
+
+}  // namespace sluice::prophet

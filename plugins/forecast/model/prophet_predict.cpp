@@ -1,0 +1,192 @@
+// Prediction (§5): trend, components, yhat and simulated uncertainty intervals.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "prophet.hpp"
+#include "random.hpp"
+#include "trend.hpp"
+
+namespace sluice::prophet {
+
+double percentile(std::vector<double>& v, double q) {
+  const double pos = static_cast<double>(v.size() - 1) * q / 100.0;
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
+  const double a = v[lo];
+  if (lo + 1 >= v.size()) return a;
+  const double b = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
+  const double frac = pos - static_cast<double>(lo);
+  // numpy's lerp, symmetric form for accuracy near either end.
+  return frac >= 0.5 ? b - (b - a) * (1.0 - frac) : a + (b - a) * frac;
+}
+
+namespace {
+
+// Future trend deviations U (scaled units): one row per sample, one column per future row.
+Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t, const Eigen::VectorXd& future_cap,
+                                 double history_step, const Eigen::VectorXd& s, double k, double m,
+                                 const Eigen::VectorXd& delta, int samples, Rng& rng) {
+  const Eigen::Index nf = future_t.size();
+  Eigen::MatrixXd U = Eigen::MatrixXd::Zero(samples, nf);
+  if (growth == Growth::Flat || nf == 0) return U;
+  const double step = nf > 1 ? (future_t[nf - 1] - future_t[0]) / static_cast<double>(nf - 1) : history_step;
+  const double p = static_cast<double>(s.size()) * step;  // historical changepoint rate per unit time
+  const double scale = delta.cwiseAbs().mean() + 1e-8;
+
+  // Smoothed shift matrix: M_j = (Z_j + Z_{j-1}) / 2 with Z ~ Bernoulli(p) * Laplace(0, scale).
+  Eigen::MatrixXd M(samples, nf);
+  for (int i = 0; i < samples; ++i) {
+    double previous = 0.0;
+    for (Eigen::Index j = 0; j < nf; ++j) {
+      const double z = rng.bernoulli(p) ? rng.laplace(scale) : 0.0;
+      M(i, j) = 0.5 * (z + previous);
+      previous = z;
+    }
+  }
+  if (growth == Growth::Linear) {
+    for (int i = 0; i < samples; ++i) {
+      double slope = 0.0, level = 0.0;
+      for (Eigen::Index j = 0; j < nf; ++j) {
+        slope += M(i, j);
+        level += slope;
+        U(i, j) = step * level;
+      }
+    }
+    return U;
+  }
+  // Logistic: re-run the whole piecewise curve with the fitted changes placed on
+  // a grid of the future step, then the sampled changes; centre across samples.
+  std::vector<double> grid;
+  for (double g = 0.0; g < 1.0 + step; g += step) grid.push_back(g);
+  if (grid.empty()) grid.push_back(0.0);
+  Eigen::VectorXd grid_delta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(grid.size()));
+  for (Eigen::Index j = 0; j < s.size(); ++j) {
+    const auto it = std::upper_bound(grid.begin(), grid.end(), s[j]);
+    if (it != grid.end()) grid_delta[it - grid.begin()] = delta[j];  // assignment, as Prophet
+  }
+  const auto H = static_cast<Eigen::Index>(grid.size());
+  Eigen::VectorXd times(H + nf), changes(H + nf);
+  for (Eigen::Index j = 0; j < H; ++j) times[j] = grid[static_cast<std::size_t>(j)];
+  times.tail(nf) = future_t;
+  changes.head(H) = grid_delta;
+  for (int i = 0; i < samples; ++i) {
+    changes.tail(nf) = M.row(i).transpose();
+    // Zero changes keep the rate (Prophet forward-fills), which the recursion does by itself.
+    const Segments seg = logistic_segments(times, k, m, changes);
+    for (Eigen::Index j = 0; j < nf; ++j) {
+      const Eigen::Index q = H + j + 1;
+      U(i, j) = future_cap[j] / (1.0 + std::exp(-seg.rate[q] * (future_t[j] - seg.offset[q])));
+    }
+  }
+  const Eigen::RowVectorXd mean = U.colwise().mean();
+  U.rowwise() -= mean;
+  return U;
+}
+
+}  // namespace
+
+Forecast Prophet::predict(const Frame& input) const {
+  if (!fitted_) throw ModelError("predict needs a fitted model; call fit first");
+  // Work on rows sorted by ds, as Prophet does.
+  std::vector<std::size_t> order(input.ds_us.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return input.ds_us[a] < input.ds_us[b]; });
+  Frame f;
+  for (std::size_t r : order) {
+    f.ds_us.push_back(input.ds_us[r]);
+    if (!input.cap.empty()) f.cap.push_back(input.cap.at(r));
+    if (!input.floor.empty()) f.floor.push_back(input.floor.at(r));
+  }
+  for (const auto& [name, values] : input.regressors) {
+    std::vector<double> v;
+    for (std::size_t r : order) v.push_back(values.at(r));
+    f.regressors.emplace_back(name, std::move(v));
+  }
+  const auto n = static_cast<Eigen::Index>(f.ds_us.size());
+
+  Forecast out;
+  out.ds_us = f.ds_us;
+  Eigen::VectorXd t(n);
+  for (Eigen::Index i = 0; i < n; ++i) t[i] = scaled_time(f.ds_us[static_cast<std::size_t>(i)]);
+  const Eigen::VectorXd floor = floor_of(f);
+  const Eigen::VectorXd cap = cap_scaled_of(f, floor);
+  const std::vector<int> seg = segment_index(t, changepoints_t_);
+  const Eigen::VectorXd g =
+      evaluate_trend(options_.growth, t, seg, cap, changepoints_t_, params_.k, params_.m, params_.delta);
+  out.trend = g * y_scale_ + floor;
+
+  Eigen::MatrixXd X;
+  try {
+    X = design_matrix(features_, f.ds_us, f.regressors);
+  } catch (const std::invalid_argument& e) {
+    throw ModelError(e.what());
+  }
+  Eigen::VectorXd additive_terms = Eigen::VectorXd::Zero(n), multiplicative_terms = Eigen::VectorXd::Zero(n);
+  for (const auto& [name, cols] : layout_.components) {
+    Eigen::VectorXd value = Eigen::VectorXd::Zero(n);
+    for (Eigen::Index c : cols) value += X.col(c) * params_.beta[c];
+    const bool additive = cols.empty() ? name != "multiplicative_terms" && name != "extra_regressors_multiplicative"
+                                       : layout_.additive[cols.front()] > 0.5;
+    if (additive) value *= y_scale_;
+    if (name == "additive_terms") additive_terms = value;
+    if (name == "multiplicative_terms") multiplicative_terms = value;
+    out.components.emplace_back(name, std::move(value));
+  }
+  const Eigen::VectorXd one_plus_xm = multiplicative_terms.array() + 1.0;
+  out.yhat = out.trend.cwiseProduct(one_plus_xm) + additive_terms;
+
+  const int samples = options_.uncertainty_samples;
+  if (samples == 0) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    out.yhat_lower = out.yhat_upper = out.trend_lower = out.trend_upper = Eigen::VectorXd::Constant(n, nan);
+    return out;
+  }
+  Rng rng(options_.seed);
+  std::vector<Eigen::Index> future_rows;
+  for (Eigen::Index i = 0; i < n; ++i)
+    if (t[i] > 1.0) future_rows.push_back(i);
+  const auto nf = static_cast<Eigen::Index>(future_rows.size());
+  Eigen::VectorXd future_t(nf), future_cap(nf);
+  for (Eigen::Index j = 0; j < nf; ++j) {
+    future_t[j] = t[future_rows[static_cast<std::size_t>(j)]];
+    future_cap[j] = cap[future_rows[static_cast<std::size_t>(j)]];
+  }
+  const double history_step = 1.0 / static_cast<double>(history_t_.size() - 1);
+  const Eigen::MatrixXd U = trend_deviations(options_.growth, future_t, future_cap, history_step, changepoints_t_,
+                                             params_.k, params_.m, params_.delta, samples, rng);
+
+  const double lo_q = 50.0 * (1.0 - options_.interval_width), hi_q = 50.0 * (1.0 + options_.interval_width);
+  const double noise_scale = y_scale_ * params_.sigma_obs;
+  out.yhat_lower.resize(n);
+  out.yhat_upper.resize(n);
+  out.trend_lower = out.trend;
+  out.trend_upper = out.trend;
+  std::vector<double> draws(static_cast<std::size_t>(samples)), trends(static_cast<std::size_t>(samples));
+  Eigen::Index future_index = 0;
+  for (Eigen::Index i = 0; i < n; ++i) {
+    if (t[i] <= 1.0) {
+      // No trend uncertainty: the paths differ by noise only, so take the noise quantiles.
+      for (auto& d : draws) d = rng.normal();
+      const double qlo = percentile(draws, lo_q), qhi = percentile(draws, hi_q);
+      out.yhat_lower[i] = out.yhat[i] + noise_scale * qlo;
+      out.yhat_upper[i] = out.yhat[i] + noise_scale * qhi;
+      continue;
+    }
+    const Eigen::Index j = future_index++;
+    for (int sidx = 0; sidx < samples; ++sidx) {
+      const double trend_path = (g[i] + U(sidx, j)) * y_scale_ + floor[i];
+      trends[static_cast<std::size_t>(sidx)] = trend_path;
+      draws[static_cast<std::size_t>(sidx)] =
+          trend_path * one_plus_xm[i] + additive_terms[i] + noise_scale * rng.normal();
+    }
+    out.yhat_lower[i] = percentile(draws, lo_q);
+    out.yhat_upper[i] = percentile(draws, hi_q);
+    out.trend_lower[i] = percentile(trends, lo_q);
+    out.trend_upper[i] = percentile(trends, hi_q);
+  }
+  return out;
+}
+
+}  // namespace sluice::prophet

@@ -1,0 +1,159 @@
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "diagnostics.hpp"
+#include "model_params.hpp"
+#include "prophet.hpp"
+#include "seasonal_naive.hpp"
+#include "series_table.hpp"
+#include "stages.hpp"
+
+namespace sluice::forecast {
+
+StageDescriptor backtest_descriptor() {
+  StageDescriptor d;
+  d.id = "sluice.backtest";
+  d.kind = StageKind::Forecast;
+  d.version = "1.0.0";
+  d.summary = "Prophet's cross_validation + performance_metrics on one series, optionally against a seasonal-naive baseline";
+  d.inputs = {
+      {"history", PortType::Table, false, false, "ds, y and constant key columns, as for sluice.prophet_forecast"},
+      {"holidays", PortType::Table, true, false, "optional: ds, holiday, [lower_window, upper_window, prior_scale]"},
+  };
+  d.outputs = {{"metrics", PortType::Table, false, false,
+                "keys..., model, horizon_days, mse, rmse, mae, mape (null when some |y| ~ 0), mdape, smape, coverage"}};
+  d.params = {
+      {"horizon", ParamType::Int, ParamValue(30), false, 1.0, 100000.0, {}, "forecast horizon of each cutoff, in days"},
+      {"period", ParamType::Double, {}, false, 1e-6, {}, {}, "days between cutoffs (default horizon / 2)"},
+      {"initial", ParamType::Double, {}, false, 0.0, {}, {},
+       "days of training before the first cutoff (default max(3 * horizon, longest seasonal period))"},
+      {"rolling_window", ParamType::Double, ParamValue(0.1), false, 0.0, 1.0, {},
+       "share of the points averaged per reported horizon"},
+      {"compare_baseline", ParamType::Bool, ParamValue(true), false, {}, {}, {},
+       "also score the seasonal-naive baseline on the same cutoffs"},
+      {"season_length", ParamType::Int, ParamValue(7), false, 1.0, 100000.0, {}, "season of the baseline, in days"},
+  };
+  for (auto& spec : prophet_param_specs()) d.params.push_back(std::move(spec));
+  return d;
+}
+
+namespace {
+
+class BacktestStage : public Stage {
+ public:
+  explicit BacktestStage(const Params& p)
+      : horizon_days_(p.get_int("horizon")),
+        rolling_window_(p.get_double("rolling_window")),
+        compare_baseline_(p.get_bool("compare_baseline")),
+        season_length_(static_cast<int>(p.get_int("season_length"))),
+        settings_(model_settings_from(p)) {
+    if (p.has("period")) period_days_ = p.get_double("period");
+    if (p.has("initial")) initial_days_ = p.get_double("initial");
+  }
+
+  void run(Context& ctx, const Inputs& in, Outputs& out) override {
+    const SeriesInput series = read_series(in.table("history"), "history");
+    prophet::ProphetOptions options = settings_.options;
+    if (in.has("holidays")) options.holidays = read_holidays(in.table("holidays"));
+    const bool logistic = options.growth == prophet::Growth::Logistic;
+    auto with_cap_floor = [&](prophet::Frame f) {
+      if (logistic) {
+        f.cap.assign(f.ds_us.size(), *settings_.cap);
+        f.floor.assign(f.ds_us.size(), settings_.floor);
+      }
+      return f;
+    };
+
+    const auto days = [](double d) { return static_cast<std::int64_t>(std::llround(d * prophet::kDayUs)); };
+    Table result = empty_result(series);
+    try {
+      // Prophet cross-validates a fitted model: its seasonalities and changepoint count carry over.
+      prophet::Prophet full(options);
+      full.fit(with_cap_floor(prophet::Frame{series.ds_us, series.y, {}, {}, {}}));
+      const std::int64_t horizon = horizon_days_ * prophet::kDayUs;
+      const std::int64_t period = period_days_ ? days(*period_days_) : horizon / 2;
+      const std::int64_t initial =
+          initial_days_ ? days(*initial_days_) : std::max(3 * horizon, days(full.longest_period_days()));
+      std::vector<std::int64_t> observed;
+      for (std::size_t i = 0; i < series.ds_us.size(); ++i)
+        if (!std::isnan(series.y[i])) observed.push_back(series.ds_us[i]);
+      const std::vector<std::int64_t> cutoffs = prophet::generate_cutoffs(observed, horizon, period, initial);
+      ctx.info(std::to_string(cutoffs.size()) + " cutoffs from " + describe_ds(cutoffs.front()) + " to " +
+               describe_ds(cutoffs.back()));
+
+      const prophet::ProphetOptions copy_options = full.resolved_copy_options();
+      const auto prophet_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
+                                          const std::vector<std::int64_t>& targets) {
+        ctx.check_cancelled();
+        prophet::Prophet m(copy_options);
+        m.fit(with_cap_floor(prophet::Frame{train_ds, train_y, {}, {}, {}}));
+        const prophet::Forecast fc =
+            m.predict(with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}));
+        prophet::PointForecast p;
+        for (Eigen::Index i = 0; i < fc.yhat.size(); ++i) {
+          p.yhat.push_back(fc.yhat[i]);
+          p.lower.push_back(fc.yhat_lower[i]);
+          p.upper.push_back(fc.yhat_upper[i]);
+        }
+        return p;
+      };
+      append(result, series, "prophet",
+             prophet::cross_validation(series.ds_us, series.y, cutoffs, horizon, prophet_forecaster));
+      ctx.progress(1, compare_baseline_ ? 2 : 1, "models");
+
+      if (compare_baseline_) {
+        const auto naive_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
+                                          const std::vector<std::int64_t>& targets) {
+          prophet::SeasonalNaive m(season_length_, options.interval_width);
+          m.fit(train_ds, train_y);
+          return m.predict(targets);
+        };
+        auto points = prophet::cross_validation(series.ds_us, series.y, cutoffs, horizon, naive_forecaster);
+        // The baseline cannot forecast a date with no observation a whole number of seasons back.
+        std::erase_if(points, [](const prophet::CvPoint& p) { return std::isnan(p.yhat); });
+        append(result, series, "seasonal_naive", std::move(points));
+        ctx.progress(2, 2, "models");
+      }
+    } catch (const prophet::ModelError& e) {
+      throw Error("input 'history': " + std::string(e.what()));
+    }
+    out.set("metrics", std::move(result));
+  }
+
+ private:
+  static Table empty_result(const SeriesInput& series) {
+    Table t;
+    for (const Column& key : series.keys.columns()) t.add_column(key.name(), key.type());
+    t.add_column("model", ColumnType::String);
+    t.add_column("horizon_days", ColumnType::Int64);
+    for (const char* m : {"mse", "rmse", "mae", "mape", "mdape", "smape", "coverage"}) t.add_column(m, ColumnType::Double);
+    return t;
+  }
+
+  void append(Table& t, const SeriesInput& series, const char* model, std::vector<prophet::CvPoint> points) const {
+    for (const prophet::MetricsRow& r : prophet::performance_metrics(std::move(points), rolling_window_)) {
+      std::size_t c = 0;
+      for (const Column& key : series.keys.columns()) t.column(c++).push_from(key, 0);
+      t.column(c++).push_string(model);
+      t.column(c++).push_int(r.horizon_us / prophet::kDayUs);
+      for (double v : {r.mse, r.rmse, r.mae}) t.column(c++).push_double(v);
+      if (r.has_mape && std::isfinite(r.mape)) t.column(c++).push_double(r.mape);
+      else t.column(c++).push_null();
+      for (double v : {r.mdape, r.smape, r.coverage}) t.column(c++).push_double(v);
+    }
+  }
+
+  std::int64_t horizon_days_;
+  double rolling_window_;
+  bool compare_baseline_;
+  int season_length_;
+  std::optional<double> period_days_, initial_days_;
+  ModelSettings settings_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> make_backtest(const Params& params) { return std::make_unique<BacktestStage>(params); }
+
+}  // namespace sluice::forecast

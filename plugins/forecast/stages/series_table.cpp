@@ -1,0 +1,154 @@
+#include "series_table.hpp"
+
+#include "features.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace sluice::forecast {
+
+std::string describe_ds(std::int64_t ds_us) {
+  return ds_us % kMicrosPerDay == 0 ? format_date(ds_us / kMicrosPerDay) : format_timestamp(ds_us);
+}
+
+namespace {
+
+std::int64_t ds_micros(const Column& ds, std::size_t row) {
+  return ds.type() == ColumnType::Date ? ds.int_at(row) * kMicrosPerDay : ds.int_at(row);
+}
+
+std::string cell_text(const Column& c, std::size_t row) {
+  if (c.is_null(row)) return "null";
+  switch (c.type()) {
+    case ColumnType::String: return "\"" + std::string(c.string_at(row)) + "\"";
+    case ColumnType::Double: return ParamValue(c.double_at(row)).display();
+    case ColumnType::Date: return format_date(c.int_at(row));
+    case ColumnType::Timestamp: return format_timestamp(c.int_at(row));
+    case ColumnType::Int64: return std::to_string(c.int_at(row));
+  }
+  return "?";
+}
+
+bool same_cell(const Column& c, std::size_t a, std::size_t b) {
+  if (c.is_null(a) || c.is_null(b)) return c.is_null(a) == c.is_null(b);
+  switch (c.type()) {
+    case ColumnType::String: return c.string_at(a) == c.string_at(b);
+    case ColumnType::Double: return c.double_at(a) == c.double_at(b) || (std::isnan(c.double_at(a)) && std::isnan(c.double_at(b)));
+    default: return c.int_at(a) == c.int_at(b);
+  }
+}
+
+}  // namespace
+
+SeriesInput read_series(const Table& table, const std::string& port) {
+  SeriesInput s;
+  s.port = port;
+  const std::string where = "input '" + port + "'";
+  const Column& ds = table.require("ds", {ColumnType::Date, ColumnType::Timestamp});
+  const Column& y = table.require("y", {ColumnType::Double, ColumnType::Int64});
+  s.ds_type = ds.type();
+  const std::size_t n = table.num_rows();
+
+  // Key columns: everything else; they must hold one value within this input.
+  std::vector<const Column*> keys;
+  for (const Column& c : table.columns())
+    if (c.name() != "ds" && c.name() != "y") keys.push_back(&c);
+  Table key_row;
+  for (const Column* c : keys) {
+    Column& out = key_row.add_column(c->name(), c->type());
+    if (n > 0) out.push_from(*c, 0);
+    for (std::size_t r = 1; r < n; ++r)
+      if (!same_cell(*c, 0, r))
+        throw Error(where + ": key column '" + c->name() + "' has more than one value (" + cell_text(*c, 0) + " and " +
+                    cell_text(*c, r) + "); run the node once per series with foreach = \"" + c->name() +
+                    "\", or drop the column");
+  }
+  s.keys = std::move(key_row);
+
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  for (std::size_t r = 0; r < n; ++r)
+    if (ds.is_null(r)) throw Error(where + ": ds is null on row " + std::to_string(r + 1) + "; every row needs a date");
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ds.int_at(a) < ds.int_at(b); });
+  std::size_t non_null = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t r = order[k];
+    const std::int64_t d = ds_micros(ds, r);
+    if (k > 0 && d == s.ds_us.back())
+      throw Error(where + ": duplicate ds " + describe_ds(d) +
+                  "; aggregate to one row per date (e.g. with sluice.daily_series) or partition by key with foreach");
+    const double v = y.is_null(r) ? std::nan("") : y.numeric_at(r);
+    if (std::isinf(v)) throw Error(where + ": y is infinite on " + describe_ds(d) + "; fix or remove that row");
+    if (!std::isnan(v)) ++non_null;
+    s.ds_us.push_back(d);
+    s.y.push_back(v);
+  }
+  if (non_null < 2)
+    throw Error(where + " has " + std::to_string(non_null) + " non-null y row" + (non_null == 1 ? "" : "s") +
+                "; a forecast needs at least 2");
+  return s;
+}
+
+std::vector<prophet::HolidayEvent> read_holidays(const Table& table) {
+  const Column& ds = table.require("ds", {ColumnType::Date, ColumnType::Timestamp});
+  const Column& name = table.require("holiday", {ColumnType::String});
+  auto optional_numeric = [&](const char* col) -> const Column* {
+    const Column* c = table.find(col);
+    if (c && c->type() == ColumnType::String)
+      throw Error("input 'holidays': column '" + std::string(col) + "' must be numeric");
+    return c;
+  };
+  const Column* lower = optional_numeric("lower_window");
+  const Column* upper = optional_numeric("upper_window");
+  const Column* prior = optional_numeric("prior_scale");
+  std::vector<prophet::HolidayEvent> events;
+  for (std::size_t r = 0; r < table.num_rows(); ++r) {
+    if (ds.is_null(r) || name.is_null(r))
+      throw Error("input 'holidays': row " + std::to_string(r + 1) + " has a null ds or holiday");
+    prophet::HolidayEvent e;
+    e.name = std::string(name.string_at(r));
+    e.day = ds.type() == ColumnType::Date ? ds.int_at(r) : prophet::calendar_day(ds.int_at(r));
+    if (lower && !lower->is_null(r)) e.lower_window = static_cast<int>(lower->numeric_at(r));
+    if (upper && !upper->is_null(r)) e.upper_window = static_cast<int>(upper->numeric_at(r));
+    if (prior && !prior->is_null(r)) e.prior_scale = prior->numeric_at(r);
+    if (e.lower_window > 0 || e.upper_window < 0)
+      throw Error("input 'holidays': holiday '" + e.name + "' on " + format_date(e.day) +
+                  " needs lower_window <= 0 and upper_window >= 0");
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+Table forecast_table(const SeriesInput& series, const ForecastRows& rows) {
+  const std::size_t n = rows.ds_us.size();
+  Table t;
+  for (const Column& key : series.keys.columns()) {
+    Column& c = t.add_column(key.name(), key.type());
+    c.reserve(n);
+    for (std::size_t r = 0; r < n; ++r) c.push_from(key, 0);
+  }
+  Column& ds = t.add_column("ds", series.ds_type);
+  for (std::int64_t d : rows.ds_us) ds.push_int(series.ds_type == ColumnType::Date ? d / kMicrosPerDay : d);
+  auto add_double = [&](const char* name, const std::vector<double>& values) {
+    Column& c = t.add_column(name, ColumnType::Double);
+    c.reserve(n);
+    for (double v : values) {
+      if (std::isnan(v)) c.push_null();
+      else c.push_double(v);
+    }
+  };
+  add_double("y", rows.y);
+  add_double("yhat", rows.yhat);
+  add_double("yhat_lower", rows.yhat_lower);
+  add_double("yhat_upper", rows.yhat_upper);
+  add_double("trend", rows.trend);
+  add_double("weekly", rows.weekly);
+  add_double("yearly", rows.yearly);
+  add_double("holidays", rows.holidays);
+  Column& f = t.add_column("is_forecast", ColumnType::Int64);
+  for (std::int64_t v : rows.is_forecast) f.push_int(v);
+  return t;
+}
+
+}  // namespace sluice::forecast
