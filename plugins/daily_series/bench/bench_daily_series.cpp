@@ -1,0 +1,53 @@
+// Throughput of sluice.daily_series on generated transactions:
+//   daily_series_bench [rows]   (default 10,000,000)
+// Reports rows/s for string timestamps (the demo database's form) and for
+// timestamp columns, in local and Europe/Berlin modes.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <sluice/testing.hpp>
+
+#include "stages.hpp"
+
+using namespace sluice;
+
+int main(int argc, char** argv) {
+  const std::size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
+  std::mt19937_64 rng(42);
+  Column store("store_id", ColumnType::Int64), text("sold_at", ColumnType::String), ts("ts", ColumnType::Timestamp),
+      q("quantity", ColumnType::Int64), p("unit_price", ColumnType::Double);
+  for (Column* c : {&store, &text, &ts, &q, &p}) c->reserve(rows);
+  const std::int64_t start = days_from_civil(2022, 1, 1) * kMicrosPerDay;
+  const std::int64_t span = 1100 * kMicrosPerDay;
+  for (std::size_t i = 0; i < rows; ++i) {
+    // Roughly time-ordered, like an extract of a sales table.
+    const std::int64_t t = start + static_cast<std::int64_t>(span * (static_cast<double>(i) / rows)) +
+                           static_cast<std::int64_t>(rng() % 3'600'000'000ULL);
+    store.push_int(static_cast<std::int64_t>(rng() % 50) + 1);
+    text.push_string(format_timestamp(t - t % 1'000'000));
+    ts.push_int(t);
+    q.push_int(static_cast<std::int64_t>(rng() % 5) + 1);
+    p.push_double(static_cast<double>(rng() % 1000) / 100.0);
+  }
+  Table in;
+  for (Column* c : {&store, &text, &ts, &q, &p}) in.add_column(std::move(*c));
+
+  auto measure = [&](const char* label, const char* ts_col, const char* tz) {
+    testing::TestContext ctx;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto out = testing::run_stage(daily::daily_series_descriptor(), daily::make_daily_series,
+                                  {{"keys", ParamValue::strings({"store_id"})}, {"ts", ts_col},
+                                   {"value", "quantity * unit_price"}, {"timezone", tz}},
+                                  {{"in", Value(in)}}, ctx);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto& t = std::get<Table>(out.values().at("out"));
+    std::printf("%-32s %zu rows -> %zu rows in %.3f s (%.1f M rows/s)\n", label, rows, t.num_rows(), secs,
+                static_cast<double>(rows) / secs / 1e6);
+  };
+  measure("string ts, local", "sold_at", "local");
+  measure("string ts, Europe/Berlin", "sold_at", "Europe/Berlin");
+  measure("timestamp ts, local", "ts", "local");
+  measure("timestamp ts, Europe/Berlin", "ts", "Europe/Berlin");
+  return 0;
+}
