@@ -1,0 +1,102 @@
+// Loads a rendered 20-store dashboard in headless Chromium: the DOM after the
+// page's script ran, and a screenshot that must not be blank.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "../../../tests/support/process.hpp"
+#include "dashboard_fixture.hpp"
+#include "page_probe.hpp"
+#include "png_check.hpp"
+
+using namespace sluice::dashboard;
+using namespace sluice::dashboard::test;
+using sluice::test::run_command;
+using sluice::test::shell_quote;
+using sluice::test::TempDir;
+
+namespace {
+constexpr const char* kChromium = "/usr/bin/chromium";
+constexpr int kStores = 20;
+
+// Flags from the brief: no sandbox (containers), no GPU, and nothing that talks to the network.
+std::string chromium_command(const std::filesystem::path& profile, const std::string& action,
+                             const std::filesystem::path& page) {
+  return std::string("timeout 60 ") + kChromium +
+         " --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking"
+         " --disable-component-update --disable-sync --disable-extensions --hide-scrollbars"
+         " --enable-logging=stderr --v=0 --user-data-dir=" +
+         shell_quote(profile.string()) + " " + action + " " + shell_quote("file://" + page.string());
+}
+
+bool have_chromium() { return std::filesystem::exists(kChromium); }
+}  // namespace
+
+TEST_CASE("headless Chromium: 20 stores, selector, escaped names, script ran without errors") {
+  if (!have_chromium()) {
+    MESSAGE("SKIPPED: " << kChromium << " not found; install Debian's chromium package to run the browser test");
+    return;
+  }
+  TempDir dir;
+  const auto page = dir / "dashboard.html";
+  render_dashboard(page, {.stores = kStores});
+  const auto started = std::chrono::steady_clock::now();
+  const auto r = run_command(chromium_command(dir / "profile-dom", "--dump-dom", page));
+  MESSAGE("chromium --dump-dom took "
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() << " s");
+  REQUIRE_MESSAGE(r.exit_code == 0, "chromium failed: " << r.err.substr(0, 2000));
+  const std::string& dom = r.out;
+  // The page script finished and reported no errors.
+  const std::string html_tag = dom.substr(dom.find("<html"), dom.find('>', dom.find("<html")) - dom.find("<html"));
+  CHECK(html_tag.find("data-js=\"ready\"") != std::string::npos);
+  CHECK(html_tag.find("data-js-error") == std::string::npos);
+  CHECK(r.err.find("Uncaught") == std::string::npos);
+  // 20 stores > max_small_multiples (12): a selector with every store, one chart per store in the DOM.
+  CHECK(dom.find("id=\"store-select\"") != std::string::npos);
+  CHECK(count_of(dom, "<option value=") == kStores);
+  for (int i = 0; i < kStores; ++i) CHECK(dom.find("id=\"chart-store-" + std::to_string(i) + "\"") != std::string::npos);
+  // The hostile store name is text, not an element.
+  CHECK(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(dom.find(kHostileName) == std::string::npos);
+  CHECK(count_of(dom, "<script") == 1);
+  // The script moved tooltip text from <title> to data-tip on every hover column.
+  CHECK(dom.find("class=\"hv\"") != std::string::npos);
+  CHECK(dom.find("data-tip=\"") != std::string::npos);
+}
+
+TEST_CASE("headless Chromium: the screenshot shows a rendered page") {
+  if (!have_chromium()) {
+    MESSAGE("SKIPPED: " << kChromium << " not found; install Debian's chromium package to run the browser test");
+    return;
+  }
+  TempDir dir;
+  const auto page = dir / "dashboard.html";
+  const auto png = dir / "shot.png";
+  render_dashboard(page, {.stores = kStores});
+  const auto r = run_command(chromium_command(dir / "profile-shot",
+                                              "--screenshot=" + shell_quote(png.string()) + " --window-size=1280,2000",
+                                              page));
+  REQUIRE_MESSAGE(r.exit_code == 0, "chromium failed: " << r.err.substr(0, 2000));
+  REQUIRE(std::filesystem::exists(png));
+  const PngImage img = read_png(png);
+  CHECK(img.width == 1280);
+  CHECK(img.height == 2000);
+  const PixelStats st = pixel_stats(img);
+  MESSAGE("screenshot: " << st.distinct_colors << " colours, dominant " << st.dominant_share * 100
+                         << "%, luminance stddev " << st.luminance_stddev);
+  CHECK(st.distinct_colors > 200);     // text anti-aliasing, chart colours, bands
+  CHECK(st.dominant_share < 0.9);      // not a blank page
+  CHECK(st.luminance_stddev > 10);
+}
+
+// Not a check: writes sample pages for the docs' screenshot when asked, e.g.
+//   SLUICE_DASHBOARD_SAMPLE_DIR=/tmp/sample dashboard_browser_tests -tc="*sample*"
+TEST_CASE("sample dashboards for the documentation") {
+  const char* dir = std::getenv("SLUICE_DASHBOARD_SAMPLE_DIR");
+  if (dir == nullptr) return;
+  const std::filesystem::path out(dir);
+  render_dashboard(out / "dashboard-6-stores.html", {.stores = 6});
+  render_dashboard(out / "dashboard-20-stores.html", {.stores = kStores});
+  MESSAGE("wrote sample dashboards to " << out.string());
+}
