@@ -1,0 +1,198 @@
+#include "sql_database.hpp"
+
+#include <cctype>
+
+#include <sluice/errors.hpp>
+
+#include "result_column.hpp"
+
+namespace sluice::sql {
+
+namespace {
+
+const char* sql_type(ColumnType t) {
+  switch (t) {
+    case ColumnType::Int64: return "INTEGER";
+    case ColumnType::Double: return "REAL";
+    default: return "TEXT";  // strings, and dates/timestamps as ISO text (which sorts correctly)
+  }
+}
+
+// Polls the stage's cancellation flag while SQLite runs a long statement.
+int cancel_probe(void* ctx) { return static_cast<Context*>(ctx)->cancelled() ? 1 : 0; }
+
+bool only_whitespace_or_semicolons(const char* p) {
+  for (; *p != '\0'; ++p)
+    if (!std::isspace(static_cast<unsigned char>(*p)) && *p != ';') return false;
+  return true;
+}
+
+}  // namespace
+
+SqlDatabase::SqlDatabase() {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  db_.reset(raw);
+  if (rc != SQLITE_OK) throw Error(std::string("cannot open an in-memory SQLite database: ") + sqlite3_errstr(rc));
+  // The query only ever sees the inputs: no attached files, no schema tricks.
+  sqlite3_limit(raw, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+}
+
+void SqlDatabase::fail(const std::string& what, const std::string& sql) const {
+  throw Error(what + "\n  query: " + sql + "\n  tables: " + describe_tables());
+}
+
+std::string SqlDatabase::describe_tables() const {
+  if (tables_.empty()) return "(none; bind inputs to this node)";
+  std::string out;
+  for (const auto& [name, columns] : tables_) {
+    if (!out.empty()) out += ", ";
+    out += quote_identifier(name) + "(";
+    for (std::size_t i = 0; i < columns.size(); ++i) out += (i ? ", " : "") + columns[i];
+    out += ")";
+  }
+  return out;
+}
+
+void SqlDatabase::load(const std::string& name, const Table& table) {
+  if (table.num_columns() == 0) throw Error("input '" + name + "' has no columns; SQLite tables need at least one");
+  sqlite3* db = db_.get();
+  auto exec = [&](const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string msg = err ? err : sqlite3_errmsg(db);
+      sqlite3_free(err);
+      throw Error("loading input '" + name + "' into SQLite failed: " + msg);
+    }
+  };
+
+  std::string create = "CREATE TABLE " + quote_identifier(name) + " (";
+  std::string insert = "INSERT INTO " + quote_identifier(name) + " VALUES (";
+  std::vector<std::string> names;
+  for (std::size_t c = 0; c < table.num_columns(); ++c) {
+    const Column& col = table.column(c);
+    create += (c ? ", " : "") + quote_identifier(col.name()) + " " + sql_type(col.type());
+    insert += c ? ", ?" : "?";
+    declared_[{name, col.name()}] = col.type();
+    names.push_back(col.name());
+  }
+  exec(create + ")");
+  tables_.emplace_back(name, std::move(names));
+
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, (insert + ")").c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+    throw Error("loading input '" + name + "' into SQLite failed: " + sqlite3_errmsg(db));
+  }
+  Stmt stmt(raw);
+  exec("BEGIN");
+  for (std::size_t r = 0; r < table.num_rows(); ++r) {
+    for (std::size_t c = 0; c < table.num_columns(); ++c) {
+      const Column& col = table.column(c);
+      const int i = static_cast<int>(c) + 1;
+      if (col.is_null(r)) {
+        sqlite3_bind_null(raw, i);
+        continue;
+      }
+      switch (col.type()) {
+        case ColumnType::Int64: sqlite3_bind_int64(raw, i, col.int_at(r)); break;
+        case ColumnType::Double: sqlite3_bind_double(raw, i, col.double_at(r)); break;
+        case ColumnType::String: {
+          const auto s = col.string_at(r);
+          sqlite3_bind_text64(raw, i, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
+          break;
+        }
+        case ColumnType::Date:
+        case ColumnType::Timestamp: {
+          const std::string s = col.type() == ColumnType::Date ? format_date(col.int_at(r)) : format_timestamp(col.int_at(r));
+          sqlite3_bind_text64(raw, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+          break;
+        }
+      }
+    }
+    if (sqlite3_step(raw) != SQLITE_DONE) {
+      const std::string msg = sqlite3_errmsg(db);
+      exec("ROLLBACK");
+      throw Error("loading input '" + name + "' into SQLite failed at row " + std::to_string(r + 1) + ": " + msg);
+    }
+    sqlite3_reset(raw);
+  }
+  exec("COMMIT");
+}
+
+Table SqlDatabase::query(const std::string& sql, const std::map<std::string, ColumnType>& forced, Context& ctx) {
+  sqlite3* db = db_.get();
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK) {
+    fail(std::string("SQL error: ") + sqlite3_errmsg(db), sql);
+  }
+  Stmt stmt(raw);
+  if (raw == nullptr) fail("the query is empty; write a SELECT", sql);
+  if (tail != nullptr && !only_whitespace_or_semicolons(tail)) {
+    sqlite3_stmt* extra = nullptr;
+    sqlite3_prepare_v2(db, tail, -1, &extra, nullptr);
+    Stmt extra_owner(extra);
+    if (extra != nullptr) fail("the query holds more than one statement; sluice.sql runs exactly one SELECT", sql);
+  }
+  const int columns = sqlite3_column_count(raw);
+  if (columns == 0) fail("the query returns no columns; sluice.sql needs a SELECT (or WITH ... SELECT, VALUES) that produces a table", sql);
+  if (!sqlite3_stmt_readonly(raw)) fail("the query modifies the database; sluice.sql only runs read-only queries", sql);
+
+  std::vector<ResultColumn> result;
+  for (int c = 0; c < columns; ++c) {
+    const char* n = sqlite3_column_name(raw, c);
+    std::string name = n ? n : "column_" + std::to_string(c + 1);
+    for (const auto& prev : result) {
+      if (prev.name() == name) {
+        fail("the query returns two columns named '" + name + "'; give them distinct names with AS", sql);
+      }
+    }
+    result.emplace_back(std::move(name));
+  }
+  for (const auto& [name, type] : forced) {
+    bool found = false;
+    for (const auto& r : result) found |= r.name() == name;
+    if (!found) {
+      std::string have;
+      for (const auto& r : result) have += (have.empty() ? "" : ", ") + r.name();
+      throw Error("parameter 'types' names column '" + name + "', which the query does not return; it returns: " + have);
+    }
+  }
+
+  sqlite3_progress_handler(db, 10'000, cancel_probe, &ctx);
+  for (;;) {
+    const int rc = sqlite3_step(raw);
+    if (rc == SQLITE_DONE) break;
+    if (rc == SQLITE_INTERRUPT && ctx.cancelled()) {
+      sqlite3_progress_handler(db, 0, nullptr, nullptr);
+      throw Cancelled();
+    }
+    if (rc != SQLITE_ROW) {
+      sqlite3_progress_handler(db, 0, nullptr, nullptr);
+      fail(std::string("SQL error: ") + sqlite3_errmsg(db), sql);
+    }
+    for (int c = 0; c < columns; ++c) result[static_cast<std::size_t>(c)].append(raw, c);
+  }
+  sqlite3_progress_handler(db, 0, nullptr, nullptr);
+
+  Table out;
+  for (int c = 0; c < columns; ++c) {
+    const ResultColumn& rc = result[static_cast<std::size_t>(c)];
+    ColumnType type;
+    if (auto f = forced.find(rc.name()); f != forced.end()) {
+      type = f->second;
+    } else {
+      // A column taken straight from an input keeps the input's type (dates come back as dates).
+      const char* table = sqlite3_column_table_name(raw, c);
+      const char* origin = sqlite3_column_origin_name(raw, c);
+      auto d = table && origin ? declared_.find({table, origin}) : declared_.end();
+      type = d != declared_.end() ? d->second : rc.inferred_type();
+    }
+    out.add_column(rc.to_column(type));
+  }
+  return out;
+}
+
+}  // namespace sluice::sql
