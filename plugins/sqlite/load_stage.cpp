@@ -1,0 +1,292 @@
+// sluice.sqlite_load: writes a table into a SQLite warehouse (append, replace or upsert).
+//
+// Transaction design (see docs/stages-sqlite.md): the input is first written in
+// batches to a private staging file (each batch one committed transaction), then
+// merged into the target in ONE warehouse transaction together with the ledger
+// entry. Readers never see a half-loaded run, and a failure anywhere leaves the
+// warehouse exactly as it was.
+#include <sluice/errors.hpp>
+#include <sluice/serialize.hpp>
+
+#include "column_types.hpp"
+#include "db_path.hpp"
+#include "load_ledger.hpp"
+#include "sql_names.hpp"
+#include "sqlite_connection.hpp"
+#include "stages.hpp"
+#include "staging_area.hpp"
+#include "transaction.hpp"
+
+namespace sluice::sqlite {
+
+StageDescriptor load_descriptor() {
+  StageDescriptor d;
+  d.id = "sluice.sqlite_load";
+  d.kind = StageKind::Load;
+  d.version = "1.0.0";
+  d.summary = "Loads a table into a SQLite warehouse table (append, replace or upsert), all or nothing";
+  d.inputs = {{"in", PortType::Table, false, false, "the rows to load"}};
+  d.outputs = {{"out", PortType::Table, false, false, "one row: table (string), rows_loaded (int64), mode (string)"}};
+  d.params = {
+      {"db", ParamType::String, {}, true, {}, {}, {}, "path of the warehouse SQLite file (created if missing)"},
+      {"table", ParamType::String, {}, true, {}, {}, {}, "target table (created from the input's column types if missing)"},
+      {"mode", ParamType::String, ParamValue("append"), false, {}, {}, {"append", "replace", "upsert"},
+       "append: add the rows (the same input is never appended twice); replace: swap in the input as the whole "
+       "table; upsert: insert or update rows by key"},
+      {"key", ParamType::StringList, ParamValue(std::vector<Scalar>{}), false, {}, {}, {},
+       "key columns: required for upsert (the table's primary key); optional primary key for replace"},
+      {"batch_size", ParamType::Int, ParamValue(10000), false, 1.0, {}, {}, "rows per committed staging transaction"},
+      {"create_indexes", ParamType::StringList, ParamValue(std::vector<Scalar>{}), false, {}, {}, {},
+       "indexes to create if missing; each entry is one column or comma-separated columns (\"store_id,ds\")"},
+      {"busy_timeout_ms", ParamType::Int, ParamValue(5000), false, 0.0, 3'600'000.0, {},
+       "how long to wait for a locked warehouse before failing"},
+      {"fail_after_rows", ParamType::Int, ParamValue(-1), false, -1.0, {}, {},
+       "test hook: fail after staging this many rows (-1 = off); the warehouse must stay unchanged"},
+  };
+  return d;
+}
+
+namespace {
+
+std::vector<std::string> split_columns(const std::string& spec) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= spec.size()) {
+    const std::size_t comma = std::min(spec.find(',', start), spec.size());
+    std::string part = spec.substr(start, comma - start);
+    const auto first = part.find_first_not_of(' ');
+    const auto last = part.find_last_not_of(' ');
+    out.push_back(first == std::string::npos ? "" : part.substr(first, last - first + 1));
+    start = comma + 1;
+  }
+  return out;
+}
+
+class LoadStage : public Stage {
+ public:
+  explicit LoadStage(const Params& p)
+      : db_param_(p.get_string("db")),
+        table_(p.get_string("table")),
+        mode_(p.get_string("mode")),
+        key_(p.get_string_list("key")),
+        batch_size_(p.get_int("batch_size")),
+        busy_timeout_ms_(static_cast<int>(p.get_int("busy_timeout_ms"))),
+        fail_after_rows_(p.get_int("fail_after_rows")) {
+    try {
+      check_identifier(table_, "table");
+    } catch (const Error& e) {
+      throw ParamError("table", e.what());
+    }
+    if (same_identifier(table_, kLedgerTable))
+      throw ParamError("table", "'" + table_ + "' is the load ledger's own table; choose another target table");
+    if (mode_ == "upsert" && key_.empty())
+      throw ParamError("key", "mode \"upsert\" needs key = [\"col\", ...]: the columns that identify a row");
+    if (mode_ == "append" && !key_.empty())
+      throw ParamError("key", "key only applies to mode \"upsert\" or \"replace\"; remove it or change the mode");
+    for (const auto& k : key_) {
+      try {
+        check_identifier(k, "key column");
+      } catch (const Error& e) {
+        throw ParamError("key", e.what());
+      }
+    }
+    for (const auto& spec : p.get_string_list("create_indexes")) {
+      auto cols = split_columns(spec);
+      for (const auto& c : cols) {
+        try {
+          check_identifier(c, "index column");
+        } catch (const Error& e) {
+          throw ParamError("create_indexes", std::string(e.what()) + " (in entry \"" + spec + "\")");
+        }
+      }
+      indexes_.push_back(std::move(cols));
+    }
+  }
+
+  void run(Context& ctx, const Inputs& inputs, Outputs& out) override {
+    const Table& input = inputs.table("in");
+    check_input(input);
+    const auto path = resolve_db_path(db_param_);
+    require_parent_dir(path);
+
+    LoadReceipt receipt;
+    receipt.db = path.string();
+    receipt.table = table_;
+    receipt.mode = mode_;
+    receipt.rows = static_cast<std::int64_t>(input.num_rows());
+    receipt.input_hash = input_hash(inputs);
+
+    Connection db(path, OpenMode::ReadWriteCreate, busy_timeout_ms_);
+    std::int64_t loaded = receipt.rows;
+    if (mode_ == "append" && table_exists(db, table_)) {
+      if (auto earlier = find_load(db, receipt)) {
+        ctx.info("this input (" + receipt.input_hash + ") was already appended to '" + table_ +
+                 "'; skipping so that a rerun does not duplicate rows");
+        receipt.rows = *earlier;
+        finish(out, receipt, 0);
+        return;
+      }
+    }
+    {
+      StagingArea staging(db, ctx.scratch_dir(), input);
+      staging.fill(input, batch_size_, fail_after_rows_, ctx);
+      ctx.check_cancelled();
+      merge(db, input, receipt);
+    }
+    ctx.info("loaded " + std::to_string(loaded) + " rows into '" + table_ + "' (" + mode_ + ") in '" + receipt.db + "'");
+    finish(out, receipt, loaded);
+  }
+
+  // True while the warehouse still holds what `receipt` recorded.
+  bool verify(Context& ctx, const std::string& text) override {
+    const auto receipt = LoadReceipt::from_json(text);
+    if (!receipt) return false;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(receipt->db, ec)) return false;
+    try {
+      Connection db(receipt->db, OpenMode::ReadOnly, busy_timeout_ms_);
+      if (!table_exists(db, receipt->table)) return false;
+      const std::int64_t count =
+          query_int(db, "SELECT count(*) FROM main." + quote_identifier(receipt->table), "verifying the load");
+      if (receipt->mode == "replace") {
+        return count == receipt->rows && latest_load_hash(db, receipt->table) == receipt->input_hash;
+      }
+      return count >= receipt->rows && find_load(db, *receipt).has_value();
+    } catch (const Error& e) {
+      ctx.warn(std::string("cannot verify the load: ") + e.what());
+      return false;
+    }
+  }
+
+ private:
+  void check_input(const Table& input) const {
+    if (input.num_columns() == 0) throw Error("the input table has no columns; nothing to load into '" + table_ + "'");
+    const auto names = input.column_names();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      check_identifier(names[i], "input column");
+      for (std::size_t j = 0; j < i; ++j)
+        if (same_identifier(names[i], names[j]))
+          throw Error("input columns '" + names[j] + "' and '" + names[i] +
+                      "' differ only in case, which SQLite treats as the same column; rename one");
+    }
+    for (const auto& k : key_) {
+      const Column& c = input.column(k);  // throws MissingColumn naming the available columns
+      if (c.has_nulls())
+        throw Error("key column '" + k + "' has " + std::to_string(c.null_count()) +
+                    " null value(s); keys must be non-null to identify rows");
+    }
+    for (const auto& index : indexes_)
+      for (const auto& c : index) (void)input.column(c);
+  }
+
+  static void require_parent_dir(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path.parent_path(), ec))
+      throw Error("the directory of warehouse '" + path.string() + "' does not exist; create it first");
+  }
+
+  static std::string input_hash(const Inputs& inputs) {
+    for (const auto& [port, value] : inputs.entries())
+      if (port == "in") return hash_value(*value).hex();
+    return hash_value(Value(inputs.table("in"))).hex();
+  }
+
+  std::string create_table_sql(const Table& input) const {
+    std::string ddl = "CREATE TABLE main." + quote_identifier(table_) + " (";
+    for (std::size_t c = 0; c < input.num_columns(); ++c) {
+      const Column& col = input.column(c);
+      ddl += (c ? ", " : "") + quote_identifier(col.name()) + " " + std::string(declared_type_for(col.type()));
+      for (const auto& k : key_)
+        if (same_identifier(k, col.name())) ddl += " NOT NULL";
+    }
+    if (!key_.empty()) ddl += ", PRIMARY KEY (" + quoted_list(key_) + ")";
+    return ddl + ")";
+  }
+
+  // Every input column must exist in an existing target (extra target columns are fine).
+  void check_target_columns(Connection& db, const Table& input) const {
+    std::vector<std::string> existing;
+    Statement st(db, "SELECT name FROM pragma_table_info(?1, 'main')", "reading the target's columns");
+    st.bind_text_copy(1, table_);
+    while (st.step()) existing.push_back(st.column_text(0));
+    std::vector<std::string> missing;
+    for (const auto& name : input.column_names()) {
+      bool found = false;
+      for (const auto& e : existing) found = found || same_identifier(e, name);
+      if (!found) missing.push_back(name);
+    }
+    if (!missing.empty())
+      throw Error("table '" + table_ + "' in '" + db.path().string() + "' has no column(s) " + join_names(missing) +
+                  " (it has: " + join_names(existing) + "); use mode \"replace\" to recreate it, or add the columns");
+  }
+
+  void merge(Connection& db, const Table& input, const LoadReceipt& receipt) {
+    const std::string target = "main." + quote_identifier(table_);
+    const std::string cols = quoted_list(input.column_names());
+    Transaction tx(db, "BEGIN IMMEDIATE", "merging the staged rows into '" + table_ + "'");
+    ensure_ledger(db);
+    const bool exists = table_exists(db, table_);
+    if (mode_ == "replace") {
+      // The swap: drop and rebuild inside the one transaction, so readers see the old table or the new one.
+      if (exists) db.exec("DROP TABLE " + target, "dropping the old '" + table_ + "'");
+      db.exec(create_table_sql(input), "creating '" + table_ + "'");
+    } else if (!exists) {
+      db.exec(create_table_sql(input), "creating '" + table_ + "'");
+    } else {
+      check_target_columns(db, input);
+    }
+
+    std::string sql = "INSERT INTO " + target + " (" + cols + ") SELECT " + cols + " FROM " + kStageTable;
+    if (mode_ == "upsert") {
+      sql += " WHERE true ON CONFLICT (" + quoted_list(key_) + ") DO ";
+      std::string updates;
+      for (const auto& name : input.column_names()) {
+        bool is_key = false;
+        for (const auto& k : key_) is_key = is_key || same_identifier(k, name);
+        if (!is_key) updates += (updates.empty() ? "" : ", ") + quote_identifier(name) + " = excluded." + quote_identifier(name);
+      }
+      sql += updates.empty() ? "NOTHING" : "UPDATE SET " + updates;
+    }
+    try {
+      db.exec(sql, "writing rows into '" + table_ + "'");
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      if (mode_ == "upsert" && message.find("ON CONFLICT clause does not match") != std::string::npos)
+        throw Error("table '" + table_ + "' in '" + db.path().string() + "' has no PRIMARY KEY or UNIQUE index on (" +
+                    join_names(key_) + "), which upsert needs; load once with mode \"replace\" and this key, or add "
+                    "a unique index on those columns");
+      throw;
+    }
+    for (const auto& index : indexes_) {
+      std::string name = table_;
+      for (const auto& c : index) name += "_" + c;
+      db.exec("CREATE INDEX IF NOT EXISTS main." + quote_identifier("ix_" + name) + " ON " + quote_identifier(table_) +
+                  " (" + quoted_list(index) + ")",
+              "creating an index on '" + table_ + "'");
+    }
+    record_load(db, receipt);
+    tx.commit();
+  }
+
+  void finish(Outputs& out, const LoadReceipt& receipt, std::int64_t loaded) const {
+    Table summary;
+    summary.add_column("table", ColumnType::String).push_string(table_);
+    summary.add_column("rows_loaded", ColumnType::Int64).push_int(loaded);
+    summary.add_column("mode", ColumnType::String).push_string(mode_);
+    out.set("out", std::move(summary));
+    out.set_receipt(receipt.to_json());
+  }
+
+  std::string db_param_, table_, mode_;
+  std::vector<std::string> key_;
+  std::vector<std::vector<std::string>> indexes_;
+  std::int64_t batch_size_;
+  int busy_timeout_ms_;
+  std::int64_t fail_after_rows_;
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> make_load(const Params& params) { return std::make_unique<LoadStage>(params); }
+
+}  // namespace sluice::sqlite

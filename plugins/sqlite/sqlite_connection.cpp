@@ -1,0 +1,88 @@
+#include "sqlite_connection.hpp"
+
+#include <sluice/errors.hpp>
+
+namespace sluice::sqlite {
+
+Connection::Connection(const std::filesystem::path& path, OpenMode mode, int busy_timeout_ms)
+    : path_(path), busy_timeout_ms_(busy_timeout_ms) {
+  // NOMUTEX: one connection serves one stage instance on one thread at a time.
+  const int flags = (mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error("cannot open SQLite database '" + path.string() + "': " + message);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
+}
+
+Connection::~Connection() { sqlite3_close_v2(db_); }
+
+void Connection::fail(std::string_view context, int rc) const {
+  const int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    throw Error("SQLite database '" + path_.string() + "' is locked by another connection (waited " +
+                std::to_string(busy_timeout_ms_) + " ms while " + std::string(context) +
+                "); retry when the other writer has finished, or raise busy_timeout_ms");
+  if (primary == SQLITE_NOTADB)
+    throw Error("'" + path_.string() + "' is not a SQLite database (" + std::string(context) + ")");
+  throw Error("SQLite error while " + std::string(context) + " on '" + path_.string() + "': " + sqlite3_errmsg(db_));
+}
+
+void Connection::exec(const std::string& sql, std::string_view context) {
+  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) fail(context, rc);
+}
+
+Statement::Statement(Connection& db, const std::string& sql, std::string_view context)
+    : db_(db), sql_(sql), context_(context) {
+  const int rc = sqlite3_prepare_v3(db.raw(), sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                    &stmt_, nullptr);
+  if (rc != SQLITE_OK) {
+    const int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_NOTADB) db.fail(context, rc);
+    throw Error("SQLite rejected the SQL for " + std::string(context) + " on '" + db.path().string() +
+                "': " + sqlite3_errmsg(db.raw()) + "; SQL: " + sql);
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3_reset(stmt_);
+  db_.fail(context_, rc);
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  sqlite3_reset(stmt_);
+}
+
+void Statement::bind_scalar(int i, const Scalar& v) {
+  if (std::holds_alternative<std::monostate>(v)) bind_null(i);
+  else if (const auto* b = std::get_if<bool>(&v)) bind_int(i, *b ? 1 : 0);
+  else if (const auto* n = std::get_if<std::int64_t>(&v)) bind_int(i, *n);
+  else if (const auto* d = std::get_if<double>(&v)) bind_double(i, *d);
+  else bind_text_copy(i, std::get<std::string>(v));
+}
+
+std::string Statement::column_text(int i) const {
+  const auto* text = sqlite3_column_text(stmt_, i);
+  if (!text) return {};
+  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+}
+
+std::int64_t query_int(Connection& db, const std::string& sql, std::string_view context) {
+  Statement st(db, sql, context);
+  return st.step() ? st.column_int(0) : 0;
+}
+
+}  // namespace sluice::sqlite

@@ -1,0 +1,197 @@
+#include "test_helpers.hpp"
+
+using namespace sluice;
+using namespace sqlite_test;
+using sluice::test::TempDir;
+
+TEST_CASE("sqlite_extract types columns from declared types and keeps nulls") {
+  TempDir dir;
+  const auto path = dir / "typed.db";
+  {
+    RawDb db(path);
+    db.exec(
+        "CREATE TABLE t(id INTEGER, price REAL, amount DOUBLE, label TEXT, name VARCHAR(20), day DATE, at DATETIME, ts TIMESTAMP);"
+        "INSERT INTO t VALUES (1, 2.5, 3, 'a', 'x', '2026-01-02', '2026-01-02 03:04:05', '2026-01-02T03:04:05.250');"
+        "INSERT INTO t VALUES (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);"
+        "INSERT INTO t VALUES (-7, 1e300, -0.5, '', 'it''s', '1969-12-31', '1970-01-01 00:00:00', 86400);");
+  }
+  testing::TestContext ctx;
+  const auto out = extract({{"db", path.string()}, {"table", "t"}}, ctx);
+  const Table& t = table_of(out);
+  REQUIRE(t.num_rows() == 3);
+  CHECK(t.column("id").type() == ColumnType::Int64);
+  CHECK(t.column("price").type() == ColumnType::Double);
+  CHECK(t.column("amount").type() == ColumnType::Double);
+  CHECK(t.column("label").type() == ColumnType::String);
+  CHECK(t.column("name").type() == ColumnType::String);
+  CHECK(t.column("day").type() == ColumnType::Date);
+  CHECK(t.column("at").type() == ColumnType::Timestamp);
+  CHECK(t.column("ts").type() == ColumnType::Timestamp);
+  for (const auto& c : t.columns()) CHECK_MESSAGE(c.is_null(1), c.name());
+  CHECK(t.column("id").int_at(2) == -7);
+  CHECK(t.column("amount").double_at(0) == 3.0);
+  CHECK(t.column("name").string_at(2) == "it's");
+  CHECK(t.column("label").string_at(2) == "");
+  CHECK(!t.column("label").is_null(2));
+  CHECK(format_date(t.column("day").int_at(0)) == "2026-01-02");
+  CHECK(t.column("day").int_at(2) == -1);
+  CHECK(format_timestamp(t.column("at").int_at(0)) == "2026-01-02 03:04:05");
+  CHECK(format_timestamp(t.column("ts").int_at(0)) == "2026-01-02 03:04:05.250000");
+  CHECK(t.column("ts").int_at(2) == 86400LL * 1'000'000);  // integers are unix seconds
+  CHECK(ctx.last_done == 3);
+}
+
+TEST_CASE("sqlite_extract types expression columns from their values") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 200);
+  testing::TestContext ctx;
+  const auto out = extract({{"db", path.string()},
+                            {"query",
+                             "SELECT store_id, count(*) AS n, sum(quantity * unit_price) AS revenue, NULL AS blank, "
+                             "CASE WHEN store_id = 2 THEN NULL ELSE store_id * 1.5 END AS maybe, "
+                             "substr(min(sold_at), 1, 10) AS first_day FROM sales GROUP BY store_id ORDER BY store_id"}},
+                           ctx);
+  const Table& t = table_of(out);
+  REQUIRE(t.num_rows() == 3);
+  CHECK(t.column_names() == std::vector<std::string>{"store_id", "n", "revenue", "blank", "maybe", "first_day"});
+  CHECK(t.column("n").type() == ColumnType::Int64);
+  CHECK(t.column("revenue").type() == ColumnType::Double);
+  CHECK(t.column("blank").null_count() == 3);
+  CHECK(t.column("maybe").type() == ColumnType::Double);
+  CHECK(t.column("maybe").is_null(1));
+  CHECK(t.column("maybe").double_at(2) == 4.5);
+  CHECK(t.column("first_day").type() == ColumnType::String);
+  CHECK(t.column("first_day").string_at(0) == "2026-01-01");
+  RawDb raw(path);
+  CHECK(t.column("n").int_at(0) == raw.number("SELECT count(*) FROM sales WHERE store_id = 1"));
+}
+
+TEST_CASE("sqlite_extract binds params in query and in table + where, and reads chosen columns") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 300);
+  testing::TestContext ctx;
+  const auto q = extract({{"db", path.string()},
+                          {"query", "SELECT sale_id FROM sales WHERE store_id = ?1 AND sold_at >= ?2 AND ?3 IS NULL"},
+                          {"params", ParamValue(std::vector<Scalar>{std::int64_t{2}, std::string("2026-01-20"), Scalar{}})}},
+                         ctx);
+  RawDb raw(path);
+  CHECK(table_of(q).num_rows() ==
+        static_cast<std::size_t>(raw.number("SELECT count(*) FROM sales WHERE store_id = 2 AND sold_at >= '2026-01-20'")));
+
+  // A hostile value stays a value.
+  const auto hostile = extract({{"db", path.string()},
+                                {"table", "sales"},
+                                {"columns", ParamValue::strings({"sale_id", "quantity"})},
+                                {"where", "sold_at = ?"},
+                                {"params", ParamValue(std::vector<Scalar>{std::string("x' OR '1'='1")})}},
+                               ctx);
+  CHECK(table_of(hostile).num_rows() == 0);
+  CHECK(table_of(hostile).column_names() == std::vector<std::string>{"sale_id", "quantity"});
+
+  const auto some = extract({{"db", path.string()},
+                             {"table", "SALES"},
+                             {"columns", ParamValue::strings({"quantity"})},
+                             {"where", "quantity > ? AND unit_price < ?"},
+                             {"params", ParamValue(std::vector<Scalar>{std::int64_t{2}, 5.0})}},
+                            ctx);
+  CHECK(table_of(some).num_rows() ==
+        static_cast<std::size_t>(raw.number("SELECT count(*) FROM sales WHERE quantity > 2 AND unit_price < 5.0")));
+
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"query", "SELECT ?1 + ?2"},
+                                {"params", ParamValue(std::vector<Scalar>{std::int64_t{1}})}}, ctx),
+                       "the SQL has 2 placeholder(s) but params holds 1 value(s); SQL: SELECT ?1 + ?2", ParamError);
+}
+
+TEST_CASE("sqlite_extract error messages say what is wrong and how to fix it") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 10);
+  testing::TestContext ctx;
+  const std::string missing = (dir / "nope.db").string();
+  CHECK_THROWS_WITH_AS(extract({{"db", missing}, {"table", "sales"}}, ctx),
+                       ("SQLite database '" + missing +
+                        "' does not exist (param 'db'); check the path, or create a demo database with `sluice demo-data " +
+                        missing + "`").c_str(),
+                       Error);
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"query", "SELEC * FROM sales"}}, ctx),
+                       ("SQLite rejected the SQL for the extract query on '" + path.string() +
+                        "': near \"SELEC\": syntax error; SQL: SELEC * FROM sales").c_str(),
+                       Error);
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"query", "SELECT nope FROM sales"}}, ctx),
+                       ("SQLite rejected the SQL for the extract query on '" + path.string() +
+                        "': no such column: nope; SQL: SELECT nope FROM sales").c_str(),
+                       Error);
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"table", "sale"}}, ctx),
+                       ("table 'sale' not found in '" + path.string() + "'; it has: sales, stores").c_str(), Error);
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"table", "sales"}, {"columns", ParamValue::strings({"qty"})}}, ctx),
+                       ("column 'qty' not found in table 'sales' of '" + path.string() +
+                        "'; it has: sale_id, store_id, product_id, sold_at, quantity, unit_price").c_str(),
+                       Error);
+  CHECK_THROWS_WITH_AS(
+      extract({{"db", path.string()}, {"query", "SELECT * FROM sales WHERE 0"}, {"require_rows", true}}, ctx),
+      ("the extract returned no rows from '" + path.string() +
+       "' and require_rows is true; SQL: SELECT * FROM sales WHERE 0").c_str(),
+      Error);
+  CHECK(table_of(extract({{"db", path.string()}, {"query", "SELECT * FROM sales WHERE 0"}}, ctx)).num_columns() == 6);
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}}, ctx),
+                       "give exactly one of 'query' (SQL) or 'table' (a table name), not neither", ParamError);
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"query", "SELECT 1"}, {"table", "sales"}}, ctx),
+                       "give exactly one of 'query' (SQL) or 'table' (a table name), not both", ParamError);
+  CHECK_THROWS_AS(extract({{"db", path.string()}, {"query", "SELECT 1"}, {"where", "1"}}, ctx), ParamError);
+
+  RawDb(path).exec("CREATE TABLE odd(n INTEGER); INSERT INTO odd VALUES (1), ('two')");
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"table", "odd"}}, ctx),
+                       ("column 'n' is declared INTEGER but row 2 holds the TEXT value 'two' in '" + path.string() +
+                        "'; CAST it in the query or fix the data").c_str(),
+                       Error);
+  sluice::test::write_file(dir / "text.db", "not a database at all, just text that is long enough to have a header");
+  CHECK_THROWS_WITH_AS(extract({{"db", (dir / "text.db").string()}, {"table", "sales"}}, ctx),
+                       ("'" + (dir / "text.db").string() + "' is not a SQLite database (listing tables)").c_str(), Error);
+}
+
+TEST_CASE("sqlite_extract opens the database read-only") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 10);
+  testing::TestContext ctx;
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"query", "DELETE FROM sales"}}, ctx),
+                       ("SQLite error while the extract query on '" + path.string() +
+                        "': attempt to write a readonly database").c_str(),
+                       Error);
+  CHECK(RawDb(path).number("SELECT count(*) FROM sales") == 10);
+}
+
+TEST_CASE("sqlite_extract fingerprint changes when rows are appended and not otherwise") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 50);
+  testing::TestContext ctx;
+  auto by_table = make_stage(sluice::sqlite::extract_descriptor(), sluice::sqlite::make_extract,
+                             {{"db", path.string()}, {"table", "sales"}});
+  auto by_query = make_stage(sluice::sqlite::extract_descriptor(), sluice::sqlite::make_extract,
+                             {{"db", path.string()}, {"query", "SELECT count(*) FROM sales"}});
+  const auto t1 = by_table->fingerprint(ctx), q1 = by_query->fingerprint(ctx);
+  REQUIRE(t1.has_value());
+  REQUIRE(q1.has_value());
+  CHECK(by_table->fingerprint(ctx) == t1);
+  CHECK(by_query->fingerprint(ctx) == q1);
+  // Reading does not change it.
+  (void)extract({{"db", path.string()}, {"table", "sales"}}, ctx);
+  CHECK(by_table->fingerprint(ctx) == t1);
+  CHECK(t1->find("max_rowid=50|count=50") != std::string::npos);
+
+  RawDb(path).exec("INSERT INTO sales VALUES (51, 1, 1, '2026-03-01 09:00:00', 1, 1.0)");
+  const auto t2 = by_table->fingerprint(ctx), q2 = by_query->fingerprint(ctx);
+  CHECK(t2 != t1);
+  CHECK(q2 != q1);
+  CHECK(t2->find("max_rowid=51|count=51") != std::string::npos);
+  CHECK(by_table->fingerprint(ctx) == t2);
+
+  std::filesystem::remove(path);
+  const auto gone = by_table->fingerprint(ctx);
+  REQUIRE(gone.has_value());
+  CHECK(gone != t2);
+  CHECK(gone->find("missing") != std::string::npos);
+}

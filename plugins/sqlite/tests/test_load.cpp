@@ -1,0 +1,346 @@
+#include <map>
+
+#include "test_helpers.hpp"
+
+using namespace sluice;
+using namespace sqlite_test;
+using sluice::test::TempDir;
+
+namespace {
+
+// A daily-series-shaped table: store_id, ds (date), y (double), note (string).
+Table daily(int stores, int days, double scale = 1.0) {
+  Table t;
+  // Add every column before taking references: add_column may move the others.
+  t.add_column("store_id", ColumnType::Int64);
+  t.add_column("ds", ColumnType::Date);
+  t.add_column("y", ColumnType::Double);
+  t.add_column("note", ColumnType::String);
+  auto& store = t.column("store_id");
+  auto& ds = t.column("ds");
+  auto& y = t.column("y");
+  auto& note = t.column("note");
+  for (int s = 1; s <= stores; ++s)
+    for (int d = 0; d < days; ++d) {
+      store.push_int(s);
+      ds.push_int(parse_date("2026-01-01") + d);
+      y.push_double(scale * (s * 100 + d));
+      if (d % 5 == 0) note.push_null();
+      else note.push_string("s" + std::to_string(s));
+    }
+  return t;
+}
+
+// Row count plus an order-independent checksum of every value in a table.
+std::string state_of(RawDb& db, const std::string& table) {
+  return db.text("SELECT count(*) || '/' || total(store_id * 1000003 + y * 7) || '/' || "
+                 "total(length(ds)) || '/' || total(length(coalesce(note, '?'))) FROM \"" + table + "\"");
+}
+
+std::size_t stage_files_left() {
+  std::size_t n = 0;
+  const auto dir = std::filesystem::temp_directory_path() / "sluice-test-scratch";
+  const std::string prefix = "sqlite-load-stage-" + std::to_string(::getpid()) + "-";
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) ++n;
+  return n;
+}
+
+std::unique_ptr<Stage> load_stage(std::initializer_list<std::pair<const char*, ParamValue>> params) {
+  return make_stage(sqlite::load_descriptor(), sqlite::make_load, params);
+}
+
+}  // namespace
+
+TEST_CASE("sqlite_load creates the table with types, key and indexes, and reports a summary") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  testing::TestContext ctx;
+  const auto out = load({{"db", wh}, {"table", "fact_daily"}, {"mode", "upsert"},
+                         {"key", ParamValue::strings({"store_id", "ds"})},
+                         {"create_indexes", ParamValue::strings({"ds", "note, y"})}},
+                        daily(3, 10), ctx);
+  const Table& summary = table_of(out);
+  REQUIRE(summary.num_rows() == 1);
+  CHECK(summary.column("table").string_at(0) == "fact_daily");
+  CHECK(summary.column("rows_loaded").int_at(0) == 30);
+  CHECK(summary.column("mode").string_at(0) == "upsert");
+  RawDb db(dir / "wh.db");
+  CHECK(db.text("SELECT group_concat(name || ' ' || type || ' ' || pk, ', ') FROM pragma_table_info('fact_daily')") ==
+        "store_id INTEGER 1, ds DATE 2, y REAL 0, note TEXT 0");
+  CHECK(db.text("SELECT group_concat(name, ',') FROM pragma_index_list('fact_daily') WHERE origin = 'c' ORDER BY name") ==
+        "ix_fact_daily_note_y,ix_fact_daily_ds");
+  CHECK(db.text("SELECT ds FROM fact_daily WHERE store_id = 2 ORDER BY ds LIMIT 1") == "2026-01-01");
+  CHECK(db.number("SELECT count(*) FROM fact_daily WHERE note IS NULL") == 6);
+
+  // Round trip: the extract reads back the same types and values.
+  const auto back = extract({{"db", wh}, {"query", "SELECT store_id, ds, y, note FROM fact_daily ORDER BY store_id, ds"}}, ctx);
+  const Table& t = table_of(back);
+  CHECK(t.column("ds").type() == ColumnType::Date);
+  CHECK(hash_value(Value(t)) == hash_value(Value(daily(3, 10))));
+  CHECK(stage_files_left() == 0);
+}
+
+TEST_CASE("sqlite_load upsert is idempotent and updates by key") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  testing::TestContext ctx;
+  auto params = {std::pair<const char*, ParamValue>{"db", wh}, {"table", "f"}, {"mode", "upsert"},
+                 {"key", ParamValue::strings({"store_id", "ds"})}};
+  (void)load(params, daily(2, 30), ctx);
+  (void)load(params, daily(2, 30), ctx);
+  RawDb db(dir / "wh.db");
+  CHECK(db.number("SELECT count(*) FROM f") == 60);
+  (void)load(params, daily(3, 35, 2.0), ctx);  // overlaps: updates 60 rows, inserts 45
+  CHECK(db.number("SELECT count(*) FROM f") == 105);
+  CHECK(db.number("SELECT y FROM f WHERE store_id = 1 AND ds = '2026-01-03'") == 2 * 102);
+  CHECK(db.number("SELECT count(*) FROM (SELECT store_id, ds FROM f GROUP BY 1, 2 HAVING count(*) > 1)") == 0);
+}
+
+TEST_CASE("sqlite_load replace swaps in the new content; append never duplicates the same input") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  testing::TestContext ctx;
+  (void)load({{"db", wh}, {"table", "r"}, {"mode", "replace"}}, daily(3, 20), ctx);
+  (void)load({{"db", wh}, {"table", "r"}, {"mode", "replace"}}, daily(1, 4, 3.0), ctx);
+  RawDb db(dir / "wh.db");
+  CHECK(db.number("SELECT count(*) FROM r") == 4);
+  CHECK(db.number("SELECT max(y) FROM r") == 309);
+
+  (void)load({{"db", wh}, {"table", "a"}}, daily(2, 5), ctx);
+  const auto again = load({{"db", wh}, {"table", "a"}, {"batch_size", 3}}, daily(2, 5), ctx);
+  CHECK(table_of(again).column("rows_loaded").int_at(0) == 0);
+  CHECK(db.number("SELECT count(*) FROM a") == 10);
+  (void)load({{"db", wh}, {"table", "a"}, {"batch_size", 1}}, daily(2, 5, 2.0), ctx);  // different input: appended
+  CHECK(db.number("SELECT count(*) FROM a") == 20);
+  CHECK(db.number("SELECT count(*) FROM _sluice_loads WHERE target = 'a' AND mode = 'append'") == 2);
+  CHECK(ctx.last_done == 10);
+  CHECK(ctx.last_total == 10);
+}
+
+TEST_CASE("sqlite_load stores hostile identifiers and values literally and keeps other tables intact") {
+  TempDir dir;
+  const auto wh = dir / "wh.db";
+  make_sales_db(wh, 20);
+  const std::string evil_table = "x\"; DROP TABLE sales; --";
+  const std::string evil_column = "a\"b'c; DELETE FROM stores";
+  Table t;
+  t.add_column(evil_column, ColumnType::String).push_string("'); DROP TABLE stores; --");
+  t.column(evil_column).push_string("\"quoted\" 'single' \\back\\");
+  t.add_column("n", ColumnType::Int64).push_int(1);
+  t.column("n").push_int(2);
+  testing::TestContext ctx;
+  (void)load({{"db", wh.string()}, {"table", evil_table}, {"mode", "upsert"}, {"key", ParamValue::strings({"n"})},
+              {"create_indexes", ParamValue::strings({evil_column})}},
+             t, ctx);
+  RawDb db(wh);
+  CHECK(db.number("SELECT count(*) FROM sales") == 20);
+  CHECK(db.number("SELECT count(*) FROM stores") == 3);
+  CHECK(db.number("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'x\"; DROP TABLE sales; --'") == 1);
+  CHECK(db.text("SELECT \"a\"\"b'c; DELETE FROM stores\" FROM \"x\"\"; DROP TABLE sales; --\" WHERE n = 1") ==
+        "'); DROP TABLE stores; --");
+  CHECK(db.text("SELECT \"a\"\"b'c; DELETE FROM stores\" FROM \"x\"\"; DROP TABLE sales; --\" WHERE n = 2") ==
+        "\"quoted\" 'single' \\back\\");
+
+  // Unusable names are rejected before anything is written.
+  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", ""}}, t, ctx), "the table name is empty; give a non-empty name",
+                       ParamError);
+  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", std::string("a\0b", 3)}}, t, ctx),
+                       "the table name contains a NUL byte; use printable characters", ParamError);
+  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", "sqlite_master"}}, t, ctx),
+                       "the table name 'sqlite_master' starts with 'sqlite_', which SQLite reserves for itself; choose "
+                       "another name",
+                       ParamError);
+  CHECK_THROWS_AS(load({{"db", wh.string()}, {"table", "_sluice_loads"}}, t, ctx), ParamError);
+  Table bad_column;
+  bad_column.add_column("", ColumnType::Int64).push_int(1);
+  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", "ok"}}, bad_column, ctx),
+                       "the input column name is empty; give a non-empty name", Error);
+  CHECK(db.number("SELECT count(*) FROM sqlite_master WHERE name = 'ok'") == 0);
+}
+
+TEST_CASE("a failure mid-load leaves the warehouse exactly as before") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  testing::TestContext ctx;
+  (void)load({{"db", wh}, {"table", "f"}, {"mode", "upsert"}, {"key", ParamValue::strings({"store_id", "ds"})}},
+             daily(2, 10), ctx);
+  (void)load({{"db", wh}, {"table", "r"}, {"mode", "replace"}}, daily(2, 10), ctx);
+  RawDb db(dir / "wh.db");
+  const std::string f_before = state_of(db, "f"), r_before = state_of(db, "r");
+  const long long ledger_before = db.number("SELECT count(*) FROM _sluice_loads");
+
+  SUBCASE("test hook inside a staging batch") {
+    for (const char* mode : {"upsert", "replace", "append"}) {
+      const std::string table = std::string(mode) == "replace" ? "r" : "f";
+      const auto key = std::string(mode) == "append" ? ParamValue(std::vector<Scalar>{}) : ParamValue::strings({"store_id", "ds"});
+      CHECK_THROWS_WITH_AS(load({{"db", wh}, {"table", table}, {"mode", mode}, {"key", key}, {"batch_size", 7},
+                                 {"fail_after_rows", 25}},
+                                daily(3, 20, 5.0), ctx),
+                           "fail_after_rows test hook: stopped after staging 25 rows, inside an open batch; the warehouse "
+                           "is unchanged",
+                           Error);
+    }
+  }
+  SUBCASE("constraint violation while merging") {
+    db.exec("CREATE TABLE strict(store_id INTEGER, ds DATE, y REAL, note TEXT NOT NULL)");
+    db.exec("INSERT INTO strict VALUES (9, '2020-01-01', 1, 'keep')");
+    CHECK_THROWS_WITH_AS(load({{"db", wh}, {"table", "strict"}}, daily(2, 10), ctx),
+                         ("SQLite error while writing rows into 'strict' on '" + wh +
+                          "': NOT NULL constraint failed: strict.note").c_str(),
+                         Error);
+    CHECK(db.number("SELECT count(*) FROM strict") == 1);
+  }
+  SUBCASE("cancelled") {
+    ctx.cancel_flag = true;
+    CHECK_THROWS_AS(load({{"db", wh}, {"table", "f"}, {"mode", "upsert"}, {"key", ParamValue::strings({"store_id", "ds"})}},
+                         daily(3, 20, 5.0), ctx),
+                    Cancelled);
+  }
+  CHECK(state_of(db, "f") == f_before);
+  CHECK(state_of(db, "r") == r_before);
+  CHECK(db.number("SELECT count(*) FROM _sluice_loads") == ledger_before);
+  CHECK(stage_files_left() == 0);
+}
+
+TEST_CASE("sqlite_load verify() notices a dropped, altered or deleted target") {
+  TempDir dir;
+  const auto wh = dir / "wh.db";
+  testing::TestContext ctx;
+  const auto upsert = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "f"}, {"mode", "upsert"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}};
+  const auto replace = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "r"}, {"mode", "replace"}};
+  const auto append = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "a"}};
+  const std::string ru = load(upsert, daily(2, 10), ctx).receipt();
+  const std::string rr = load(replace, daily(2, 10), ctx).receipt();
+  const std::string ra = load(append, daily(2, 10), ctx).receipt();
+  CHECK(ru.find("\"rows\":20") != std::string::npos);
+  CHECK(ru.find("\"table\":\"f\"") != std::string::npos);
+  CHECK(load_stage(upsert)->verify(ctx, ru));
+  CHECK(load_stage(replace)->verify(ctx, rr));
+  CHECK(load_stage(append)->verify(ctx, ra));
+  CHECK_FALSE(load_stage(upsert)->verify(ctx, "garbage"));
+
+  RawDb db(wh);
+  db.exec("DELETE FROM r WHERE store_id = 1");  // altered
+  CHECK_FALSE(load_stage(replace)->verify(ctx, rr));
+  const std::string rr2 = load(replace, daily(2, 10), ctx).receipt();
+  CHECK(load_stage(replace)->verify(ctx, rr2));
+  (void)load(replace, daily(2, 10, 9.0), ctx);  // someone else replaced it with other content
+  CHECK_FALSE(load_stage(replace)->verify(ctx, rr2));
+
+  db.exec("DROP TABLE f");
+  CHECK_FALSE(load_stage(upsert)->verify(ctx, ru));
+  CHECK(load_stage(append)->verify(ctx, ra));
+  // After the drop, a rerun loads again (the ledger alone does not skip a missing table).
+  (void)load(append, daily(2, 10), ctx);
+  db.exec("DROP TABLE a");
+  CHECK_FALSE(load_stage(append)->verify(ctx, ra));
+  const std::string ra2 = load(append, daily(2, 10), ctx).receipt();
+  CHECK(db.number("SELECT count(*) FROM a") == 20);
+  CHECK(load_stage(append)->verify(ctx, ra2));
+
+  std::filesystem::remove(wh);
+  CHECK_FALSE(load_stage(append)->verify(ctx, ra2));
+}
+
+TEST_CASE("sqlite_load parameter and target errors are clear") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  testing::TestContext ctx;
+  CHECK_THROWS_WITH_AS(load({{"db", wh}, {"table", "f"}, {"mode", "upsert"}}, daily(1, 2), ctx),
+                       "mode \"upsert\" needs key = [\"col\", ...]: the columns that identify a row", ParamError);
+  CHECK_THROWS_AS(load({{"db", wh}, {"table", "f"}, {"mode", "merge"}}, daily(1, 2), ctx), ParamError);
+  CHECK_THROWS_AS(load({{"db", wh}, {"table", "f"}, {"batch_size", 0}}, daily(1, 2), ctx), ParamError);
+  CHECK_THROWS_WITH_AS(
+      load({{"db", wh}, {"table", "f"}, {"mode", "upsert"}, {"key", ParamValue::strings({"shop"})}}, daily(1, 2), ctx),
+      "missing column 'shop'; the input has: store_id, ds, y, note", MissingColumn);
+  CHECK_THROWS_WITH_AS(load({{"db", (dir / "no" / "wh.db").string()}, {"table", "f"}}, daily(1, 2), ctx),
+                       ("the directory of warehouse '" + (dir / "no" / "wh.db").string() +
+                        "' does not exist; create it first").c_str(),
+                       Error);
+
+  (void)load({{"db", wh}, {"table", "plain"}}, daily(1, 2), ctx);
+  CHECK_THROWS_WITH_AS(
+      load({{"db", wh}, {"table", "plain"}, {"mode", "upsert"}, {"key", ParamValue::strings({"store_id", "ds"})}},
+           daily(1, 3), ctx),
+      ("table 'plain' in '" + wh + "' has no PRIMARY KEY or UNIQUE index on (store_id, ds), which upsert needs; load "
+       "once with mode \"replace\" and this key, or add a unique index on those columns").c_str(),
+      Error);
+  Table wider = daily(1, 2);
+  wider.add_column("extra", ColumnType::Int64).push_int(1);
+  wider.column("extra").push_int(2);
+  CHECK_THROWS_WITH_AS(load({{"db", wh}, {"table", "plain"}}, wider, ctx),
+                       ("table 'plain' in '" + wh + "' has no column(s) extra (it has: store_id, ds, y, note); use "
+                        "mode \"replace\" to recreate it, or add the columns").c_str(),
+                       Error);
+
+  Table null_key = daily(1, 2);
+  null_key.column("store_id").push_null();
+  null_key.column("ds").push_int(0);
+  null_key.column("y").push_double(0);
+  null_key.column("note").push_null();
+  CHECK_THROWS_WITH_AS(
+      load({{"db", wh}, {"table", "k"}, {"mode", "upsert"}, {"key", ParamValue::strings({"store_id"})}}, null_key, ctx),
+      "key column 'store_id' has 1 null value(s); keys must be non-null to identify rows", Error);
+}
+
+TEST_CASE("sqlite_load reports a locked warehouse clearly") {
+  TempDir dir;
+  const auto wh = dir / "wh.db";
+  testing::TestContext ctx;
+  (void)load({{"db", wh.string()}, {"table", "f"}}, daily(1, 2), ctx);
+  RawDb other(wh);
+  other.exec("BEGIN IMMEDIATE; INSERT INTO f(store_id) VALUES (99)");
+  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", "f"}, {"busy_timeout_ms", 50}}, daily(1, 3), ctx),
+                       ("SQLite database '" + wh.string() +
+                        "' is locked by another connection (waited 50 ms while merging the staged rows into 'f'); retry "
+                        "when the other writer has finished, or raise busy_timeout_ms").c_str(),
+                       Error);
+  other.exec("ROLLBACK");
+  CHECK(load({{"db", wh.string()}, {"table", "f"}, {"busy_timeout_ms", 50}}, daily(1, 3), ctx).has("out"));
+}
+
+TEST_CASE("extract -> daily totals -> load: warehouse totals equal totals computed with SQL on the source") {
+  TempDir dir;
+  const auto src = dir / "sales.db";
+  const auto wh = dir / "wh.db";
+  make_sales_db(src, 5000);
+  testing::TestContext ctx;
+  const Table sales = table_of(extract({{"db", src.string()}, {"table", "sales"}}, ctx));
+  REQUIRE(sales.num_rows() == 5000);
+
+  // The daily aggregation a daily_series stage would do: (store_id, day) -> sum(quantity * unit_price).
+  std::map<std::pair<std::int64_t, std::int64_t>, double> totals;
+  const auto& store = sales.column("store_id");
+  const auto& at = sales.column("sold_at");
+  const auto& qty = sales.column("quantity");
+  const auto& price = sales.column("unit_price");
+  for (std::size_t i = 0; i < sales.num_rows(); ++i)
+    totals[{store.int_at(i), parse_date(at.string_at(i).substr(0, 10))}] += static_cast<double>(qty.int_at(i)) * price.double_at(i);
+  Table daily_table;
+  daily_table.add_column("store_id", ColumnType::Int64);
+  daily_table.add_column("ds", ColumnType::Date);
+  daily_table.add_column("y", ColumnType::Double);
+  auto& s = daily_table.column("store_id");
+  auto& ds = daily_table.column("ds");
+  auto& y = daily_table.column("y");
+  for (const auto& [k, v] : totals) {
+    s.push_int(k.first);
+    ds.push_int(k.second);
+    y.push_double(v);
+  }
+  (void)load({{"db", wh.string()}, {"table", "fact_daily_sales"}, {"mode", "upsert"},
+              {"key", ParamValue::strings({"store_id", "ds"})}, {"batch_size", 17}},
+             daily_table, ctx);
+
+  RawDb w(wh);
+  w.exec("ATTACH DATABASE '" + src.string() + "' AS src");
+  CHECK(w.number("SELECT count(*) FROM fact_daily_sales") ==
+        w.number("SELECT count(DISTINCT store_id || substr(sold_at, 1, 10)) FROM src.sales"));
+  CHECK(w.number("SELECT count(*) FROM fact_daily_sales f JOIN (SELECT store_id, substr(sold_at, 1, 10) AS ds, "
+                 "sum(quantity * unit_price) AS y FROM src.sales GROUP BY 1, 2) g USING (store_id, ds) "
+                 "WHERE abs(f.y - g.y) > 1e-6") == 0);
+  CHECK(w.text("SELECT round(sum(y), 2) FROM fact_daily_sales") ==
+        w.text("SELECT round(sum(quantity * unit_price), 2) FROM src.sales"));
+}
