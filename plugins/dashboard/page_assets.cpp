@@ -43,7 +43,8 @@ svg.chart text{user-select:none}
 .sw.dash{height:0;border-top:2px dashed #64748b}
 .store-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:16px}
 .store-grid .card{margin:0}
-.store-grid.single{grid-template-columns:1fr;max-width:900px}
+.store-grid.single{grid-template-columns:1fr}
+.store-grid+.table-card{margin-top:16px}
 .store-head{display:flex;justify-content:space-between;align-items:flex-start;gap:8px}
 .store-name{font-weight:650;margin-right:8px}
 .store-city{color:var(--muted);font-weight:400;font-size:13px}

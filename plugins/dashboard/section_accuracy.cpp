@@ -1,6 +1,7 @@
 // Accuracy: backtest metrics by horizon for each model against the
 // seasonal-naive baseline, averaged over stores.
 #include <cmath>
+#include <vector>
 
 #include "format.hpp"
 #include "html.hpp"
@@ -49,6 +50,21 @@ std::string metric_chart(const AccuracyTable& t, bool coverage) {
   }
   if (coverage) c.hlines.push_back({kTargetCoverage, "80% target", "#16a34a"});
   return render_line_chart(c);
+}
+
+// Long horizon lists are summarised in the table (the chart shows every horizon):
+// the first, every week, and the last.
+std::vector<std::int64_t> table_horizons(const std::vector<std::int64_t>& all) {
+  if (all.size() <= 10) return all;
+  std::vector<std::int64_t> picked;
+  for (auto h : all)
+    if (h == all.front() || h % 7 == 0 || h == all.back()) picked.push_back(h);
+  return picked;
+}
+
+bool has_coverage(const AccuracyTable& t, const std::string& model) {
+  const auto it = t.by_model.find(model);
+  return it != t.by_model.end() && it->second.coverage_n > 0;
 }
 
 std::string metric_cell(const std::string& model, std::int64_t h, const char* name, double v, const std::string& cls) {
@@ -113,10 +129,11 @@ std::string accuracy_section(const PageData& d) {
   m.raw("<thead><tr><th scope=\"col\">Horizon</th>");
   for (const auto& name : t.models) {
     m.element("th", {{"scope", "col"}, {"class", "num"}}, name + " MAPE");
-    m.element("th", {{"scope", "col"}, {"class", "num"}}, name + " coverage");
+    if (has_coverage(t, name)) m.element("th", {{"scope", "col"}, {"class", "num"}}, name + " coverage");
   }
   m.raw("</tr></thead><tbody>");
-  for (auto h : t.horizons) {
+  const std::vector<std::int64_t> rows = table_horizons(t.horizons);
+  for (auto h : rows) {
     const double best_mape = [&] {
       double best = INFINITY;
       for (const auto& name : t.models) {
@@ -130,15 +147,19 @@ std::string accuracy_section(const PageData& d) {
     for (const auto& name : t.models) {
       const double mape = metric(t, name, h, false), cov = metric(t, name, h, true);
       m.raw(metric_cell(name, h, "mape", mape, mape == best_mape && t.models.size() > 1 ? "best" : ""));
-      m.raw(metric_cell(name, h, "coverage", cov, ""));
+      if (has_coverage(t, name)) m.raw(metric_cell(name, h, "coverage", cov, ""));
     }
     m.raw("</tr>");
   }
   m.raw("</tbody></table>");
   m.close("div");
   m.element("p", {{"class", "hint"}},
-            "MAPE: mean absolute percentage error of the backtest forecasts (undefined days with zero sales are "
-            "skipped). Coverage: share of actual values inside the 80% interval. Bold: the lowest MAPE at that horizon.");
+            std::string(rows.size() < t.horizons.size() ? "Selected horizons (the first, weekly, the last); the chart "
+                                                          "shows all " + std::to_string(t.horizons.size()) + ". "
+                                                        : "") +
+                "MAPE: mean absolute percentage error of the backtest forecasts (undefined days with zero sales are "
+                "skipped). Coverage: share of actual values inside the 80% interval. Bold: the lowest MAPE at that "
+                "horizon.");
   m.close("div");
   m.close("section");
   return m.take();

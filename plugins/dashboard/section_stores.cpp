@@ -36,7 +36,8 @@ std::string error_class(double mape) {
   return mape < 0.10 ? "badge good" : mape < 0.20 ? "badge fair" : "badge poor";
 }
 
-std::string store_chart(const ForecastSeries& s, const std::string& id, const std::string& label) {
+// `wide` for the one-at-a-time selector view, so text is not scaled up with the card.
+std::string store_chart(const ForecastSeries& s, const std::string& id, const std::string& label, bool wide) {
   const auto today = s.last_observed();
   LineSeries actual{"Actual", theme::kActual, {}, {}, 1.6, false, false};
   LineSeries forecast{"Forecast", theme::kForecast, {}, {}, 2.0, false, false};
@@ -53,8 +54,8 @@ std::string store_chart(const ForecastSeries& s, const std::string& id, const st
   }
   LineChart chart;
   chart.id = id;
-  chart.width = 460;
-  chart.height = 200;
+  chart.width = wide ? 1100 : 380;
+  chart.height = wide ? 320 : 190;
   chart.legend = false;
   chart.aria_label = label + ": the last " + std::to_string(kStoreHistoryDays) + " days of sales and a " +
                      std::to_string(forecast.x.size()) + "-day forecast with its 80% interval.";
@@ -76,7 +77,8 @@ std::string shared_legend() {
   return m.take();
 }
 
-std::string store_card(const PageData& d, const ForecastSeries& s, std::size_t index, bool hidden) {
+std::string store_card(const PageData& d, const ForecastSeries& s, std::size_t index, bool selectable) {
+  const bool hidden = selectable && index > 0;
   const std::string label = d.store_label(s);
   const std::string city = d.store_city(s);
   const OverviewNumbers o = overview_numbers(s);
@@ -103,7 +105,7 @@ std::string store_card(const PageData& d, const ForecastSeries& s, std::size_t i
   if (std::isfinite(o.change))
     m.raw(" ").element("span", {{"class", o.change >= 0 ? "up" : "down"}}, format_change(o.change) + " vs last year");
   m.close("div");
-  m.raw(store_chart(s, "chart-store-" + std::to_string(index), label));
+  m.raw(store_chart(s, "chart-store-" + std::to_string(index), label, selectable));
   m.raw("</figure>");
   return m.take();
 }
@@ -174,7 +176,7 @@ std::string stores_section(const PageData& d) {
   m.raw(shared_legend());
   m.close("div");
   m.open("div", {{"class", selectable ? "store-grid single" : "store-grid"}, {"id", "store-grid"}});
-  for (std::size_t i = 0; i < d.stores.size(); ++i) m.raw(store_card(d, d.stores[i], i, selectable && i > 0));
+  for (std::size_t i = 0; i < d.stores.size(); ++i) m.raw(store_card(d, d.stores[i], i, selectable));
   m.close("div");
   m.raw(summary_table(d, selectable));
   m.close("section");

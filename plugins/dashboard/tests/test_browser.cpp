@@ -7,6 +7,8 @@
 
 #include "../../../tests/support/process.hpp"
 #include "dashboard_fixture.hpp"
+#include "forecast_data.hpp"
+#include "format.hpp"
 #include "page_probe.hpp"
 #include "png_check.hpp"
 
@@ -88,6 +90,51 @@ TEST_CASE("headless Chromium: the screenshot shows a rendered page") {
   CHECK(st.distinct_colors > 200);     // text anti-aliasing, chart colours, bands
   CHECK(st.dominant_share < 0.9);      // not a blank page
   CHECK(st.luminance_stddev > 10);
+}
+
+TEST_CASE("headless Chromium: hovering shows the exact values, the selector switches stores") {
+  if (!have_chromium()) {
+    MESSAGE("SKIPPED: " << kChromium << " not found; install Debian's chromium package to run the browser test");
+    return;
+  }
+  TempDir dir;
+  const auto page = dir / "dashboard.html";
+  render_dashboard(page, {.stores = kStores});
+  // A test-only copy with a script that plays the user: hover the last overview
+  // column, pick store 5, and record what the page showed as attributes.
+  std::string html = sluice::test::slurp(page);
+  const std::string probe = R"(<script>(function () {
+    var d = document.documentElement;
+    var cols = document.querySelectorAll('#chart-overview .hv');
+    var col = cols[cols.length - 1];
+    var r = col.getBoundingClientRect();
+    col.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: r.left + 1, clientY: r.top + 5}));
+    var tip = document.querySelector('.tip');
+    d.setAttribute('data-probe-tip', tip.style.display + '|' + tip.textContent);
+    d.setAttribute('data-probe-guide', document.querySelector('#chart-overview .guide').getAttribute('visibility'));
+    var sel = document.getElementById('store-select');
+    sel.value = '5';
+    sel.dispatchEvent(new Event('change'));
+    var shown = [];
+    document.querySelectorAll('#store-grid .store-card').forEach(function (c) { if (!c.hidden) shown.push(c.id); });
+    d.setAttribute('data-probe-shown', shown.join(','));
+  })();</script>)";
+  html.insert(html.rfind("</body>"), probe);
+  const auto probed = dir / "probe.html";
+  sluice::test::write_file(probed, html);
+  const auto r = run_command(chromium_command(dir / "profile-probe", "--dump-dom", probed));
+  REQUIRE_MESSAGE(r.exit_code == 0, "chromium failed: " << r.err.substr(0, 2000));
+  const std::string tag = r.out.substr(r.out.find("<html"), r.out.find('>', r.out.find("<html")) - r.out.find("<html"));
+  INFO(tag);
+  // The last forecast day of the total: its exact formatted value is in the tooltip.
+  SyntheticShape shape;
+  shape.stores = kStores;
+  const ForecastSeries total = sum_series(split_forecast(make_forecast(shape), "store_id", "forecast"));
+  const std::string expected_date = iso_date(total.ds.back());
+  CHECK(tag.find("data-probe-tip=\"block|") != std::string::npos);
+  CHECK(tag.find(expected_date + "Forecast: " + format_amount(total.yhat.back())) != std::string::npos);
+  CHECK(tag.find("data-probe-guide=\"visible\"") != std::string::npos);
+  CHECK(tag.find("data-probe-shown=\"store-5\"") != std::string::npos);
 }
 
 // Not a check: writes sample pages for the docs' screenshot when asked, e.g.
