@@ -6,6 +6,45 @@ namespace sluice::csv {
 
 namespace {
 
+void put_digits(std::string& out, std::int64_t v, int width) {
+  char buf[20];
+  for (int i = width - 1; i >= 0; --i, v /= 10) buf[i] = static_cast<char>('0' + v % 10);
+  out.append(buf, static_cast<std::size_t>(width));
+}
+
+// Same text as sluice::format_date / format_timestamp, without snprintf (this runs per cell).
+void put_date(std::string& out, std::int64_t days) {
+  int y;
+  unsigned m, d;
+  civil_from_days(days, y, m, d);
+  if (y < 0 || y > 9999) {
+    out.append(format_date(days));
+    return;
+  }
+  put_digits(out, y, 4);
+  out.push_back('-');
+  put_digits(out, m, 2);
+  out.push_back('-');
+  put_digits(out, d, 2);
+}
+
+void put_timestamp(std::string& out, std::int64_t micros) {
+  std::int64_t days = micros / kMicrosPerDay, rem = micros % kMicrosPerDay;
+  if (rem < 0) rem += kMicrosPerDay, --days;
+  put_date(out, days);
+  const std::int64_t secs = rem / 1'000'000, frac = rem % 1'000'000;
+  out.push_back(' ');
+  put_digits(out, secs / 3600, 2);
+  out.push_back(':');
+  put_digits(out, secs / 60 % 60, 2);
+  out.push_back(':');
+  put_digits(out, secs % 60, 2);
+  if (frac != 0) {
+    out.push_back('.');
+    put_digits(out, frac, 6);
+  }
+}
+
 class Writer {
  public:
   Writer(std::string& out, const WriteOptions& opt) : out_(out), opt_(opt) {}
@@ -41,8 +80,8 @@ class Writer {
         out_.append(buf, r.ptr);
         break;
       }
-      case ColumnType::Date: out_.append(format_date(column.int_at(row))); break;
-      case ColumnType::Timestamp: out_.append(format_timestamp(column.int_at(row))); break;
+      case ColumnType::Date: put_date(out_, column.int_at(row)); break;
+      case ColumnType::Timestamp: put_timestamp(out_, column.int_at(row)); break;
     }
   }
 
@@ -62,6 +101,7 @@ class Writer {
 
 std::string format_csv(const Table& table, const WriteOptions& opt) {
   std::string out;
+  out.reserve(table.num_rows() * table.num_columns() * 8 + 64);
   Writer w(out, opt);
   const auto& cols = table.columns();
   if (opt.header) {

@@ -26,52 +26,44 @@ enum : unsigned { kInt = 1, kDouble = 2, kDate = 4, kTimestamp = 8 };
 class ColumnBuilder {
  public:
   ColumnBuilder(std::string_view bytes, const Grid& grid, const ReadOptions& opt)
-      : bytes_(bytes), grid_(grid), opt_(opt) {}
+      : bytes_(bytes), grid_(grid), opt_(opt) {
+    for (const auto& n : opt.null_values) empty_is_null_ |= n.empty();
+  }
 
   bool is_null(const Field& f, std::string_view text) const {
     if (f.quoted) return false;
+    if (text.empty()) return empty_is_null_;
     for (const auto& n : opt_.null_values)
       if (text == n) return true;
     return false;
   }
 
-  ColumnType infer(std::size_t column, std::size_t first_row) {
+  // Tries the candidate types in order (int64, double, date, timestamp, string).
+  // Building a column and parsing it are one pass; when a value does not fit,
+  // the candidates it rules out are dropped and the column is rebuilt, which
+  // happens at most a few times and usually at the first value.
+  Column build_inferred(std::size_t column, std::size_t first_row, const std::string& name) {
     unsigned mask = kInt | kDouble | kDate | kTimestamp;
-    bool any_value = false;
-    for (std::size_t r = first_row; r < grid_.rows() && mask != 0; ++r) {
-      const Field& f = grid_.at(r, column);
-      const std::string_view text = field_text(bytes_, f, scratch_);
-      if (is_null(f, text)) continue;
-      any_value = true;
-      std::int64_t i;
-      double d;
-      if ((mask & kInt) && try_parse_int64(text, i)) {
-        mask &= kInt | kDouble;
-        continue;
+    for (;;) {
+      const ColumnType type = first_candidate(mask);
+      Column out(name, type);
+      const auto bad_row = build_into(out, column, first_row, false);
+      if (!bad_row) {
+        // A column without any value has nothing to infer from; string keeps it lossless.
+        if (type != ColumnType::String && out.null_count() == out.size()) {
+          Column strings(name, ColumnType::String);
+          build_into(strings, column, first_row, false);
+          return strings;
+        }
+        return out;
       }
-      mask &= ~unsigned{kInt};
-      if ((mask & kDouble) && try_parse_double(text, d)) {
-        mask &= kDouble;
-        continue;
-      }
-      mask &= ~unsigned{kDouble};
-      if ((mask & kDate) && try_parse_date(text, i)) {
-        mask &= kDate | kTimestamp;
-        continue;
-      }
-      mask &= ~unsigned{kDate};
-      if (!((mask & kTimestamp) && try_parse_timestamp(text, i))) mask = 0;
+      mask &= ~type_bit(type) & fitting_types(field_text(bytes_, grid_.at(*bad_row, column), scratch_));
     }
-    // A column with no values at all has nothing to infer from; string keeps it lossless.
-    if (!any_value || mask == 0) return ColumnType::String;
-    if (mask & kInt) return ColumnType::Int64;
-    if (mask & kDouble) return ColumnType::Double;
-    if (mask & kDate) return ColumnType::Date;
-    return ColumnType::Timestamp;
   }
 
-  Column build(std::size_t column, std::size_t first_row, const std::string& name, ColumnType type) {
-    Column out(name, type);
+  // With `strict` a misfit throws a message for the user; otherwise its row is returned.
+  std::optional<std::size_t> build_into(Column& out, std::size_t column, std::size_t first_row, bool strict) {
+    const ColumnType type = out.type();
     out.reserve(grid_.rows() - first_row);
     for (std::size_t r = first_row; r < grid_.rows(); ++r) {
       const Field& f = grid_.at(r, column);
@@ -82,31 +74,57 @@ class ColumnBuilder {
       }
       std::int64_t i = 0;
       double d = 0;
+      bool ok = true;
       switch (type) {
         case ColumnType::String: out.push_string(text); break;
-        case ColumnType::Int64:
-          if (!try_parse_int64(text, i)) fail(f, name, text, "an int64");
-          out.push_int(i);
-          break;
-        case ColumnType::Double:
-          if (!try_parse_double(text, d)) fail(f, name, text, "a double");
-          out.push_double(d);
-          break;
-        case ColumnType::Date:
-          if (!try_parse_date(text, i)) fail(f, name, text, "a date (expected YYYY-MM-DD)");
-          out.push_int(i);
-          break;
-        case ColumnType::Timestamp:
-          if (!try_parse_timestamp(text, i)) fail(f, name, text, "a timestamp (expected YYYY-MM-DD HH:MM[:SS[.ffffff]])");
-          out.push_int(i);
-          break;
+        case ColumnType::Int64: ok = try_parse_int64(text, i); if (ok) out.push_int(i); break;
+        case ColumnType::Double: ok = try_parse_double(text, d); if (ok) out.push_double(d); break;
+        case ColumnType::Date: ok = try_parse_date(text, i); if (ok) out.push_int(i); break;
+        case ColumnType::Timestamp: ok = try_parse_timestamp(text, i); if (ok) out.push_int(i); break;
       }
+      if (ok) continue;
+      if (!strict) return r;
+      fail(f, out.name(), text, type);
     }
-    return out;
+    return std::nullopt;
   }
 
  private:
-  [[noreturn]] void fail(const Field& f, const std::string& name, std::string_view text, std::string_view what) const {
+  static ColumnType first_candidate(unsigned mask) {
+    if (mask & kInt) return ColumnType::Int64;
+    if (mask & kDouble) return ColumnType::Double;
+    if (mask & kDate) return ColumnType::Date;
+    if (mask & kTimestamp) return ColumnType::Timestamp;
+    return ColumnType::String;
+  }
+  static unsigned type_bit(ColumnType t) {
+    switch (t) {
+      case ColumnType::Int64: return kInt;
+      case ColumnType::Double: return kDouble;
+      case ColumnType::Date: return kDate;
+      case ColumnType::Timestamp: return kTimestamp;
+      default: return 0;
+    }
+  }
+  // The candidate types a single value satisfies.
+  static unsigned fitting_types(std::string_view text) {
+    std::int64_t i;
+    double d;
+    if (try_parse_int64(text, i)) return kInt | kDouble;
+    if (try_parse_double(text, d)) return kDouble;
+    if (try_parse_date(text, i)) return kDate | kTimestamp;
+    if (try_parse_timestamp(text, i)) return kTimestamp;
+    return 0;
+  }
+
+  [[noreturn]] void fail(const Field& f, const std::string& name, std::string_view text, ColumnType type) const {
+    std::string_view what;
+    switch (type) {
+      case ColumnType::Int64: what = "an int64"; break;
+      case ColumnType::Double: what = "a double"; break;
+      case ColumnType::Date: what = "a date (expected YYYY-MM-DD)"; break;
+      default: what = "a timestamp (expected YYYY-MM-DD HH:MM[:SS[.ffffff]])"; break;
+    }
     const auto line = line_and_column(bytes_, f.begin).first;
     std::string shown(text.substr(0, 60));
     if (text.size() > 60) shown += "...";
@@ -118,6 +136,7 @@ class ColumnBuilder {
   const Grid& grid_;
   const ReadOptions& opt_;
   std::string scratch_;
+  bool empty_is_null_ = false;
 };
 
 std::vector<std::string> header_names(std::string_view bytes, const Grid& grid, const ReadOptions& opt) {
@@ -243,8 +262,13 @@ Table parse_csv(std::string_view bytes, const ReadOptions& opt) {
   ColumnBuilder builder(bytes, grid, opt);
   Table table;
   for (std::size_t c = 0; c < grid.columns; ++c) {
-    const ColumnType type = types[c] ? *types[c] : builder.infer(c, first_row);
-    table.add_column(builder.build(c, first_row, names[c], type));
+    if (types[c]) {
+      Column column(names[c], *types[c]);
+      builder.build_into(column, c, first_row, true);
+      table.add_column(std::move(column));
+    } else {
+      table.add_column(builder.build_inferred(c, first_row, names[c]));
+    }
   }
   return table;
 }

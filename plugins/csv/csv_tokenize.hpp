@@ -35,6 +35,16 @@ struct TokenizeOptions {
 Grid tokenize(std::string_view bytes, std::size_t start, const TokenizeOptions& options);
 
 // The field's text; fields with doubled quotes are unescaped into `scratch`.
-std::string_view field_text(std::string_view bytes, const Field& field, std::string& scratch);
+// Inline: it runs once per field.
+inline std::string_view field_text(std::string_view bytes, const Field& field, std::string& scratch) {
+  const std::string_view raw = bytes.substr(field.begin, field.size);
+  if (!field.has_doubled_quotes) return raw;
+  scratch.clear();
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    scratch.push_back(raw[i]);
+    if (raw[i] == '"') ++i;  // skip the second quote of a pair
+  }
+  return scratch;
+}
 
 }  // namespace sluice::csv

@@ -46,7 +46,7 @@ Table sample_table() {
   x.push_double(0.1), x.push_double(1e-300), x.push_double(2.0 / 3.0), x.push_null();
   s.push_string("plain"), s.push_string("comma, \"quote\"\nnewline"), s.push_string(""), s.push_null();
   d.push_int(days_from_civil(2024, 2, 29)), d.push_null(), d.push_int(0), d.push_int(-1);
-  ts.push_int(1'700'000'000'123'456), ts.push_int(0), ts.push_null(), ts.push_int(1'700'000'000'000'000);
+  ts.push_int(1'700'000'000'123'456), ts.push_int(-1), ts.push_null(), ts.push_int(1'700'000'000'000'000);
   Table t;
   for (Column* c : {&id, &x, &s, &d, &ts}) t.add_column(std::move(*c));
   return t;
