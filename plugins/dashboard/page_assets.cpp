@@ -83,6 +83,9 @@ footer{color:var(--muted);font-size:13px;padding:18px 0 30px}
   .card,.kpi{box-shadow:none;border-color:#cbd5e1;break-inside:avoid}
   section{break-before:auto;padding-top:14px}
   #components,#accuracy{break-before:page}
+  .kpis{grid-template-columns:repeat(4,1fr);gap:8px}
+  .kpi-value{font-size:18pt}
+  .grid-2{grid-template-columns:1fr 1fr;gap:0 10px}
   .store-grid{grid-template-columns:repeat(2,1fr)}
   .scroll{overflow:visible}
   *{-webkit-print-color-adjust:exact;print-color-adjust:exact}

@@ -26,6 +26,8 @@ struct RenderOptions {
   bool with_stores = true;
   int max_small_multiples = 12;
   std::string run_info = make_run_info();
+  std::string title = "Sales <forecast> & more";
+  bool hostile_names = true;
 };
 
 inline Outputs render_dashboard(const std::filesystem::path& path, const RenderOptions& o) {
@@ -35,11 +37,11 @@ inline Outputs render_dashboard(const std::filesystem::path& path, const RenderO
   inputs.emplace_back("forecast", Value(make_forecast(shape)));
   if (o.with_total) inputs.emplace_back("total", Value(make_forecast(shape, /*with_key=*/false)));
   if (o.with_metrics) inputs.emplace_back("metrics", Value(make_metrics(o.stores, 30)));
-  if (o.with_stores) inputs.emplace_back("stores", Value(make_stores(o.stores)));
+  if (o.with_stores) inputs.emplace_back("stores", Value(make_stores(o.stores, o.hostile_names)));
   RunInfoContext ctx(o.run_info);
   return sluice::testing::run_stage(html_dashboard_descriptor(), make_html_dashboard,
                                     {{"path", path.string()},
-                                     {"title", "Sales <forecast> & more"},
+                                     {"title", o.title},
                                      {"max_small_multiples", o.max_small_multiples}},
                                     std::move(inputs), ctx);
 }

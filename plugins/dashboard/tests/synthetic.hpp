@@ -66,13 +66,13 @@ inline Table make_forecast(const SyntheticShape& shape, bool with_key = true) {
   return t;
 }
 
-inline Table make_stores(int stores) {
+inline Table make_stores(int stores, bool hostile = true) {
   Column id("store_id", ColumnType::Int64), name("name", ColumnType::String), city("city", ColumnType::String);
   const char* cities[] = {"Berlin", "Hamburg", "München", "Köln", "Leipzig"};
   for (int s = 1; s <= stores; ++s) {
     id.push_int(s);
-    name.push_string(s == 2 ? std::string(kHostileName) : "Store " + std::to_string(s));
-    city.push_string(s == 3 ? std::string("Paris & \"Lyon\" <b>") : std::string(cities[s % 5]));
+    name.push_string(hostile && s == 2 ? std::string(kHostileName) : "Store " + std::to_string(s));
+    city.push_string(hostile && s == 3 ? std::string("Paris & \"Lyon\" <b>") : std::string(cities[s % 5]));
   }
   Table t;
   for (Column* c : {&id, &name, &city}) t.add_column(std::move(*c));
@@ -112,8 +112,8 @@ inline Table make_metrics(int stores, int horizons) {
   return t;
 }
 
-inline std::string make_run_info() {
-  return R"({"pipeline":"sales_forecast <b>","run_id":"r-20250701-0600","started_at":"2025-07-01T06:00:00Z",)"
+inline std::string make_run_info(const std::string& pipeline = "sales_forecast <b>") {
+  return R"({"pipeline":")" + pipeline + R"(","run_id":"r-20250701-0600","started_at":"2025-07-01T06:00:00Z",)"
          R"("nodes":[{"id":"extract","plugin":"sluice.sqlite_extract","status":"ran","reason":"source changed","wall_ms":812.5},)"
          R"({"id":"daily","plugin":"sluice.daily_series","status":"cached","reason":"inputs unchanged","wall_ms":3},)"
          R"({"id":"forecast[store_id=2]","plugin":"sluice.prophet_forecast","status":"ran","reason":"new data","wall_ms":15320}]})";
