@@ -117,6 +117,7 @@ class LoadStage : public Stage {
     receipt.input_hash = input_hash(inputs);
 
     Connection db(path, OpenMode::ReadWriteCreate, busy_timeout_ms_);
+    db.exec("PRAGMA main.cache_size=-65536", "configuring the connection");  // 64 MiB: merges touch big B-trees
     std::int64_t loaded = receipt.rows;
     if (mode_ == "append" && table_exists(db, table_)) {
       if (auto earlier = find_load(db, receipt)) {
