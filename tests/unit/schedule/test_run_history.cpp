@@ -7,7 +7,7 @@
 
 #include "schedule/clock.hpp"
 #include "schedule/run_history.hpp"
-#include "support/process.hpp"
+#include "../../support/process.hpp"
 
 using namespace sluice::engine;
 using sluice::test::TempDir;

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "schedule/run_lock.hpp"
-#include "support/process.hpp"
+#include "../../support/process.hpp"
 
 using namespace sluice::engine;
 using sluice::test::TempDir;

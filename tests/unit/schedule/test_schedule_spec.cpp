@@ -3,7 +3,7 @@
 
 #include "common/errors.hpp"
 #include "schedule/schedule_spec.hpp"
-#include "support/process.hpp"
+#include "../../support/process.hpp"
 
 using namespace sluice::engine;
 using sluice::test::TempDir;

@@ -7,7 +7,7 @@
 #include "schedule/run_history.hpp"
 #include "schedule/run_lock.hpp"
 #include "schedule/scheduler.hpp"
-#include "support/process.hpp"
+#include "../../support/process.hpp"
 
 using namespace sluice::engine;
 using sluice::test::TempDir;
