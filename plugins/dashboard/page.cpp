@@ -1,5 +1,6 @@
 #include "page.hpp"
 
+#include "csp.hpp"
 #include "format.hpp"
 #include "html.hpp"
 #include "page_assets.hpp"
@@ -16,7 +17,7 @@ std::string render_page(const PageData& d) {
 
   Markup m;
   m.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-  m.empty("meta", {{"http-equiv", "Content-Security-Policy"}, {"content", kContentSecurityPolicy}}, false);
+  m.empty("meta", {{"http-equiv", "Content-Security-Policy"}, {"content", content_security_policy(kPageScript)}}, false);
   m.raw("\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
   m.empty("meta", {{"name", "generator"}, {"content", "Sluice sluice.html_dashboard"}}, false);
   m.raw("\n");

@@ -8,6 +8,7 @@
 #include "../../../tests/support/process.hpp"
 #include "dashboard_fixture.hpp"
 #include "forecast_data.hpp"
+#include "csp.hpp"
 #include "format.hpp"
 #include "page_probe.hpp"
 #include "png_check.hpp"
@@ -119,7 +120,14 @@ TEST_CASE("headless Chromium: hovering shows the exact values, the selector swit
     document.querySelectorAll('#store-grid .store-card').forEach(function (c) { if (!c.hidden) shown.push(c.id); });
     d.setAttribute('data-probe-shown', shown.join(','));
   })();</script>)";
-  html.insert(html.rfind("</body>"), probe);
+  // The page's CSP allows scripts by hash only: allow the probe by its hash, and add a
+  // rogue script that is not allowed, to see the policy block it.
+  const std::string probe_body = probe.substr(8, probe.size() - 8 - 9);
+  const auto digest = sha256(probe_body);
+  const auto at = html.find("script-src ");
+  REQUIRE(at != std::string::npos);
+  html.insert(at + 11, "&#39;sha256-" + base64(digest.data(), digest.size()) + "&#39; ");
+  html.insert(html.rfind("</body>"), probe + "<script>document.documentElement.setAttribute('data-rogue','ran')</script>");
   const auto probed = dir / "probe.html";
   sluice::test::write_file(probed, html);
   const auto r = run_command(chromium_command(dir / "profile-probe", "--dump-dom", probed));
@@ -135,6 +143,7 @@ TEST_CASE("headless Chromium: hovering shows the exact values, the selector swit
   CHECK(tag.find(expected_date + "Forecast: " + format_amount(total.yhat.back())) != std::string::npos);
   CHECK(tag.find("data-probe-guide=\"visible\"") != std::string::npos);
   CHECK(tag.find("data-probe-shown=\"store-5\"") != std::string::npos);
+  CHECK(tag.find("data-rogue") == std::string::npos);  // an inline script without the hash never runs
 }
 
 // Not a check: writes sample pages for the docs' screenshot when asked, e.g.
