@@ -110,6 +110,16 @@ void sort_by_ds(ForecastSeries& s) {
   permute(s.trend), permute(s.weekly), permute(s.yearly), permute(s.holidays), permute(s.is_forecast);
 }
 
+// Two rows for one day mean the series is really several series (a wrong key, or
+// per-store rows bound to the total input); summing or plotting them would mislead.
+void require_unique_days(const ForecastSeries& s, const std::string& port, const std::string& what) {
+  for (std::size_t i = 1; i < s.size(); ++i)
+    if (s.ds[i] == s.ds[i - 1])
+      throw Error("input '" + port + "': " + what + " has more than one row for ds " + iso_date(s.ds[i]) +
+                  "; each series needs one row per day (check the 'key' parameter, and bind per-store forecasts to "
+                  "'forecast', not 'total')");
+}
+
 double mean_or_nan(double sum, int n) { return n > 0 ? sum / n : kNaN; }
 
 }  // namespace
@@ -158,7 +168,10 @@ std::vector<ForecastSeries> split_forecast(const Table& table, const std::string
     }
     push_row(out[it->second], cols, row);
   }
-  for (auto& s : out) sort_by_ds(s);
+  for (auto& s : out) {
+    sort_by_ds(s);
+    require_unique_days(s, port, key_column + " " + s.key);
+  }
   if (key->type() == ColumnType::Int64) {
     std::vector<std::size_t> order(out.size());
     std::iota(order.begin(), order.end(), 0);
@@ -177,6 +190,7 @@ ForecastSeries read_forecast(const Table& table, const std::string& port) {
   s.has_components = cols.trend && cols.weekly && cols.yearly;
   for (std::size_t row = 0; row < table.num_rows(); ++row) push_row(s, cols, row);
   sort_by_ds(s);
+  require_unique_days(s, port, "the series");
   return s;
 }
 

@@ -132,3 +132,18 @@ TEST_CASE("stores: labels by key; an unknown label column is a parameter error")
                        "parameter 'store_label': the stores table has no column 'title'; set store_label to one of its columns",
                        ParamError);
 }
+
+TEST_CASE("several rows for one day are rejected with a hint") {
+  SyntheticShape shape;
+  shape.history_days = 3;
+  shape.horizon = 1;
+  CHECK_THROWS_WITH_AS(read_forecast(make_forecast(shape), "total"),
+                       "input 'total': the series has more than one row for ds 2024-01-01; each series needs one row "
+                       "per day (check the 'key' parameter, and bind per-store forecasts to 'forecast', not 'total')",
+                       Error);
+  Table twice = make_forecast(shape);
+  const Table copy = twice;
+  for (std::size_t r = 0; r < copy.num_rows(); ++r) twice.append_row(copy, r);
+  CHECK_THROWS_WITH_AS(split_forecast(twice, "store_id", "forecast"),
+                       doctest::Contains("input 'forecast': store_id 1 has more than one row for ds 2024-01-01"), Error);
+}
