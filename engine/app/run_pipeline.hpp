@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/errors.hpp"  // UsageError: a bad pipeline or bad usage (exit code 2)
+
 namespace sluice::engine {
 
 struct PartitionCounts {
@@ -52,17 +54,14 @@ struct RunOptions {
   const std::atomic<bool>* cancel = nullptr;  // set by a signal handler to cancel cleanly
 };
 
-// Thrown for a bad pipeline or bad usage (exit code 2). The message is complete
-// (file:line:col, what is wrong, how to fix it).
-class UsageError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
 // Runs the pipeline. Node failures are reported in the RunReport (status "failed"),
 // not thrown. Throws UsageError for an invalid pipeline or options, and
 // LockBusyError (engine/schedule/run_lock.hpp) when another run holds the lock.
 RunReport run_pipeline(const RunOptions& options);
+
+// Decides and explains, per node, what a run would do ("run"/"cached" and why);
+// runs nothing, takes no lock, records no history.
+RunReport plan_pipeline(const RunOptions& options);
 
 // The cache directory the options resolve to.
 std::filesystem::path resolve_cache_dir(const RunOptions& options);

@@ -1,0 +1,155 @@
+#include "app/run_pipeline.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <random>
+
+#include "app/load.hpp"
+#include "cache/cache.hpp"
+#include "common/log.hpp"
+#include "common/units.hpp"
+#include "exec/executor.hpp"
+#include "exec/progress.hpp"
+#include "schedule/run_history.hpp"
+#include "schedule/run_lock.hpp"
+
+namespace sluice::engine {
+
+namespace {
+
+std::string new_run_id() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  std::mt19937 rng{std::random_device{}()};
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "-%06x", static_cast<unsigned>(rng() & 0xFFFFFF));
+  return std::string(buf) + suffix;
+}
+
+std::vector<std::size_t> indices_of(const Dag& dag, const std::vector<std::string>& ids, const char* flag) {
+  std::vector<std::size_t> out;
+  for (const auto& id : ids) {
+    try {
+      out.push_back(dag.index_of(id));
+    } catch (const UsageError& e) {
+      throw UsageError(std::string(flag) + " " + id + ": " + e.what());
+    }
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> cache_limit(const PipelineSpec& spec) {
+  if (spec.max_cache_size) return spec.max_cache_size;
+  if (const char* env = std::getenv("SLUICE_CACHE_MAX_SIZE"); env && *env) {
+    auto size = parse_size(env);
+    if (!size) throw UsageError(std::string("SLUICE_CACHE_MAX_SIZE=") + env + " is not a size such as 2GiB");
+    return size;
+  }
+  return std::nullopt;
+}
+
+struct Prepared {
+  LoadedPipeline loaded;
+  std::filesystem::path cache_dir;
+  ExecOptions exec;
+  std::vector<PreparedNode> nodes;
+};
+
+Prepared prepare(const RunOptions& o, Cache*& cache_out, std::unique_ptr<Cache>& cache_holder, bool dry_run) {
+  Prepared p{load_and_validate(o.pipeline_file, o.overrides), {}, {}, {}};
+  const Dag& dag = p.loaded.dag;
+  p.cache_dir = resolve_cache_dir(o);
+  p.exec.jobs = o.jobs;
+  p.exec.keep_going = o.keep_going;
+  p.exec.dry_run = dry_run;
+  p.exec.cancel = o.cancel;
+  p.exec.partition_filters = o.partitions;
+  p.exec.selected = o.targets.empty() ? std::vector<bool>(dag.size(), true)
+                                      : dag.with_upstream(indices_of(dag, o.targets, "--target"));
+  p.exec.forced = o.force.empty() ? std::vector<bool>(dag.size(), false)
+                                  : dag.with_downstream(indices_of(dag, o.force, "--force"));
+  for (const auto& f : o.partitions) {
+    if (f.find('=') == std::string::npos) {
+      throw UsageError("--partition " + f + ": expected KEY=VALUE, e.g. --partition store_id=7");
+    }
+  }
+  cache_holder = std::make_unique<Cache>(p.cache_dir);
+  cache_out = cache_holder.get();
+  for (std::size_t v = 0; v < p.loaded.spec.nodes.size(); ++v) {
+    PreparedNode n;
+    n.spec = &p.loaded.spec.nodes[v];
+    n.stage = p.loaded.registry->find(n.spec->plugin);
+    n.resolved = p.loaded.resolved[v];
+    n.plugin_hash = cache_holder->file_hash(n.stage->plugin_path);
+    p.nodes.push_back(std::move(n));
+  }
+  return p;
+}
+
+}  // namespace
+
+std::filesystem::path resolve_cache_dir(const RunOptions& options) {
+  if (options.cache_dir) return std::filesystem::absolute(*options.cache_dir);
+  return default_cache_dir(options.pipeline_file);
+}
+
+RunReport plan_pipeline(const RunOptions& options) {
+  Cache* cache = nullptr;
+  std::unique_ptr<Cache> holder;
+  Prepared p = prepare(options, cache, holder, /*dry_run=*/true);
+  CacheUseLock use(p.cache_dir, CacheUseLock::Mode::Shared);
+  p.exec.run_id = "plan";
+  Executor ex(p.loaded.spec, p.loaded.dag, std::move(p.nodes), *cache, p.exec);
+  return ex.run();
+}
+
+RunReport run_pipeline(const RunOptions& options) {
+  Cache* cache = nullptr;
+  std::unique_ptr<Cache> holder;
+  Prepared p = prepare(options, cache, holder, /*dry_run=*/false);
+  const PipelineSpec& spec = p.loaded.spec;
+  const auto limit = cache_limit(spec);
+
+  PipelineLock lock = PipelineLock::acquire(p.cache_dir, spec.name, options.lock_wait);
+  RunHistory history(p.cache_dir);
+  const std::int64_t history_id = history.begin(spec.name, options.trigger, options.scheduled_for);
+  RunReport report;
+  std::vector<std::string> used;
+  try {
+    CacheUseLock use(p.cache_dir, CacheUseLock::Mode::Shared);
+    p.exec.run_id = new_run_id();
+    std::vector<std::string> ids;
+    for (const auto& n : spec.nodes) ids.push_back(n.id);
+    Progress progress(Progress::detect(options.quiet), ids);
+    p.exec.progress = &progress;
+    Executor ex(spec, p.loaded.dag, std::move(p.nodes), *cache, p.exec);
+    report = ex.run();
+    used = ex.used_keys();
+  } catch (const std::exception& e) {
+    history.fail(history_id, e.what());
+    throw;
+  }
+  history.finish(history_id, report);
+
+  if (limit) {
+    // GC needs the cache to itself; if another run is active it waits for the next run.
+    CacheUseLock exclusive(p.cache_dir, CacheUseLock::Mode::Exclusive, /*wait=*/false);
+    if (exclusive.locked()) {
+      const GcResult r = cache->gc(limit, std::nullopt, used);
+      if (r.entries_removed > 0) {
+        log::info("cache over " + format_size(*limit) + ": evicted " + std::to_string(r.entries_removed) +
+                  " entries (" + format_size(r.bytes_freed) + "), now " + format_size(r.bytes_after));
+      }
+    } else {
+      log::debug("cache size limit not enforced this time: another run is using the cache");
+    }
+  }
+  return report;
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,316 @@
+#include "cache/cache_index.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+namespace sluice::engine {
+
+namespace {
+constexpr int kSchemaVersion = 1;
+
+std::string encode_outputs(const std::map<std::string, Hash128>& outputs) {
+  std::string s;
+  for (const auto& [port, hash] : outputs) s += port + "=" + hash.hex() + ";";
+  return s;
+}
+
+std::map<std::string, Hash128> decode_outputs(const std::string& text) {
+  std::map<std::string, Hash128> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ';')) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) continue;
+    out[item.substr(0, eq)] = Hash128::from_hex(item.substr(eq + 1));
+  }
+  return out;
+}
+}  // namespace
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+CacheIndex::CacheIndex(const std::filesystem::path& cache_dir) {
+  std::filesystem::create_directories(cache_dir);
+  db_ = std::make_unique<SQLite::Database>((cache_dir / "index.db").string(),
+                                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+  db_->setBusyTimeout(60'000);
+  // WAL lets concurrent runs read while one writes; NORMAL sync is safe in WAL
+  // (the index stays consistent; objects themselves are fsynced before commit).
+  db_->exec("PRAGMA journal_mode=WAL");
+  db_->exec("PRAGMA synchronous=NORMAL");
+  db_->exec("PRAGMA foreign_keys=OFF");
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  db_->exec(R"sql(
+    CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE IF NOT EXISTS actions(
+      key TEXT PRIMARY KEY, outputs TEXT NOT NULL, receipt TEXT NOT NULL DEFAULT '',
+      pipeline TEXT, node TEXT, partition TEXT, run_id TEXT,
+      created REAL NOT NULL, last_used REAL NOT NULL, wall_ms REAL);
+    CREATE INDEX IF NOT EXISTS actions_lru ON actions(last_used);
+    CREATE TABLE IF NOT EXISTS refs(key TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(key, hash)) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS refs_hash ON refs(hash);
+    CREATE TABLE IF NOT EXISTS objects(hash TEXT PRIMARY KEY, size INTEGER NOT NULL, created REAL NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS node_state(
+      pipeline TEXT NOT NULL, node TEXT NOT NULL, partition TEXT NOT NULL,
+      key TEXT NOT NULL, stage_version TEXT, plugin_hash TEXT, params TEXT, inputs TEXT, fingerprint TEXT,
+      updated REAL NOT NULL, PRIMARY KEY(pipeline, node, partition)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS file_hashes(
+      path TEXT PRIMARY KEY, inode INTEGER, size INTEGER, mtime_ns INTEGER, hash TEXT) WITHOUT ROWID;
+  )sql");
+  db_->exec("INSERT OR IGNORE INTO meta VALUES('schema_version', '" + std::to_string(kSchemaVersion) + "')");
+  tx.commit();
+}
+
+CacheIndex::~CacheIndex() = default;
+
+std::optional<ActionEntry> CacheIndex::lookup(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_, "SELECT outputs, receipt FROM actions WHERE key = ?");
+  q.bind(1, key);
+  if (!q.executeStep()) return std::nullopt;
+  ActionEntry e;
+  e.outputs = decode_outputs(q.getColumn(0).getString());
+  e.receipt = q.getColumn(1).getString();
+  return e;
+}
+
+void CacheIndex::record(const std::string& key, const ActionEntry& entry,
+                        const std::vector<std::pair<Hash128, std::uint64_t>>& refs, const std::string& pipeline,
+                        const std::string& node, const std::string& partition, const std::string& run_id,
+                        double wall_ms) {
+  std::lock_guard lock(mutex_);
+  const double now = unix_now();
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement a(*db_,
+                      "INSERT OR REPLACE INTO actions(key, outputs, receipt, pipeline, node, partition, run_id, created, "
+                      "last_used, wall_ms) VALUES(?,?,?,?,?,?,?,?,?,?)");
+  a.bind(1, key);
+  a.bind(2, encode_outputs(entry.outputs));
+  a.bind(3, entry.receipt);
+  a.bind(4, pipeline);
+  a.bind(5, node);
+  a.bind(6, partition);
+  a.bind(7, run_id);
+  a.bind(8, now);
+  a.bind(9, now);
+  a.bind(10, wall_ms);
+  a.exec();
+  SQLite::Statement del(*db_, "DELETE FROM refs WHERE key = ?");
+  del.bind(1, key);
+  del.exec();
+  SQLite::Statement r(*db_, "INSERT OR IGNORE INTO refs(key, hash) VALUES(?, ?)");
+  SQLite::Statement o(*db_, "INSERT OR IGNORE INTO objects(hash, size, created) VALUES(?, ?, ?)");
+  for (const auto& [hash, size] : refs) {
+    const std::string hex = hash.hex();
+    r.bind(1, key);
+    r.bind(2, hex);
+    r.exec();
+    r.reset();
+    o.bind(1, hex);
+    o.bind(2, static_cast<std::int64_t>(size));
+    o.bind(3, now);
+    o.exec();
+    o.reset();
+  }
+  tx.commit();
+}
+
+void CacheIndex::forget(const std::string& key) {
+  std::lock_guard lock(mutex_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement a(*db_, "DELETE FROM actions WHERE key = ?");
+  a.bind(1, key);
+  a.exec();
+  SQLite::Statement r(*db_, "DELETE FROM refs WHERE key = ?");
+  r.bind(1, key);
+  r.exec();
+  tx.commit();
+}
+
+std::optional<NodeState> CacheIndex::node_state(const std::string& pipeline, const std::string& node,
+                                                const std::string& partition) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_,
+                      "SELECT key, stage_version, plugin_hash, params, inputs, fingerprint FROM node_state "
+                      "WHERE pipeline = ? AND node = ? AND partition = ?");
+  q.bind(1, pipeline);
+  q.bind(2, node);
+  q.bind(3, partition);
+  if (!q.executeStep()) return std::nullopt;
+  NodeState s;
+  s.key = q.getColumn(0).getString();
+  s.stage_version = q.getColumn(1).getString();
+  s.plugin_hash = q.getColumn(2).getString();
+  s.params = q.getColumn(3).getString();
+  s.inputs = q.getColumn(4).getString();
+  s.fingerprint = q.getColumn(5).getString();
+  return s;
+}
+
+void CacheIndex::set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,
+                                const NodeState& s) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_,
+                      "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
+                      "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)");
+  q.bind(1, pipeline);
+  q.bind(2, node);
+  q.bind(3, partition);
+  q.bind(4, s.key);
+  q.bind(5, s.stage_version);
+  q.bind(6, s.plugin_hash);
+  q.bind(7, s.params);
+  q.bind(8, s.inputs);
+  q.bind(9, s.fingerprint);
+  q.bind(10, unix_now());
+  q.exec();
+}
+
+void CacheIndex::touch(const std::vector<std::string>& keys) {
+  if (keys.empty()) return;
+  std::lock_guard lock(mutex_);
+  const double now = unix_now();
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(*db_, "UPDATE actions SET last_used = ? WHERE key = ?");
+  for (const auto& k : keys) {
+    q.bind(1, now);
+    q.bind(2, k);
+    q.exec();
+    q.reset();
+  }
+  tx.commit();
+}
+
+std::optional<std::string> CacheIndex::file_hash(const std::string& path, std::uint64_t inode, std::uint64_t size,
+                                                 std::int64_t mtime_ns) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_, "SELECT hash FROM file_hashes WHERE path = ? AND inode = ? AND size = ? AND mtime_ns = ?");
+  q.bind(1, path);
+  q.bind(2, static_cast<std::int64_t>(inode));
+  q.bind(3, static_cast<std::int64_t>(size));
+  q.bind(4, mtime_ns);
+  if (!q.executeStep()) return std::nullopt;
+  return q.getColumn(0).getString();
+}
+
+void CacheIndex::set_file_hash(const std::string& path, std::uint64_t inode, std::uint64_t size, std::int64_t mtime_ns,
+                               const std::string& hash) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_, "INSERT OR REPLACE INTO file_hashes VALUES(?,?,?,?,?)");
+  q.bind(1, path);
+  q.bind(2, static_cast<std::int64_t>(inode));
+  q.bind(3, static_cast<std::int64_t>(size));
+  q.bind(4, mtime_ns);
+  q.bind(5, hash);
+  q.exec();
+}
+
+std::uint64_t CacheIndex::total_bytes() {
+  std::lock_guard lock(mutex_);
+  return static_cast<std::uint64_t>(db_->execAndGet("SELECT COALESCE(SUM(size), 0) FROM objects").getInt64());
+}
+
+std::vector<NodeUsage> CacheIndex::usage() {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_, R"sql(
+    SELECT a.pipeline, a.node, COUNT(DISTINCT a.key), COUNT(DISTINCT NULLIF(a.partition, '')),
+           COALESCE((SELECT SUM(o.size) FROM objects o WHERE o.hash IN
+              (SELECT r.hash FROM refs r JOIN actions b ON b.key = r.key WHERE b.pipeline = a.pipeline AND b.node = a.node)), 0),
+           MAX(a.last_used)
+    FROM actions a GROUP BY a.pipeline, a.node ORDER BY a.pipeline, a.node)sql");
+  std::vector<NodeUsage> out;
+  while (q.executeStep()) {
+    NodeUsage u;
+    u.pipeline = q.getColumn(0).getString();
+    u.node = q.getColumn(1).getString();
+    u.entries = static_cast<std::uint64_t>(q.getColumn(2).getInt64());
+    u.partitions = static_cast<std::uint64_t>(q.getColumn(3).getInt64());
+    u.bytes = static_cast<std::uint64_t>(q.getColumn(4).getInt64());
+    u.last_used = q.getColumn(5).getDouble();
+    out.push_back(u);
+  }
+  return out;
+}
+
+GcResult CacheIndex::gc(std::optional<std::uint64_t> max_bytes, std::optional<std::chrono::seconds> older_than,
+                        const std::vector<std::string>& protect, bool protect_current, std::vector<Hash128>& doomed) {
+  std::lock_guard lock(mutex_);
+  GcResult result;
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  std::set<std::string> keep(protect.begin(), protect.end());
+  if (protect_current) {
+    SQLite::Statement q(*db_, "SELECT key FROM node_state");
+    while (q.executeStep()) keep.insert(q.getColumn(0).getString());
+  }
+  // Object sizes and their referencing keys, to evict entry by entry.
+  std::uint64_t total = static_cast<std::uint64_t>(db_->execAndGet("SELECT COALESCE(SUM(size), 0) FROM objects").getInt64());
+  const double cutoff = older_than ? unix_now() - static_cast<double>(older_than->count()) : -1;
+  SQLite::Statement candidates(*db_, "SELECT key, last_used FROM actions ORDER BY last_used ASC");
+  std::vector<std::pair<std::string, double>> lru;
+  while (candidates.executeStep()) lru.emplace_back(candidates.getColumn(0).getString(), candidates.getColumn(1).getDouble());
+
+  SQLite::Statement refs_of(*db_, "SELECT hash FROM refs WHERE key = ?");
+  SQLite::Statement del_action(*db_, "DELETE FROM actions WHERE key = ?");
+  SQLite::Statement del_refs(*db_, "DELETE FROM refs WHERE key = ?");
+  SQLite::Statement still_used(*db_, "SELECT 1 FROM refs WHERE hash = ? LIMIT 1");
+  SQLite::Statement obj_size(*db_, "SELECT size FROM objects WHERE hash = ?");
+  SQLite::Statement del_obj(*db_, "DELETE FROM objects WHERE hash = ?");
+  for (const auto& [key, last_used] : lru) {
+    const bool too_old = older_than && last_used < cutoff;
+    const bool too_big = max_bytes && total > *max_bytes;
+    if (!too_old && !too_big) {
+      if (!older_than) break;  // LRU order: nothing further is older
+      continue;
+    }
+    if (keep.count(key)) continue;
+    std::vector<std::string> hashes;
+    refs_of.bind(1, key);
+    while (refs_of.executeStep()) hashes.push_back(refs_of.getColumn(0).getString());
+    refs_of.reset();
+    del_action.bind(1, key);
+    del_action.exec();
+    del_action.reset();
+    del_refs.bind(1, key);
+    del_refs.exec();
+    del_refs.reset();
+    ++result.entries_removed;
+    for (const auto& h : hashes) {
+      still_used.bind(1, h);
+      const bool used = still_used.executeStep();
+      still_used.reset();
+      if (used) continue;
+      obj_size.bind(1, h);
+      std::uint64_t size = 0;
+      if (obj_size.executeStep()) size = static_cast<std::uint64_t>(obj_size.getColumn(0).getInt64());
+      obj_size.reset();
+      del_obj.bind(1, h);
+      del_obj.exec();
+      del_obj.reset();
+      total -= std::min(total, size);
+      result.bytes_freed += size;
+      ++result.objects_removed;
+      doomed.push_back(Hash128::from_hex(h));
+    }
+  }
+  tx.commit();
+  result.bytes_after = total;
+  return result;
+}
+
+std::vector<Hash128> CacheIndex::clear() {
+  std::lock_guard lock(mutex_);
+  std::vector<Hash128> all;
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(*db_, "SELECT hash FROM objects");
+  while (q.executeStep()) all.push_back(Hash128::from_hex(q.getColumn(0).getString()));
+  db_->exec("DELETE FROM actions; DELETE FROM refs; DELETE FROM objects; DELETE FROM node_state;");
+  tx.commit();
+  return all;
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,92 @@
+#pragma once
+// The SQLite index of the cache (WAL mode, busy timeout): action key -> output
+// hashes, object sizes and last use, the last known state of every node (for
+// "why did this rerun" explanations), lineage, and memoised plugin-file hashes.
+// One connection per process, guarded by a mutex.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sluice/serialize.hpp>
+
+namespace SQLite {
+class Database;
+}
+
+namespace sluice::engine {
+
+struct ActionEntry {
+  std::map<std::string, Hash128> outputs;  // port -> object hash
+  std::string receipt;                      // a sink's record of what it wrote
+};
+
+// What a node's cache key was made of the last time it was computed.
+struct NodeState {
+  std::string key;
+  std::string stage_version;
+  std::string plugin_hash;
+  std::string params;       // canonical JSON object
+  std::string inputs;       // canonical "port=hash;..." text
+  std::string fingerprint;  // empty when the stage has none
+};
+
+struct NodeUsage {
+  std::string pipeline, node;
+  std::uint64_t entries = 0, partitions = 0, bytes = 0;
+  double last_used = 0;  // unix seconds
+};
+
+struct GcResult {
+  std::uint64_t entries_removed = 0, objects_removed = 0, bytes_freed = 0, bytes_after = 0;
+};
+
+class CacheIndex {
+ public:
+  explicit CacheIndex(const std::filesystem::path& cache_dir);
+  ~CacheIndex();
+
+  std::optional<ActionEntry> lookup(const std::string& key);
+  // Records an action after its objects are durable. `refs` are every object the
+  // entry keeps alive (outputs plus, for partitioned outputs, the partitions).
+  void record(const std::string& key, const ActionEntry& entry, const std::vector<std::pair<Hash128, std::uint64_t>>& refs,
+              const std::string& pipeline, const std::string& node, const std::string& partition,
+              const std::string& run_id, double wall_ms);
+  void forget(const std::string& key);
+
+  std::optional<NodeState> node_state(const std::string& pipeline, const std::string& node, const std::string& partition);
+  void set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,
+                      const NodeState& state);
+
+  // Marks keys as used now (batched in one transaction).
+  void touch(const std::vector<std::string>& keys);
+
+  // Plugin-binary hash memo keyed by (path, inode, size, mtime).
+  std::optional<std::string> file_hash(const std::string& path, std::uint64_t inode, std::uint64_t size, std::int64_t mtime_ns);
+  void set_file_hash(const std::string& path, std::uint64_t inode, std::uint64_t size, std::int64_t mtime_ns,
+                     const std::string& hash);
+
+  std::uint64_t total_bytes();
+  std::vector<NodeUsage> usage();
+  // Evicts least-recently-used entries (never those in `protect`, nor those any
+  // node state currently points at when `protect_current` is set) until the
+  // objects fit in max_bytes; entries older than `older_than` go first regardless.
+  // Returns the object hashes to delete from disk.
+  GcResult gc(std::optional<std::uint64_t> max_bytes, std::optional<std::chrono::seconds> older_than,
+              const std::vector<std::string>& protect, bool protect_current, std::vector<Hash128>& doomed);
+  // Removes every entry; returns the hashes of all objects.
+  std::vector<Hash128> clear();
+
+ private:
+  std::unique_ptr<SQLite::Database> db_;
+  std::mutex mutex_;
+};
+
+double unix_now();
+
+}  // namespace sluice::engine

@@ -1,0 +1,177 @@
+#include "cache/object_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <system_error>
+
+#include <sluice/errors.hpp>
+
+#include "common/log.hpp"
+
+namespace sluice::engine {
+
+namespace {
+constexpr char kMagic[4] = {'S', 'L', 'O', 'B'};
+constexpr std::uint8_t kVersion = 1;
+constexpr std::uint8_t kCodecRaw = 0;
+constexpr std::uint8_t kCodecZstd = 1;
+constexpr std::size_t kHeaderSize = 4 + 1 + 1 + 2 + 8 + 16;
+// Small objects are not worth a compressor call.
+constexpr std::size_t kCompressThreshold = 4096;
+
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
+  const char* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw std::system_error(errno, std::generic_category(), "writing " + path.string());
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+}
+
+void fsync_dir(const std::filesystem::path& dir) {
+  Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY)};
+  if (d.fd >= 0) ::fsync(d.fd);
+}
+
+std::string temp_name() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng());
+}
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& target, std::string_view bytes) {
+  const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  std::filesystem::create_directories(dir);
+  const auto tmp = dir / temp_name();
+  {
+    Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
+    if (f.fd < 0) throw std::system_error(errno, std::generic_category(), "creating " + tmp.string());
+    try {
+      write_all(f.fd, bytes, tmp);
+      if (::fsync(f.fd) != 0) throw std::system_error(errno, std::generic_category(), "fsync " + tmp.string());
+    } catch (...) {
+      ::unlink(tmp.c_str());
+      throw;
+    }
+  }
+  if (::rename(tmp.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw std::system_error(err, std::generic_category(), "renaming into " + target.string());
+  }
+  fsync_dir(dir);
+}
+
+ObjectStore::ObjectStore(std::filesystem::path root, bool compress) : root_(std::move(root)), compress_(compress) {
+  std::filesystem::create_directories(root_);
+}
+
+std::filesystem::path ObjectStore::path_of(const Hash128& hash) const {
+  const std::string hex = hash.hex();
+  return root_ / hex.substr(0, 2) / hex.substr(2);
+}
+
+std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, bool compress) {
+  std::string out(kHeaderSize, '\0');
+  std::uint8_t codec = kCodecRaw;
+  std::string payload;
+  if (compress && raw.size() >= kCompressThreshold) {
+    payload.resize(ZSTD_compressBound(raw.size()));
+    const std::size_t n = ZSTD_compress(payload.data(), payload.size(), raw.data(), raw.size(), 1);
+    if (!ZSTD_isError(n) && n < raw.size()) {
+      payload.resize(n);
+      codec = kCodecZstd;
+    }
+  }
+  std::memcpy(out.data(), kMagic, 4);
+  out[4] = static_cast<char>(kVersion);
+  out[5] = static_cast<char>(codec);
+  const std::uint64_t raw_size = raw.size();
+  std::memcpy(out.data() + 8, &raw_size, 8);
+  std::memcpy(out.data() + 16, &hash.high, 8);
+  std::memcpy(out.data() + 24, &hash.low, 8);
+  if (codec == kCodecZstd) out += payload;
+  else out.append(raw);
+  return out;
+}
+
+std::string ObjectStore::unframe(const Hash128& expected, std::string_view file) {
+  if (file.size() < kHeaderSize || std::memcmp(file.data(), kMagic, 4) != 0) throw Error("not a cache object (bad header)");
+  if (static_cast<std::uint8_t>(file[4]) != kVersion) throw Error("unsupported cache object version");
+  const auto codec = static_cast<std::uint8_t>(file[5]);
+  std::uint64_t raw_size;
+  Hash128 stored;
+  std::memcpy(&raw_size, file.data() + 8, 8);
+  std::memcpy(&stored.high, file.data() + 16, 8);
+  std::memcpy(&stored.low, file.data() + 24, 8);
+  if (stored != expected) throw Error("object header names another hash");
+  const std::string_view payload = file.substr(kHeaderSize);
+  std::string raw;
+  if (codec == kCodecRaw) {
+    if (payload.size() != raw_size) throw Error("object size does not match its header");
+    raw.assign(payload);
+  } else if (codec == kCodecZstd) {
+    // Bound the allocation by what a valid frame could decompress to.
+    const unsigned long long frame_size = ZSTD_getFrameContentSize(payload.data(), payload.size());
+    if (frame_size != raw_size) throw Error("compressed object size does not match its header");
+    raw.resize(raw_size);
+    const std::size_t n = ZSTD_decompress(raw.data(), raw.size(), payload.data(), payload.size());
+    if (ZSTD_isError(n) || n != raw_size) throw Error("compressed object is damaged");
+  } else {
+    throw Error("unknown object codec " + std::to_string(codec));
+  }
+  if (hash_bytes(raw) != expected) throw Error("checksum mismatch");
+  return raw;
+}
+
+std::uint64_t ObjectStore::put(const Hash128& hash, std::string_view raw) {
+  const auto path = path_of(hash);
+  std::error_code ec;
+  if (auto size = std::filesystem::file_size(path, ec); !ec) return size;
+  const std::string framed = frame(hash, raw, compress_);
+  write_file_atomic(path, framed);
+  return framed.size();
+}
+
+std::optional<std::string> ObjectStore::get(const Hash128& hash) const {
+  const auto path = path_of(hash);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    return unframe(hash, bytes);
+  } catch (const Error& e) {
+    log::warn("cache object " + path.string() + " is corrupt (" + e.what() + "); discarding it and recomputing");
+    remove(hash);
+    return std::nullopt;
+  }
+}
+
+bool ObjectStore::contains(const Hash128& hash) const {
+  std::error_code ec;
+  return std::filesystem::exists(path_of(hash), ec);
+}
+
+void ObjectStore::remove(const Hash128& hash) const {
+  std::error_code ec;
+  std::filesystem::remove(path_of(hash), ec);
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,105 @@
+// sluice cache ls|gc|clear: inspect and bound the cache.
+#include <ctime>
+#include <iostream>
+
+#include "cache/cache.hpp"
+#include "cli/pipeline_options.hpp"
+#include "common/units.hpp"
+
+namespace sluice::cli {
+
+namespace {
+struct CacheArgs {
+  std::string pipeline, cache_dir, max_size, older_than;
+};
+
+std::filesystem::path locate(const CacheArgs& a) {
+  if (!a.cache_dir.empty()) return a.cache_dir;
+  if (!a.pipeline.empty()) return engine::default_cache_dir(a.pipeline);
+  if (const char* env = std::getenv("SLUICE_CACHE_DIR"); env && *env) return env;
+  return std::filesystem::current_path() / ".sluice" / "cache";
+}
+
+void add_location(CLI::App* cmd, CacheArgs& a) {
+  cmd->add_option("pipeline", a.pipeline, "A pipeline file whose default cache to use")->check(CLI::ExistingFile);
+  cmd->add_option("--cache-dir", a.cache_dir, "Cache directory (default: $SLUICE_CACHE_DIR or .sluice/cache)");
+}
+
+std::string when(double unix_seconds) {
+  std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+}  // namespace
+
+void add_cache_command(CLI::App& app, ExitCode& exit) {
+  CLI::App* cache = app.add_subcommand("cache", "Inspect or bound the output cache");
+  cache->require_subcommand(1);
+
+  auto ls_args = std::make_shared<CacheArgs>();
+  CLI::App* ls = cache->add_subcommand("ls", "Entries, sizes and last use per node");
+  add_location(ls, *ls_args);
+  ls->callback([ls_args, &exit] {
+    guarded(exit, [&] {
+      const auto dir = locate(*ls_args);
+      if (!std::filesystem::exists(dir / "index.db")) {
+        std::cout << "no cache at " << dir.string() << "\n";
+        return;
+      }
+      engine::Cache c(dir);
+      std::vector<std::vector<std::string>> rows{{"PIPELINE", "NODE", "ENTRIES", "PARTITIONS", "SIZE", "LAST USED"}};
+      for (const auto& u : c.index().usage()) {
+        rows.push_back({u.pipeline, u.node, std::to_string(u.entries), std::to_string(u.partitions),
+                        engine::format_size(u.bytes), when(u.last_used)});
+      }
+      std::cout << align_columns(rows) << "total " << engine::format_size(c.index().total_bytes()) << " in "
+                << dir.string() << "\n";
+    });
+  });
+
+  auto gc_args = std::make_shared<CacheArgs>();
+  CLI::App* gc = cache->add_subcommand("gc", "Evict least-recently-used entries down to a size or age limit");
+  add_location(gc, *gc_args);
+  gc->add_option("--max-size", gc_args->max_size, "Keep the cache under this size, e.g. 2GiB");
+  gc->add_option("--older-than", gc_args->older_than, "Evict entries unused for this long, e.g. 30d");
+  gc->callback([gc_args, &exit] {
+    guarded(exit, [&] {
+      std::optional<std::uint64_t> max;
+      std::optional<std::chrono::seconds> age;
+      if (!gc_args->max_size.empty()) {
+        max = engine::parse_size(gc_args->max_size);
+        if (!max) throw engine::UsageError("--max-size " + gc_args->max_size + ": expected a size such as 2GiB or 500MB");
+      }
+      if (!gc_args->older_than.empty()) {
+        auto d = engine::parse_duration(gc_args->older_than);
+        if (!d) throw engine::UsageError("--older-than " + gc_args->older_than + ": expected a duration such as 30d or 12h");
+        age = std::chrono::duration_cast<std::chrono::seconds>(*d);
+      }
+      if (!max && !age) throw engine::UsageError("cache gc needs --max-size and/or --older-than");
+      const auto dir = locate(*gc_args);
+      engine::CacheUseLock exclusive(dir, engine::CacheUseLock::Mode::Exclusive);
+      engine::Cache c(dir);
+      const auto r = c.gc(max, age, {});
+      std::cout << "evicted " << r.entries_removed << " entries, " << r.objects_removed << " objects ("
+                << engine::format_size(r.bytes_freed) << "); cache is now " << engine::format_size(r.bytes_after) << "\n";
+    });
+  });
+
+  auto clear_args = std::make_shared<CacheArgs>();
+  CLI::App* clear = cache->add_subcommand("clear", "Remove every cache entry");
+  add_location(clear, *clear_args);
+  clear->callback([clear_args, &exit] {
+    guarded(exit, [&] {
+      const auto dir = locate(*clear_args);
+      engine::CacheUseLock exclusive(dir, engine::CacheUseLock::Mode::Exclusive);
+      engine::Cache c(dir);
+      c.clear();
+      std::cout << "cleared " << dir.string() << "\n";
+    });
+  });
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,15 @@
+#pragma once
+// "Did you mean ...?" suggestions for misspelt names.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::engine {
+
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// The closest candidate within a small distance, or "" if none is close.
+std::string closest_match(std::string_view name, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" or "".
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
+
+}  // namespace sluice::engine

@@ -1,0 +1,695 @@
+#include "exec/executor.hpp"
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <sluice/errors.hpp>
+
+#include "common/log.hpp"
+#include "common/units.hpp"
+#include "exec/cache_key.hpp"
+#include "exec/dag_runner.hpp"
+#include "exec/partition.hpp"
+#include "exec/port_data.hpp"
+#include "exec/progress.hpp"
+#include "exec/stage_context.hpp"
+
+namespace sluice::engine {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+using PortMap = std::map<std::string, std::shared_ptr<PortData>>;
+
+double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+bool is_sink(const StageDescriptor& d) { return d.kind == StageKind::Load || d.kind == StageKind::Report; }
+
+// A node failure with the text the report shows.
+struct NodeFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Decision {
+  bool run = false;
+  std::string reason;
+  std::optional<ActionEntry> entry;
+};
+}  // namespace
+
+struct Executor::Impl {
+  const PipelineSpec& spec;
+  const Dag& dag;
+  std::vector<PreparedNode> nodes;
+  Cache& cache;
+  ExecOptions opt;
+
+  std::vector<NodeReport> reports;
+  std::vector<PortMap> outputs;
+  std::vector<bool> reran;  // the node executed its stage in this run
+  std::vector<std::unique_ptr<std::mutex>> node_mutex;
+  std::atomic<bool> fail_fast{false};
+  std::string first_failure;
+  mutable std::mutex state_mutex;
+  std::vector<std::string> keys_used;
+  std::filesystem::path scratch_root;
+  Clock::time_point run_start = Clock::now();
+
+  Impl(const PipelineSpec& s, const Dag& d, std::vector<PreparedNode> n, Cache& c, ExecOptions o)
+      : spec(s), dag(d), nodes(std::move(n)), cache(c), opt(std::move(o)) {
+    reports.resize(nodes.size());
+    outputs.resize(nodes.size());
+    reran.assign(nodes.size(), false);
+    for (std::size_t i = 0; i < nodes.size(); ++i) node_mutex.push_back(std::make_unique<std::mutex>());
+    scratch_root = cache.dir() / "tmp" / ("run-" + opt.run_id);
+  }
+
+  const std::string& id(std::size_t v) const { return nodes[v].spec->id; }
+  const StageDescriptor& desc(std::size_t v) const { return nodes[v].stage->descriptor; }
+
+  bool cancelled() const { return fail_fast.load() || (opt.cancel && opt.cancel->load()); }
+
+  void use_key(const std::string& key) {
+    std::lock_guard lock(state_mutex);
+    keys_used.push_back(key);
+  }
+
+  std::string run_info_json() const {
+    nlohmann::json j;
+    j["pipeline"] = spec.name;
+    j["run_id"] = opt.run_id;
+    j["started_at"] = opt.run_id.substr(0, std::min<std::size_t>(opt.run_id.size(), 15));
+    j["nodes"] = nlohmann::json::array();
+    std::lock_guard lock(state_mutex);
+    for (std::size_t v = 0; v < nodes.size(); ++v) {
+      const auto& r = reports[v];
+      if (r.status.empty() || r.status == "running") continue;
+      j["nodes"].push_back({{"id", r.id}, {"plugin", r.plugin}, {"status", r.status}, {"reason", r.reason}, {"wall_ms", r.wall_ms}});
+    }
+    return j.dump();
+  }
+
+  StageContext::Setup context_setup(std::size_t v, const std::string& label, const std::atomic<bool>* node_cancel,
+                                    bool report_progress) {
+    StageContext::Setup s;
+    s.node_label = label;
+    s.node_index = v;
+    s.pipeline_dir = spec.dir;
+    s.scratch_root = scratch_root;
+    s.run_cancel = opt.cancel;
+    s.node_cancel = node_cancel;
+    if (nodes[v].spec->timeout.count() > 0) s.deadline = Clock::now() + nodes[v].spec->timeout;
+    s.progress = opt.progress;
+    s.report_progress = report_progress;
+    s.run_info = [this] { return run_info_json(); };
+    return s;
+  }
+
+  std::unique_ptr<Stage> create_stage(std::size_t v) {
+    try {
+      return nodes[v].stage->factory(nodes[v].resolved.params);
+    } catch (const ParamError& e) {
+      auto it = nodes[v].spec->param_locs.find(e.param());
+      const std::string where = it != nodes[v].spec->param_locs.end() ? it->second.str() + ": " : "";
+      throw NodeFailure(where + "invalid parameter '" + e.param() + "': " + e.what());
+    } catch (const std::exception& e) {
+      throw NodeFailure(std::string("could not create the stage: ") + e.what());
+    }
+  }
+
+  KeyParts base_parts(std::size_t v) const {
+    KeyParts p;
+    p.stage_id = desc(v).id;
+    p.stage_version = desc(v).version;
+    p.plugin_hash = nodes[v].plugin_hash;
+    p.params = nodes[v].resolved.params.canonical();
+    return p;
+  }
+
+  // Runs a stage once with retries; returns its outputs. Throws NodeFailure / Cancelled.
+  Outputs invoke(std::size_t v, Stage& stage, const Inputs& inputs, const std::string& label,
+                 const std::atomic<bool>* node_cancel, bool report_progress) {
+    const unsigned attempts = nodes[v].spec->retries + 1;
+    for (unsigned attempt = 1;; ++attempt) {
+      StageContext ctx(context_setup(v, label, node_cancel, report_progress));
+      try {
+        Outputs out;
+        stage.run(ctx, inputs, out);
+        check_outputs(v, out);
+        return out;
+      } catch (const Cancelled&) {
+        if (ctx.timed_out()) {
+          throw NodeFailure("timed out after " + format_duration_ms(static_cast<double>(nodes[v].spec->timeout.count())) +
+                            " (timeout = " + std::to_string(nodes[v].spec->timeout.count() / 1000) + "s)");
+        }
+        throw;
+      } catch (const std::exception& e) {
+        if (ctx.cancelled()) throw Cancelled();
+        if (attempt >= attempts) {
+          throw NodeFailure(std::string(e.what()) +
+                            (attempts > 1 ? " (after " + std::to_string(attempts) + " attempts)" : ""));
+        }
+        const auto backoff = std::chrono::milliseconds(std::min<long long>(30'000, 200LL << (attempt - 1)));
+        log::warn("[" + label + "] attempt " + std::to_string(attempt) + " of " + std::to_string(attempts) +
+                  " failed: " + e.what() + "; retrying in " + format_duration_ms(static_cast<double>(backoff.count())));
+        const auto until = Clock::now() + backoff;
+        while (Clock::now() < until) {
+          if (cancelled()) throw Cancelled();
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      } catch (...) {
+        throw NodeFailure("the stage threw a non-standard exception");
+      }
+    }
+  }
+
+  void check_outputs(std::size_t v, const Outputs& out) const {
+    for (const auto& [port, value] : out.values()) {
+      const PortSpec* ps = nullptr;
+      for (const auto& p : desc(v).outputs)
+        if (p.name == port) ps = &p;
+      if (ps == nullptr) throw NodeFailure("the stage produced an undeclared output port '" + port + "'");
+      const bool is_table = std::holds_alternative<Table>(value);
+      if (is_table != (ps->type == PortType::Table)) {
+        throw NodeFailure("output port '" + port + "' must be a " + std::string(to_string(ps->type)));
+      }
+    }
+    for (const auto& p : desc(v).outputs) {
+      if (!p.optional && !out.has(p.name)) throw NodeFailure("the stage did not produce its output port '" + p.name + "'");
+    }
+  }
+
+  // Stores outputs durably; returns port -> (hash, size).
+  std::map<std::string, Cache::Stored> store_outputs(const Outputs& out) {
+    std::map<std::string, Cache::Stored> stored;
+    for (const auto& [port, value] : out.values()) stored[port] = cache.store(value);
+    return stored;
+  }
+
+  Decision decide(std::size_t v, const std::string& key, const KeyParts& parts, Stage* stage, const std::string& partition,
+                  bool has_fingerprint) {
+    Decision d;
+    const NodeSpec& ns = *nodes[v].spec;
+    if (opt.forced[v]) return {true, "forced (--force)", std::nullopt};
+    if (ns.always_run) return {true, "always_run = true", std::nullopt};
+    if (nodes[v].resolved.bindings.empty() && !has_fingerprint) {
+      return {true, "source without fingerprint: always runs (early cutoff protects downstream)", std::nullopt};
+    }
+    d.entry = cache.index().lookup(key);
+    if (!d.entry) {
+      d.run = true;
+      d.reason = explain_change(cache.index().node_state(spec.name, ns.id, partition), parts);
+      return d;
+    }
+    for (const auto& [port, hash] : d.entry->outputs) {
+      if (!cache.objects().contains(hash)) return {true, "cache object for output `" + port + "` is missing", std::nullopt};
+    }
+    if (is_sink(desc(v)) && stage != nullptr) {
+      StageContext ctx(context_setup(v, ns.id, nullptr, false));
+      bool ok = false;
+      try {
+        ok = stage->verify(ctx, d.entry->receipt);
+      } catch (const std::exception& e) {
+        log::warn("[" + ns.id + "] verify failed: " + e.what());
+      }
+      if (!ok) return {true, "sink target missing or changed", std::nullopt};
+    }
+    d.reason = "cache hit";
+    for (const auto& b : nodes[v].resolved.bindings) {
+      if (reran[b.upstream]) {
+        d.reason = "input `" + id(b.upstream) + "` reran with identical output (early cutoff)";
+        break;
+      }
+    }
+    return d;
+  }
+
+  void remember_state(std::size_t v, const std::string& partition, const std::string& key, const KeyParts& parts) {
+    if (opt.dry_run) return;
+    auto prev = cache.index().node_state(spec.name, id(v), partition);
+    if (!prev || prev->key != key) cache.index().set_node_state(spec.name, id(v), partition, state_of(key, parts));
+  }
+
+  // ---------------------------------------------------------------- plain node
+  void process_plain(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins) {
+    NodeReport& rep = reports[v];
+    auto stage = create_stage(v);
+    KeyParts parts = base_parts(v);
+    for (std::size_t i = 0; i < ins.size(); ++i) {
+      const auto& b = nodes[v].resolved.bindings[i];
+      parts.inputs += b.port + ":" + id(b.upstream) + "=" + ins[i]->hash.hex() + ";";
+    }
+    std::optional<std::string> fp;
+    {
+      StageContext ctx(context_setup(v, id(v), nullptr, false));
+      try {
+        fp = stage->fingerprint(ctx);
+      } catch (const std::exception& e) {
+        throw NodeFailure(std::string("fingerprint failed: ") + e.what());
+      }
+    }
+    if (fp) parts.fingerprint = *fp;
+    const std::string key = compute_key(parts);
+    Decision d = decide(v, key, parts, stage.get(), "", fp.has_value());
+    rep.reason = d.reason;
+
+    if (!d.run) {
+      rep.status = "cached";
+      use_key(key);
+      remember_state(v, "", key, parts);
+      for (const auto& [port, hash] : d.entry->outputs) {
+        auto pd = std::make_shared<PortData>();
+        pd->hash = hash;
+        pd->repair_whole = [this, v, port = port] { return repair(v, port); };
+        outputs[v][port] = pd;
+      }
+      return;
+    }
+    if (opt.dry_run) {
+      rep.status = "run";
+      for (const auto& p : desc(v).outputs) {
+        auto pd = std::make_shared<PortData>();
+        pd->known = false;
+        outputs[v][p.name] = pd;
+      }
+      return;
+    }
+    Inputs inputs = bind_inputs(v, ins);
+    const auto t0 = Clock::now();
+    Outputs out = invoke(v, *stage, inputs, id(v), nullptr, true);
+    auto stored = store_outputs(out);
+    ActionEntry entry;
+    entry.receipt = out.receipt();
+    std::vector<std::pair<Hash128, std::uint64_t>> refs;
+    for (auto& [port, s] : stored) {
+      entry.outputs[port] = s.hash;
+      refs.emplace_back(s.hash, s.size);
+      auto pd = std::make_shared<PortData>();
+      pd->hash = s.hash;
+      pd->value = std::make_shared<const Value>(std::move(out.values().at(port)));
+      outputs[v][port] = pd;
+    }
+    cache.index().record(key, entry, refs, spec.name, id(v), "", opt.run_id, ms_since(t0));
+    use_key(key);
+    remember_state(v, "", key, parts);
+    reran[v] = true;
+    rep.status = "ran";
+  }
+
+  Inputs bind_inputs(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins) {
+    Inputs inputs;
+    for (std::size_t i = 0; i < ins.size(); ++i) inputs.bind(nodes[v].resolved.bindings[i].port, materialize(*ins[i], cache));
+    return inputs;
+  }
+
+  // Recomputes a cached node whose object turned out missing or corrupt.
+  ValuePtr repair(std::size_t v, const std::string& port) {
+    std::lock_guard lock(*node_mutex[v]);
+    log::warn("[" + id(v) + "] recomputing: its cached output `" + port + "` is missing or corrupt");
+    std::vector<std::shared_ptr<PortData>> ins;
+    for (const auto& b : nodes[v].resolved.bindings) ins.push_back(outputs[b.upstream].at(b.upstream_port));
+    auto stage = create_stage(v);
+    Outputs out = invoke(v, *stage, bind_inputs(v, ins), id(v), nullptr, false);
+    store_outputs(out);
+    return std::make_shared<const Value>(std::move(out.values().at(port)));
+  }
+
+  // ---------------------------------------------------------- partitioned node
+  struct PartWork {
+    std::string key;
+    Hash128 input_hash;
+    std::shared_ptr<const Value> rows;  // when split in memory
+    std::size_t manifest_row = 0;       // when taken from an upstream manifest
+    const Table* key_source = nullptr;
+    // results
+    std::map<std::string, Cache::Stored> stored;
+    std::map<std::string, ValuePtr> values;
+    std::string action_key;
+    bool cached = false, failed = false;
+    std::string error;
+  };
+
+  void process_partitioned(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins) {
+    NodeReport& rep = reports[v];
+    const NodeSpec& ns = *nodes[v].spec;
+    const auto& keys = ns.foreach;
+    auto stage = create_stage(v);
+    std::vector<std::string> filters = ns.partitions;
+    filters.insert(filters.end(), opt.partition_filters.begin(), opt.partition_filters.end());
+
+    KeyParts node_parts = base_parts(v);
+    for (std::size_t i = 0; i < ins.size(); ++i) {
+      const auto& b = nodes[v].resolved.bindings[i];
+      node_parts.inputs += b.port + ":" + id(b.upstream) + "=" + ins[i]->hash.hex() + ";";
+    }
+    node_parts.scope = "foreach=" + nlohmann::json(keys).dump() + ";filter=" + nlohmann::json(filters).dump();
+    const std::string node_key = compute_key(node_parts);
+
+    // Node-level hit: every partition unchanged, nothing to split or load.
+    Decision d;
+    if (opt.forced[v]) d = {true, "forced (--force)", std::nullopt};
+    else if (ns.always_run) d = {true, "always_run = true", std::nullopt};
+    else if (is_sink(desc(v))) d = {true, "", std::nullopt};  // sinks verify per partition
+    else d = decide(v, node_key, node_parts, nullptr, "", true);
+    if (!d.run) {
+      rep.status = "cached";
+      rep.reason = d.reason;
+      use_key(node_key);
+      remember_state(v, "", node_key, node_parts);
+      PartitionCounts counts;
+      counts.total = counts.cached = std::stoull(d.entry->receipt.empty() ? "0" : d.entry->receipt);
+      rep.partitions = counts;
+      for (const auto& [port, hash] : d.entry->outputs) {
+        auto pd = std::make_shared<PortData>();
+        pd->hash = hash;
+        pd->partitioned = true;
+        pd->foreach = keys;
+        pd->repair_whole = [this, v, port = port]() -> ValuePtr {
+          throw Error("the partition manifest of node '" + id(v) + "' output `" + port +
+                      "` is missing or corrupt; rerun with --force " + id(v));
+        };
+        outputs[v][port] = pd;
+      }
+      return;
+    }
+    const std::string node_reason = d.reason.empty() ? explain_change(cache.index().node_state(spec.name, ns.id, ""), node_parts) : d.reason;
+    if (opt.dry_run) {
+      rep.status = "run";
+      rep.reason = node_reason;
+      for (const auto& p : desc(v).outputs) {
+        auto pd = std::make_shared<PortData>();
+        pd->known = false;
+        outputs[v][p.name] = pd;
+      }
+      return;
+    }
+
+    // Partitions of the primary input: reuse an upstream partitioning by the same keys.
+    std::vector<PartWork> work;
+    PortData& primary = *ins.front();
+    std::shared_ptr<const Table> upstream_manifest;
+    if (primary.partitioned && primary.foreach == keys) {
+      upstream_manifest = manifest_of(primary, cache);
+      const auto hashes = manifest_hashes(*upstream_manifest);
+      const auto part_keys = manifest_keys(*upstream_manifest, keys);
+      for (std::size_t i = 0; i < hashes.size(); ++i) {
+        if (!partition_selected(part_keys[i], filters)) continue;
+        PartWork w;
+        w.key = part_keys[i];
+        w.input_hash = hashes[i];
+        w.manifest_row = i;
+        work.push_back(std::move(w));
+      }
+    } else {
+      ValuePtr whole = materialize(primary, cache);
+      const auto* table = std::get_if<Table>(whole.get());
+      if (table == nullptr) throw NodeFailure("foreach needs a table on its first input");
+      std::vector<Partition> parts;
+      try {
+        parts = split_by_keys(*table, keys);
+      } catch (const std::exception& e) {
+        throw NodeFailure(ns.foreach_loc.str() + ": foreach: " + e.what());
+      }
+      for (auto& p : parts) {
+        if (!partition_selected(p.key, filters)) continue;
+        PartWork w;
+        w.key = p.key;
+        auto value = std::make_shared<const Value>(std::move(p.rows));
+        w.input_hash = hash_value(*value);
+        w.rows = std::move(value);
+        work.push_back(std::move(w));
+      }
+    }
+    if (opt.progress) opt.progress->node_started(v, work.size(), "partitions");
+
+    std::string broadcast;
+    for (std::size_t i = 1; i < ins.size(); ++i) {
+      const auto& b = nodes[v].resolved.bindings[i];
+      broadcast += b.port + ":" + id(b.upstream) + "=" + ins[i]->hash.hex() + ";";
+    }
+    std::vector<ValuePtr> broadcast_values(ins.size());
+    std::once_flag broadcast_once;
+    std::atomic<bool> node_cancel{false};
+    const auto& bindings = nodes[v].resolved.bindings;
+
+    auto do_partition = [&](PartWork& w) {
+      if (cancelled() || node_cancel.load()) {
+        w.failed = true;
+        w.error = "cancelled";
+        return;
+      }
+      KeyParts pp = base_parts(v);
+      pp.inputs = bindings.front().port + ":" + id(bindings.front().upstream) + "=" + w.input_hash.hex() + ";" + broadcast;
+      pp.scope = "partition=" + w.key;
+      w.action_key = compute_key(pp);
+      try {
+        auto part_stage = create_stage(v);
+        Decision pd = decide(v, w.action_key, pp, part_stage.get(), w.key, true);
+        if (!pd.run && !opt.forced[v] && !ns.always_run) {
+          w.cached = true;
+          for (const auto& [port, hash] : pd.entry->outputs) w.stored[port] = Cache::Stored{hash, 0};
+          remember_state(v, w.key, w.action_key, pp);
+          if (opt.progress) opt.progress->item_done(v, true);
+          return;
+        }
+        const auto t0 = Clock::now();
+        ValuePtr rows = w.rows ? w.rows : partition_value(primary, cache, w.manifest_row);
+        std::call_once(broadcast_once, [&] {
+          for (std::size_t i = 1; i < ins.size(); ++i) broadcast_values[i] = materialize(*ins[i], cache);
+        });
+        Inputs inputs;
+        inputs.bind(bindings.front().port, rows);
+        for (std::size_t i = 1; i < ins.size(); ++i) inputs.bind(bindings[i].port, broadcast_values[i]);
+        Outputs out = invoke(v, *part_stage, inputs, id(v) + "[" + w.key + "]", &node_cancel, false);
+        const Table& key_source = std::get<Table>(*rows);
+        for (auto& [port, value] : out.values()) {
+          if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), key_source, keys);
+        }
+        w.stored = store_outputs(out);
+        ActionEntry entry;
+        entry.receipt = out.receipt();
+        std::vector<std::pair<Hash128, std::uint64_t>> refs;
+        for (auto& [port, s] : w.stored) {
+          entry.outputs[port] = s.hash;
+          refs.emplace_back(s.hash, s.size);
+          w.values[port] = std::make_shared<const Value>(std::move(out.values().at(port)));
+        }
+        cache.index().record(w.action_key, entry, refs, spec.name, id(v), w.key, opt.run_id, ms_since(t0));
+        remember_state(v, w.key, w.action_key, pp);
+        if (opt.progress) opt.progress->item_done(v, false);
+      } catch (const Cancelled&) {
+        w.failed = true;
+        w.error = "cancelled";
+      } catch (const std::exception& e) {
+        w.failed = true;
+        w.error = e.what();
+        if (!opt.keep_going) node_cancel = true;
+        if (opt.progress) opt.progress->item_done(v, false);
+      }
+    };
+
+    const std::size_t jobs = opt.jobs == 0 ? default_jobs() : opt.jobs;
+    std::size_t grain = ns.batch_size.value_or(std::max<std::size_t>(1, work.size() / (jobs * 8)));
+    auto run_all = [&] {
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, work.size(), grain),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          for (std::size_t i = r.begin(); i != r.end(); ++i) do_partition(work[i]);
+                        },
+                        tbb::simple_partitioner());
+    };
+    if (ns.max_parallel > 0 && ns.max_parallel < jobs) {
+      tbb::task_arena limited(static_cast<int>(ns.max_parallel));
+      limited.execute(run_all);
+    } else {
+      run_all();
+    }
+
+    PartitionCounts counts;
+    counts.total = work.size();
+    std::vector<std::string> failures;
+    bool any_cancelled = false;
+    for (const auto& w : work) {
+      if (w.failed && w.error == "cancelled") any_cancelled = true;
+      else if (w.failed) failures.push_back("partition " + w.key + ": " + w.error);
+      else if (w.cached) ++counts.cached;
+      else ++counts.ran;
+    }
+    counts.failed = failures.size();
+    rep.partitions = counts;
+    if (!failures.empty()) {
+      std::string msg = failures.front();
+      if (failures.size() > 1) msg += " (and " + std::to_string(failures.size() - 1) + " more failed partitions)";
+      throw NodeFailure(msg);
+    }
+    if (any_cancelled) throw Cancelled();
+
+    // Manifests: one per output port, rows in key order.
+    std::vector<const Table*> key_sources;
+    std::vector<std::shared_ptr<const Value>> loaded_keys;
+    for (auto& w : work) {
+      if (w.rows) {
+        key_sources.push_back(&std::get<Table>(*w.rows));
+      } else {
+        Table one = upstream_manifest->empty_like();
+        one.append_row(*upstream_manifest, w.manifest_row);
+        loaded_keys.push_back(std::make_shared<const Value>(std::move(one)));
+        key_sources.push_back(&std::get<Table>(*loaded_keys.back()));
+      }
+    }
+    ActionEntry node_entry;
+    node_entry.receipt = std::to_string(work.size());
+    std::vector<std::pair<Hash128, std::uint64_t>> refs;
+    for (const auto& p : desc(v).outputs) {
+      std::vector<Hash128> hashes;
+      for (const auto& w : work) {
+        auto it = w.stored.find(p.name);
+        if (it == w.stored.end()) throw NodeFailure("a partition produced no output `" + p.name + "`");
+        hashes.push_back(it->second.hash);
+        refs.emplace_back(it->second.hash, it->second.size);
+      }
+      Table manifest = make_manifest(key_sources, keys, hashes);
+      auto stored = cache.store(Value(manifest));
+      refs.emplace_back(stored.hash, stored.size);
+      node_entry.outputs[p.name] = stored.hash;
+      auto pd = std::make_shared<PortData>();
+      pd->hash = stored.hash;
+      pd->partitioned = true;
+      pd->foreach = keys;
+      pd->manifest = std::make_shared<const Table>(std::move(manifest));
+      pd->parts.resize(work.size());
+      for (std::size_t i = 0; i < work.size(); ++i) {
+        auto it = work[i].values.find(p.name);
+        if (it != work[i].values.end()) pd->parts[i] = it->second;
+      }
+      outputs[v][p.name] = pd;
+    }
+    for (const auto& w : work) use_key(w.action_key);
+    cache.index().record(node_key, node_entry, refs, spec.name, id(v), "", opt.run_id, 0);
+    use_key(node_key);
+    remember_state(v, "", node_key, node_parts);
+    rep.status = counts.ran > 0 ? "ran" : "cached";
+    reran[v] = counts.ran > 0;
+    rep.reason = counts.ran == 0 ? "all " + std::to_string(counts.total) + " partitions cached"
+                                 : node_reason + "; " + std::to_string(counts.ran) + " of " + std::to_string(counts.total) +
+                                       " partitions recomputed";
+  }
+
+  // ------------------------------------------------------------------- driver
+  void process(std::size_t v) {
+    NodeReport& rep = reports[v];
+    const auto t0 = Clock::now();
+    {
+      std::lock_guard lock(state_mutex);
+      rep.status = "running";
+    }
+    std::vector<std::shared_ptr<PortData>> ins;
+    std::string blocked;
+    for (const auto& b : nodes[v].resolved.bindings) {
+      const NodeReport& up = reports[b.upstream];
+      if (up.status == "failed" || up.status == "skipped") {
+        blocked = "upstream `" + id(b.upstream) + "` " + (up.status == "failed" ? "failed" : "was skipped");
+        break;
+      }
+      ins.push_back(outputs[b.upstream].at(b.upstream_port));
+    }
+    std::string status, reason;
+    std::optional<std::string> error;
+    if (!blocked.empty()) {
+      status = "skipped";
+      reason = blocked;
+    } else if (cancelled()) {
+      status = "skipped";
+      reason = fail_fast.load() ? "cancelled after `" + first_failure + "` failed (fail-fast; use --keep-going)" : "cancelled";
+    } else if (opt.dry_run && std::any_of(ins.begin(), ins.end(), [](const auto& p) { return !p->known; })) {
+      status = "run";
+      for (std::size_t i = 0; i < ins.size(); ++i) {
+        if (!ins[i]->known) {
+          reason = "input `" + id(nodes[v].resolved.bindings[i].upstream) + "` will be recomputed (cached again if its output is unchanged)";
+          break;
+        }
+      }
+      for (const auto& p : desc(v).outputs) {
+        auto pd = std::make_shared<PortData>();
+        pd->known = false;
+        outputs[v][p.name] = pd;
+      }
+    } else {
+      try {
+        if (opt.progress && nodes[v].spec->foreach.empty()) opt.progress->node_started(v, 0, "rows");
+        if (nodes[v].spec->foreach.empty()) process_plain(v, ins);
+        else process_partitioned(v, ins);
+        status = rep.status;
+        reason = rep.reason;
+      } catch (const Cancelled&) {
+        status = "skipped";
+        reason = fail_fast.load() ? "cancelled after `" + first_failure + "` failed (fail-fast; use --keep-going)" : "cancelled";
+      } catch (const std::exception& e) {
+        status = "failed";
+        reason = rep.reason.empty() ? "stage failed" : rep.reason;
+        error = "node '" + id(v) + "' (" + desc(v).id + ") failed: " + e.what();
+        log::error(*error);
+        if (!opt.keep_going) {
+          std::lock_guard lock(state_mutex);
+          if (first_failure.empty()) first_failure = id(v);
+          fail_fast = true;
+        }
+      }
+    }
+    std::lock_guard lock(state_mutex);
+    rep.status = status;
+    rep.reason = reason;
+    rep.error = error;
+    rep.wall_ms = ms_since(t0);
+    if (opt.progress && !opt.dry_run) {
+      std::string summary = reason;
+      if (status == "ran" || status == "failed") summary = format_duration_ms(rep.wall_ms) + "; " + reason;
+      opt.progress->node_finished(v, status, summary);
+    }
+  }
+
+  RunReport run() {
+    for (std::size_t v = 0; v < nodes.size(); ++v) {
+      reports[v].id = id(v);
+      reports[v].plugin = desc(v).id;
+    }
+    run_dag(dag, opt.selected, opt.jobs, [this](std::size_t v) { process(v); });
+    std::error_code ec;
+    std::filesystem::remove_all(scratch_root, ec);
+    RunReport report;
+    report.pipeline = spec.name;
+    report.run_id = opt.run_id;
+    report.wall_ms = ms_since(run_start);
+    bool ok = true;
+    for (std::size_t v : dag.topo_order()) {
+      if (!opt.selected[v]) continue;
+      ok = ok && reports[v].status != "failed" && reports[v].status != "skipped";
+      report.nodes.push_back(reports[v]);
+    }
+    // Keep file order for the report: it is what users read.
+    std::stable_sort(report.nodes.begin(), report.nodes.end(), [this](const NodeReport& a, const NodeReport& b) {
+      return dag.index_of(a.id) < dag.index_of(b.id);
+    });
+    report.status = ok ? "ok" : "failed";
+    if (!opt.dry_run) cache.index().touch(keys_used);
+    return report;
+  }
+};
+
+Executor::Executor(const PipelineSpec& spec, const Dag& dag, std::vector<PreparedNode> nodes, Cache& cache, ExecOptions options)
+    : impl_(std::make_unique<Impl>(spec, dag, std::move(nodes), cache, std::move(options))) {}
+Executor::~Executor() = default;
+RunReport Executor::run() { return impl_->run(); }
+std::vector<std::string> Executor::used_keys() const {
+  std::lock_guard lock(impl_->state_mutex);
+  return impl_->keys_used;
+}
+
+}  // namespace sluice::engine

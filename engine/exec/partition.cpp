@@ -1,0 +1,171 @@
+#include "exec/partition.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <numeric>
+#include <stdexcept>
+
+#include <sluice/errors.hpp>
+
+namespace sluice::engine {
+
+namespace {
+std::string cell_text(const Column& c, std::size_t row) {
+  if (c.is_null(row)) return "null";
+  switch (c.type()) {
+    case ColumnType::Int64: return std::to_string(c.int_at(row));
+    case ColumnType::Double: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.17g", c.double_at(row));
+      return buf;
+    }
+    case ColumnType::String: return std::string(c.string_at(row));
+    case ColumnType::Date: return format_date(c.int_at(row));
+    case ColumnType::Timestamp: return format_timestamp(c.int_at(row));
+  }
+  return {};
+}
+
+// Orders rows by the key columns: nulls first, then by typed value.
+int compare_cells(const Column& c, std::size_t a, std::size_t b) {
+  const bool na = c.is_null(a), nb = c.is_null(b);
+  if (na || nb) return na == nb ? 0 : (na ? -1 : 1);
+  switch (c.type()) {
+    case ColumnType::Double: {
+      const double x = c.double_at(a), y = c.double_at(b);
+      return x < y ? -1 : (y < x ? 1 : 0);
+    }
+    case ColumnType::String: return c.string_at(a).compare(c.string_at(b));
+    default: {
+      const auto x = c.int_at(a), y = c.int_at(b);
+      return x < y ? -1 : (y < x ? 1 : 0);
+    }
+  }
+}
+}  // namespace
+
+std::string partition_key(const Table& table, const std::vector<std::string>& keys, std::size_t row) {
+  std::string out;
+  for (const auto& k : keys) {
+    if (!out.empty()) out += ',';
+    out += k + "=" + cell_text(table.column(k), row);
+  }
+  return out;
+}
+
+std::vector<Partition> split_by_keys(const Table& table, const std::vector<std::string>& keys) {
+  std::vector<const Column*> cols;
+  for (const auto& k : keys) cols.push_back(&table.column(k));
+  const std::size_t n = table.num_rows();
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  auto cmp = [&](std::size_t a, std::size_t b) {
+    for (const Column* c : cols) {
+      if (int r = compare_cells(*c, a, b); r != 0) return r < 0;
+    }
+    return false;
+  };
+  std::stable_sort(order.begin(), order.end(), cmp);
+  std::vector<Partition> parts;
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i + 1;
+    while (j < n && !cmp(order[i], order[j])) ++j;
+    Partition p;
+    p.key = partition_key(table, keys, order[i]);
+    p.rows = table.empty_like();
+    for (std::size_t c = 0; c < p.rows.num_columns(); ++c) p.rows.column(c).reserve(j - i);
+    for (std::size_t r = i; r < j; ++r) p.rows.append_row(table, order[r]);
+    parts.push_back(std::move(p));
+    i = j;
+  }
+  return parts;
+}
+
+Table concat_tables(const std::vector<const Table*>& parts) {
+  if (parts.empty()) return Table{};
+  Table out = parts.front()->empty_like();
+  std::size_t total = 0;
+  for (const Table* p : parts) total += p->num_rows();
+  for (std::size_t c = 0; c < out.num_columns(); ++c) out.column(c).reserve(total);
+  for (const Table* p : parts) {
+    if (p->num_columns() != out.num_columns()) {
+      throw Error("partition outputs differ in columns (" + std::to_string(p->num_columns()) + " vs " +
+                  std::to_string(out.num_columns()) + "); a partitioned stage must produce the same schema for every partition");
+    }
+    for (std::size_t c = 0; c < out.num_columns(); ++c) {
+      const Column& src = p->column(c);
+      Column& dst = out.column(c);
+      if (src.name() != dst.name() || src.type() != dst.type()) {
+        throw Error("partition outputs differ in column " + std::to_string(c) + " ('" + src.name() + "' " +
+                    std::string(to_string(src.type())) + " vs '" + dst.name() + "' " + std::string(to_string(dst.type())) + ")");
+      }
+      for (std::size_t r = 0; r < src.size(); ++r) dst.push_from(src, r);
+    }
+  }
+  return out;
+}
+
+Table with_key_columns(Table table, const Table& key_source, const std::vector<std::string>& keys) {
+  bool all_present = true;
+  for (const auto& k : keys) all_present = all_present && table.find(k) != nullptr;
+  if (all_present || key_source.num_rows() == 0) return table;
+  Table out;
+  const std::size_t n = table.num_rows();
+  for (const auto& k : keys) {
+    if (table.find(k) != nullptr) continue;
+    const Column& src = key_source.column(k);
+    Column c(k, src.type());
+    c.reserve(n);
+    for (std::size_t r = 0; r < n; ++r) c.push_from(src, 0);
+    out.add_column(std::move(c));
+  }
+  for (const auto& c : table.columns()) out.add_column(c);
+  return out;
+}
+
+Table make_manifest(const std::vector<const Table*>& key_sources, const std::vector<std::string>& keys,
+                    const std::vector<Hash128>& hashes) {
+  Table m;
+  for (const auto& k : keys) {
+    const ColumnType type = key_sources.empty() ? ColumnType::String : key_sources.front()->column(k).type();
+    Column& c = m.add_column(k, type);
+    for (const Table* src : key_sources) c.push_from(src->column(k), 0);
+  }
+  Column& h = m.add_column("__object", ColumnType::String);
+  for (const auto& hash : hashes) h.push_string(hash.hex());
+  return m;
+}
+
+std::vector<Hash128> manifest_hashes(const Table& manifest) {
+  std::vector<Hash128> out;
+  const Column& h = manifest.column("__object");
+  for (std::size_t r = 0; r < h.size(); ++r) out.push_back(Hash128::from_hex(h.string_at(r)));
+  return out;
+}
+
+std::vector<std::string> manifest_keys(const Table& manifest, const std::vector<std::string>& keys) {
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < manifest.num_rows(); ++r) out.push_back(partition_key(manifest, keys, r));
+  return out;
+}
+
+bool partition_selected(const std::string& key, const std::vector<std::string>& filters) {
+  if (filters.empty()) return true;
+  for (const auto& f : filters) {
+    if (f == key) return true;
+    // A bare value matches a single-key partition "col=value".
+    const auto eq = key.find('=');
+    if (f.find('=') == std::string::npos && key.find(',') == std::string::npos && eq != std::string::npos &&
+        key.substr(eq + 1) == f) {
+      return true;
+    }
+    // Strings given in pipeline files arrive quoted ("\"north\"").
+    if (f.size() >= 2 && f.front() == '"' && f.back() == '"' && eq != std::string::npos &&
+        key.substr(eq + 1) == f.substr(1, f.size() - 2)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,66 @@
+#include "exec/port_data.hpp"
+
+#include <sluice/errors.hpp>
+
+#include "cache/cache.hpp"
+#include "exec/partition.hpp"
+
+namespace sluice::engine {
+
+namespace {
+ValuePtr load_or_repair(Cache& cache, const Hash128& hash, const std::function<ValuePtr()>& repair) {
+  if (auto v = cache.load(hash)) return v;
+  if (repair) return repair();
+  throw Error("cache object " + hash.hex() + " is missing and cannot be recomputed");
+}
+}  // namespace
+
+std::shared_ptr<const Table> manifest_of(PortData& port, Cache& cache) {
+  std::lock_guard lock(port.mutex);
+  if (!port.manifest) {
+    auto v = load_or_repair(cache, port.hash, port.repair_whole);
+    port.manifest = std::shared_ptr<const Table>(v, &std::get<Table>(*v));
+  }
+  return port.manifest;
+}
+
+ValuePtr partition_value(PortData& port, Cache& cache, std::size_t part) {
+  auto manifest = manifest_of(port, cache);
+  {
+    std::lock_guard lock(port.mutex);
+    if (port.parts.size() != manifest->num_rows()) port.parts.resize(manifest->num_rows());
+    if (port.parts[part]) return port.parts[part];
+  }
+  const Hash128 h = Hash128::from_hex(manifest->column("__object").string_at(part));
+  ValuePtr v = load_or_repair(cache, h, port.repair_part ? std::function<ValuePtr()>([&] { return port.repair_part(part); })
+                                                         : std::function<ValuePtr()>());
+  std::lock_guard lock(port.mutex);
+  port.parts[part] = v;
+  return v;
+}
+
+ValuePtr materialize(PortData& port, Cache& cache) {
+  {
+    std::lock_guard lock(port.mutex);
+    if (port.value) return port.value;
+  }
+  if (!port.partitioned) {
+    ValuePtr v = load_or_repair(cache, port.hash, port.repair_whole);
+    std::lock_guard lock(port.mutex);
+    if (!port.value) port.value = v;
+    return port.value;
+  }
+  auto manifest = manifest_of(port, cache);
+  std::vector<ValuePtr> values;
+  std::vector<const Table*> tables;
+  for (std::size_t i = 0; i < manifest->num_rows(); ++i) {
+    values.push_back(partition_value(port, cache, i));
+    tables.push_back(&std::get<Table>(*values.back()));
+  }
+  auto whole = std::make_shared<const Value>(concat_tables(tables));
+  std::lock_guard lock(port.mutex);
+  if (!port.value) port.value = whole;
+  return port.value;
+}
+
+}  // namespace sluice::engine

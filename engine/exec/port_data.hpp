@@ -1,0 +1,43 @@
+#pragma once
+// One output port of one node during a run. The value is loaded from the cache
+// only when a running consumer asks for it (lazy), and a corrupt object is
+// recomputed through the producer's repair hook instead of being used.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <sluice/serialize.hpp>
+#include <sluice/value.hpp>
+
+namespace sluice::engine {
+
+class Cache;
+
+struct PortData {
+  Hash128 hash;        // the output hash (of the value, or of the manifest when partitioned)
+  bool known = true;   // false in a dry run when the producer would rerun
+  bool partitioned = false;
+  std::vector<std::string> foreach;  // partition key columns when partitioned
+
+  // Set when the producer computed the value in this run (no load needed).
+  ValuePtr value;
+  std::shared_ptr<const Table> manifest;
+  std::vector<ValuePtr> parts;  // per manifest row, filled lazily
+
+  // Recompute hooks, used when a cached object turns out missing or corrupt.
+  std::function<ValuePtr()> repair_whole;
+  std::function<ValuePtr(std::size_t part)> repair_part;
+
+  std::mutex mutex;
+};
+
+// The full value; for a partitioned port, the partitions concatenated in key order.
+ValuePtr materialize(PortData& port, Cache& cache);
+// The manifest of a partitioned port.
+std::shared_ptr<const Table> manifest_of(PortData& port, Cache& cache);
+// One partition's value (row `part` of the manifest).
+ValuePtr partition_value(PortData& port, Cache& cache, std::size_t part);
+
+}  // namespace sluice::engine

@@ -1,0 +1,142 @@
+#include "graph/dag.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/topological_sort.hpp>
+
+#include <algorithm>
+
+#include "common/errors.hpp"
+#include "common/suggest.hpp"
+
+namespace sluice::engine {
+
+namespace {
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+using Vertex = boost::graph_traits<Graph>::vertex_descriptor;
+
+// Records the first back edge and the DFS tree parents, so the cycle can be printed as a path.
+struct CycleFinder : boost::default_dfs_visitor {
+  std::vector<Vertex>* parent;
+  std::pair<Vertex, Vertex>* first_back_edge;
+  bool* found;
+  template <typename Edge, typename G>
+  void tree_edge(Edge e, const G& g) const {
+    (*parent)[boost::target(e, g)] = boost::source(e, g);
+  }
+  template <typename Edge, typename G>
+  void back_edge(Edge e, const G& g) const {
+    if (!*found) {
+      *found = true;
+      *first_back_edge = {boost::source(e, g), boost::target(e, g)};
+    }
+  }
+};
+}  // namespace
+
+void Dag::finish(const std::string& file) {
+  const std::size_t n = ids_.size();
+  Graph g(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    std::sort(preds_[v].begin(), preds_[v].end());
+    preds_[v].erase(std::unique(preds_[v].begin(), preds_[v].end()), preds_[v].end());
+    for (std::size_t u : preds_[v]) {
+      boost::add_edge(u, v, g);
+      succs_[u].push_back(v);
+    }
+  }
+  std::vector<Vertex> parent(n, static_cast<Vertex>(-1));
+  std::pair<Vertex, Vertex> back{0, 0};
+  bool found = false;
+  CycleFinder finder;
+  finder.parent = &parent;
+  finder.first_back_edge = &back;
+  finder.found = &found;
+  boost::depth_first_search(g, boost::visitor(finder));
+  if (found) {
+    // back = (u -> v) with v an ancestor of u: the cycle is v -> ... -> u -> v.
+    std::vector<std::string> path{ids_[back.first]};
+    for (Vertex x = back.first; x != back.second && parent[x] != static_cast<Vertex>(-1);) {
+      x = parent[x];
+      path.push_back(ids_[x]);
+    }
+    std::reverse(path.begin(), path.end());
+    std::string text;
+    for (const auto& p : path) text += p + " -> ";
+    text += ids_[back.second];
+    throw UsageError(file + ": the pipeline has a cycle: " + text +
+                     "; a node cannot depend on its own output, remove one of these inputs");
+  }
+  std::vector<Vertex> reversed;
+  boost::topological_sort(g, std::back_inserter(reversed));
+  order_.assign(reversed.rbegin(), reversed.rend());
+}
+
+Dag Dag::build(const PipelineSpec& spec) {
+  Dag dag;
+  dag.ids_ = spec.node_ids();
+  dag.preds_.resize(dag.ids_.size());
+  dag.succs_.resize(dag.ids_.size());
+  std::string problems;
+  for (std::size_t v = 0; v < spec.nodes.size(); ++v) {
+    for (const auto& in : spec.nodes[v].inputs) {
+      auto it = std::find(dag.ids_.begin(), dag.ids_.end(), in.node);
+      if (it == dag.ids_.end()) {
+        problems += (problems.empty() ? "" : "\n") + in.loc.str() + ": node '" + spec.nodes[v].id +
+                    "' takes input from unknown node '" + in.node + "'" + did_you_mean(in.node, dag.ids_) +
+                    "; inputs name other [nodes.<id>] tables";
+        continue;
+      }
+      dag.preds_[v].push_back(static_cast<std::size_t>(it - dag.ids_.begin()));
+    }
+  }
+  if (!problems.empty()) throw UsageError(problems);
+  dag.finish(spec.file.string());
+  return dag;
+}
+
+Dag Dag::from_edges(std::vector<std::string> ids, const std::vector<std::pair<std::size_t, std::size_t>>& edges) {
+  Dag dag;
+  dag.ids_ = std::move(ids);
+  dag.preds_.resize(dag.ids_.size());
+  dag.succs_.resize(dag.ids_.size());
+  for (const auto& [from, to] : edges) dag.preds_[to].push_back(from);
+  dag.finish("<graph>");
+  return dag;
+}
+
+std::size_t Dag::index_of(std::string_view id) const {
+  auto it = std::find(ids_.begin(), ids_.end(), id);
+  if (it == ids_.end()) {
+    throw UsageError("unknown node '" + std::string(id) + "'" + did_you_mean(id, ids_) + "; the pipeline's nodes are listed by `sluice graph`");
+  }
+  return static_cast<std::size_t>(it - ids_.begin());
+}
+
+std::vector<bool> Dag::with_upstream(const std::vector<std::size_t>& nodes) const {
+  std::vector<bool> mark(size(), false);
+  std::vector<std::size_t> stack(nodes);
+  while (!stack.empty()) {
+    const std::size_t v = stack.back();
+    stack.pop_back();
+    if (mark[v]) continue;
+    mark[v] = true;
+    for (std::size_t u : preds_[v]) stack.push_back(u);
+  }
+  return mark;
+}
+
+std::vector<bool> Dag::with_downstream(const std::vector<std::size_t>& nodes) const {
+  std::vector<bool> mark(size(), false);
+  std::vector<std::size_t> stack(nodes);
+  while (!stack.empty()) {
+    const std::size_t v = stack.back();
+    stack.pop_back();
+    if (mark[v]) continue;
+    mark[v] = true;
+    for (std::size_t w : succs_[v]) stack.push_back(w);
+  }
+  return mark;
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,40 @@
+#pragma once
+// The pipeline's dependency graph (Boost.Graph): cycle detection reported as a
+// path, topological order, and sub-graph selection for --target / --force.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "pipeline/pipeline_spec.hpp"
+
+namespace sluice::engine {
+
+class Dag {
+ public:
+  // Resolves inputs to node indices (spec.nodes order). Throws UsageError for an
+  // unknown input node (with a suggestion) and for a cycle ("a -> b -> a").
+  static Dag build(const PipelineSpec& spec);
+  // Builds from plain edges (benchmarks, tests). Throws UsageError on a cycle.
+  static Dag from_edges(std::vector<std::string> ids, const std::vector<std::pair<std::size_t, std::size_t>>& edges);
+
+  std::size_t size() const { return ids_.size(); }
+  const std::string& id(std::size_t node) const { return ids_[node]; }
+  std::size_t index_of(std::string_view id) const;  // throws UsageError if unknown
+  const std::vector<std::size_t>& topo_order() const { return order_; }
+  const std::vector<std::size_t>& predecessors(std::size_t node) const { return preds_[node]; }
+  const std::vector<std::size_t>& successors(std::size_t node) const { return succs_[node]; }
+
+  // `nodes` and everything upstream of them.
+  std::vector<bool> with_upstream(const std::vector<std::size_t>& nodes) const;
+  // `nodes` and everything downstream of them.
+  std::vector<bool> with_downstream(const std::vector<std::size_t>& nodes) const;
+
+ private:
+  void finish(const std::string& file);
+  std::vector<std::string> ids_;
+  std::vector<std::vector<std::size_t>> preds_;
+  std::vector<std::vector<std::size_t>> succs_;
+  std::vector<std::size_t> order_;
+};
+
+}  // namespace sluice::engine

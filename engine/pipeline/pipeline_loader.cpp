@@ -1,0 +1,402 @@
+#include "pipeline/pipeline_loader.hpp"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "common/errors.hpp"
+#include "common/suggest.hpp"
+#include "common/units.hpp"
+#include "pipeline/interpolate.hpp"
+
+namespace sluice::engine {
+
+namespace {
+
+SourceLoc loc_of(const toml::node& node, const std::string& fallback_file) {
+  const auto& src = node.source();
+  SourceLoc loc;
+  loc.file = src.path ? std::string(*src.path) : fallback_file;
+  loc.line = src.begin.line;
+  loc.column = src.begin.column;
+  return loc;
+}
+
+// Collects every problem so one `sluice validate` shows them all.
+class Problems {
+ public:
+  explicit Problems(std::string file) : file_(std::move(file)) {}
+  void add(const SourceLoc& loc, const std::string& message) { items_.push_back(loc.str() + ": " + message); }
+  void add(const toml::node& node, const std::string& message) { add(loc_of(node, file_), message); }
+  void throw_if_any() const {
+    if (items_.empty()) return;
+    std::string all;
+    for (const auto& m : items_) all += (all.empty() ? "" : "\n") + m;
+    throw UsageError(all);
+  }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  std::vector<std::string> items_;
+};
+
+Interpolator::Sink problems_sink(Problems& problems) {
+  return [&problems](const SourceLoc& loc, const std::string& message) { problems.add(loc, message); };
+}
+
+const std::vector<std::string> kTopKeys = {"pipeline", "vars", "nodes"};
+const std::vector<std::string> kPipelineKeys = {"name", "description", "plugin_dirs", "max_cache_size", "schedule"};
+const std::vector<std::string> kNodeKeys = {"plugin",  "inputs",      "params",     "foreach",   "partitions",
+                                            "batch_size", "max_parallel", "retries", "timeout", "always_run",
+                                            "isolation", "description"};
+
+void check_keys(const toml::table& table, const std::vector<std::string>& allowed, const std::string& where,
+                Problems& problems) {
+  for (const auto& [key, node] : table) {
+    const std::string k(key.str());
+    if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+      std::string allowed_list;
+      for (const auto& a : allowed) allowed_list += (allowed_list.empty() ? "" : ", ") + a;
+      problems.add(node, "unknown key '" + k + "' in " + where + did_you_mean(k, allowed) +
+                             "; allowed keys: " + allowed_list);
+    }
+  }
+}
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a float";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    case toml::node_type::date: return "a date";
+    case toml::node_type::time: return "a time";
+    case toml::node_type::date_time: return "a date-time";
+    default: return "nothing";
+  }
+}
+
+std::optional<Scalar> to_scalar(const toml::node& node) {
+  if (auto v = node.as_boolean()) return Scalar(v->get());
+  if (auto v = node.as_integer()) return Scalar(static_cast<std::int64_t>(v->get()));
+  if (auto v = node.as_floating_point()) return Scalar(v->get());
+  if (auto v = node.as_string()) return Scalar(v->get());
+  if (auto v = node.as_date()) {
+    std::ostringstream ss;
+    ss << v->get();
+    return Scalar(ss.str());
+  }
+  if (auto v = node.as_date_time()) {
+    std::ostringstream ss;
+    ss << v->get();
+    return Scalar(ss.str());
+  }
+  return std::nullopt;
+}
+
+std::optional<ParamValue> to_param(const toml::node& node, Problems& problems, const std::string& what) {
+  if (auto arr = node.as_array()) {
+    std::vector<Scalar> items;
+    for (const auto& el : *arr) {
+      auto s = to_scalar(el);
+      if (!s) {
+        problems.add(el, what + ": list elements must be strings, numbers or booleans, got " + type_name(el));
+        return std::nullopt;
+      }
+      items.push_back(std::move(*s));
+    }
+    return ParamValue(std::move(items));
+  }
+  if (auto s = to_scalar(node)) {
+    return std::visit(
+        [](auto&& v) -> ParamValue {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::monostate>) return ParamValue();
+          else return ParamValue(v);
+        },
+        *s);
+  }
+  problems.add(node, what + ": expected a string, number, boolean or list, got " + type_name(node) +
+                         " (nested tables are not supported as values)");
+  return std::nullopt;
+}
+
+std::vector<std::string> string_or_list(const toml::node& node, Problems& problems, const std::string& what) {
+  std::vector<std::string> out;
+  if (auto s = node.as_string()) {
+    out.push_back(s->get());
+  } else if (auto arr = node.as_array()) {
+    for (const auto& el : *arr) {
+      if (auto es = el.as_string()) out.push_back(es->get());
+      else problems.add(el, what + ": expected a string, got " + type_name(el));
+    }
+  } else {
+    problems.add(node, what + ": expected a string or a list of strings, got " + type_name(node));
+  }
+  return out;
+}
+
+// Applies one --set override (dotted path = TOML value) onto the document.
+void apply_override(toml::table& doc, const std::string& item) {
+  const auto eq = item.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw UsageError("--set " + item + ": expected KEY=VALUE, e.g. --set vars.horizon=35 or --set nodes.forecast.params.horizon=35");
+  }
+  const std::string path = item.substr(0, eq);
+  const std::string raw = item.substr(eq + 1);
+  static const std::regex kPath(R"(^(vars\.[A-Za-z0-9_-]+|nodes\.[A-Za-z0-9_-]+\.(params\.[A-Za-z0-9_-]+|[A-Za-z_]+)|pipeline\.[A-Za-z_]+)$)");
+  if (!std::regex_match(path, kPath)) {
+    throw UsageError("--set " + item + ": cannot override '" + path +
+                     "'; use vars.NAME, nodes.NODE.params.NAME, nodes.NODE.KEY or pipeline.KEY");
+  }
+  const std::string source = "--set " + item;
+  toml::table snippet;
+  try {
+    snippet = toml::parse(std::string_view("v = " + raw), std::string_view(source));
+  } catch (const toml::parse_error&) {
+    // Not a TOML literal: treat the text as a plain string (--set vars.db=demo/sales.db).
+    snippet = toml::table{{"v", raw}};
+  }
+  toml::table* cursor = &doc;
+  std::string_view rest = path;
+  while (true) {
+    const auto dot = rest.find('.');
+    const std::string key(rest.substr(0, dot));
+    if (dot == std::string_view::npos) {
+      cursor->insert_or_assign(key, *snippet.get("v"));
+      break;
+    }
+    auto* next = cursor->get(key);
+    if (next == nullptr) {
+      cursor->insert_or_assign(key, toml::table{});
+      next = cursor->get(key);
+    }
+    if (!next->is_table()) throw UsageError("--set " + item + ": '" + key + "' is not a table in the pipeline file");
+    cursor = next->as_table();
+    rest = rest.substr(dot + 1);
+  }
+}
+
+void parse_inputs(const toml::node& node, NodeSpec& spec, Problems& problems) {
+  auto add_ref = [&](const toml::node& el, std::string port) {
+    const auto* s = el.as_string();
+    if (s == nullptr) {
+      problems.add(el, "node '" + spec.id + "': an input is a node id or \"node.port\", got " + type_name(el));
+      return;
+    }
+    InputRef ref;
+    ref.port = std::move(port);
+    const std::string text = s->get();
+    const auto dot = text.find('.');
+    ref.node = text.substr(0, dot);
+    if (dot != std::string::npos) ref.node_port = text.substr(dot + 1);
+    ref.loc = loc_of(el, problems.file());
+    spec.inputs.push_back(std::move(ref));
+  };
+  if (node.is_string()) {
+    add_ref(node, "");
+  } else if (auto arr = node.as_array()) {
+    for (const auto& el : *arr) add_ref(el, "");
+  } else if (auto tbl = node.as_table()) {
+    for (const auto& [port, el] : *tbl) add_ref(el, std::string(port.str()));
+  } else {
+    problems.add(node, "node '" + spec.id + "': inputs must be a node id, a list of node ids, or a table {port = \"node\"}");
+  }
+}
+
+template <typename T>
+std::optional<T> get_number(const toml::node& node, const std::string& what, std::int64_t min, Problems& problems) {
+  const auto* v = node.as_integer();
+  if (v == nullptr || v->get() < min) {
+    problems.add(node, what + ": expected an integer >= " + std::to_string(min) + ", got " +
+                           (v ? std::to_string(v->get()) : type_name(node)));
+    return std::nullopt;
+  }
+  return static_cast<T>(v->get());
+}
+
+NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& problems) {
+  NodeSpec spec;
+  spec.id = id;
+  spec.loc = loc_of(node, problems.file());
+  static const std::regex kId("^[A-Za-z_][A-Za-z0-9_-]*$");
+  if (!std::regex_match(id, kId)) {
+    problems.add(node, "invalid node id '" + id + "': use letters, digits, '_' and '-', starting with a letter or '_'");
+  }
+  const auto* table = node.as_table();
+  if (table == nullptr) {
+    problems.add(node, "node '" + id + "' must be a table ([nodes." + id + "]), got " + type_name(node));
+    return spec;
+  }
+  check_keys(*table, kNodeKeys, "[nodes." + id + "]", problems);
+  const std::string what = "node '" + id + "'";
+  if (const auto* p = table->get("plugin")) {
+    spec.plugin_loc = loc_of(*p, problems.file());
+    if (auto s = p->as_string()) spec.plugin = s->get();
+    else problems.add(*p, what + ": 'plugin' must be a stage id string such as \"sluice.sqlite_extract\"");
+  } else {
+    problems.add(node, what + " has no 'plugin'; add plugin = \"<stage id>\" (see `sluice plugins`)");
+  }
+  if (const auto* in = table->get("inputs")) parse_inputs(*in, spec, problems);
+  if (const auto* params = table->get("params")) {
+    spec.params_loc = loc_of(*params, problems.file());
+    if (const auto* pt = params->as_table()) {
+      for (const auto& [key, value] : *pt) {
+        const std::string name(key.str());
+        spec.param_locs[name] = loc_of(value, problems.file());
+        if (auto v = to_param(value, problems, what + " param '" + name + "'")) spec.params[name] = std::move(*v);
+      }
+    } else {
+      problems.add(*params, what + ": 'params' must be a table, e.g. params = { horizon = 30 }");
+    }
+  }
+  if (const auto* f = table->get("foreach")) {
+    spec.foreach_loc = loc_of(*f, problems.file());
+    spec.foreach = string_or_list(*f, problems, what + " foreach");
+  }
+  if (const auto* p = table->get("partitions")) {
+    if (auto arr = p->as_array()) {
+      for (const auto& el : *arr) {
+        if (auto s = to_scalar(el); s && !std::holds_alternative<bool>(*s)) {
+          spec.partitions.push_back(ParamValue(std::visit([](auto&& v) -> ParamValue {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::monostate>) return ParamValue();
+            else return ParamValue(v);
+          }, *s)).canonical());
+        } else {
+          problems.add(el, what + ": partitions lists key values, e.g. partitions = [7, 12]");
+        }
+      }
+    } else {
+      problems.add(*p, what + ": partitions must be a list of key values, e.g. partitions = [7, 12]");
+    }
+  }
+  if (const auto* b = table->get("batch_size")) {
+    if (auto s = b->as_string(); s && s->get() == "auto") spec.batch_size.reset();
+    else if (auto v = get_number<std::uint64_t>(*b, what + " batch_size (or \"auto\")", 1, problems)) spec.batch_size = *v;
+  }
+  if (const auto* m = table->get("max_parallel")) {
+    if (auto v = get_number<unsigned>(*m, what + " max_parallel", 1, problems)) spec.max_parallel = *v;
+  }
+  if (const auto* r = table->get("retries")) {
+    if (auto v = get_number<unsigned>(*r, what + " retries", 0, problems)) spec.retries = *v;
+  }
+  if (const auto* t = table->get("timeout")) {
+    auto s = t->as_string();
+    auto d = s ? parse_duration(s->get()) : std::nullopt;
+    if (d && d->count() > 0) spec.timeout = *d;
+    else problems.add(*t, what + ": timeout must be a duration string such as \"30s\", \"10m\" or \"2h\"");
+  }
+  if (const auto* a = table->get("always_run")) {
+    if (auto v = a->as_boolean()) spec.always_run = v->get();
+    else problems.add(*a, what + ": always_run must be true or false");
+  }
+  if (const auto* iso = table->get("isolation")) {
+    auto s = iso->as_string();
+    if (s && (s->get() == "process" || s->get() == "none")) spec.isolate = s->get() == "process";
+    else problems.add(*iso, what + ": isolation must be \"process\" or \"none\"");
+  }
+  return spec;
+}
+
+}  // namespace
+
+PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& file,
+                            const std::vector<std::string>& overrides) {
+  const std::string file_name = file.string();
+  toml::table doc;
+  try {
+    doc = toml::parse(text, std::string_view(file_name));
+  } catch (const toml::parse_error& e) {
+    SourceLoc loc{file_name, e.source().begin.line, e.source().begin.column};
+    throw UsageError(loc.str() + ": invalid TOML: " + std::string(e.description()) +
+                     "; fix the syntax at that position (strings need quotes, tables [name], key = value)");
+  }
+  for (const auto& item : overrides) apply_override(doc, item);
+
+  Problems problems(file_name);
+  PipelineSpec spec;
+  spec.file = std::filesystem::absolute(file).lexically_normal();
+  spec.dir = spec.file.parent_path();
+  check_keys(doc, kTopKeys, "the pipeline file", problems);
+
+  const auto* pipeline = doc.get("pipeline");
+  if (pipeline == nullptr || !pipeline->is_table()) {
+    problems.add(SourceLoc{file_name, 1, 1}, "missing [pipeline] table; add [pipeline] with name = \"...\"");
+    problems.throw_if_any();
+  }
+  const auto& ptable = *pipeline->as_table();
+  check_keys(ptable, kPipelineKeys, "[pipeline]", problems);
+  if (auto name = ptable["name"].as_string()) spec.name = name->get();
+  else problems.add(*pipeline, "[pipeline] needs name = \"...\" (a string)");
+  static const std::regex kName("^[A-Za-z0-9_.-]+$");
+  if (!spec.name.empty() && !std::regex_match(spec.name, kName)) {
+    problems.add(*ptable.get("name"), "pipeline name '" + spec.name + "' may only use letters, digits, '_', '-' and '.'");
+  }
+  if (auto d = ptable["description"].as_string()) spec.description = d->get();
+  if (const auto* mcs = ptable.get("max_cache_size")) {
+    auto s = mcs->as_string();
+    auto size = s ? parse_size(s->get()) : std::nullopt;
+    if (size) spec.max_cache_size = *size;
+    else problems.add(*mcs, "max_cache_size must be a size string such as \"2GiB\" or \"500MB\"");
+  }
+
+  Interpolator interp(spec.name, spec.dir);
+  if (const auto* vars = doc.get("vars")) {
+    if (const auto* vt = vars->as_table()) {
+      for (const auto& [key, value] : *vt) {
+        const std::string name(key.str());
+        if (auto v = to_param(value, problems, "var '" + name + "'")) {
+          spec.vars[name] = interp.apply(*v, loc_of(value, file_name), problems_sink(problems));
+          interp.define(name, spec.vars[name]);
+        }
+      }
+    } else {
+      problems.add(*vars, "[vars] must be a table of name = value");
+    }
+  }
+  if (const auto* dirs = ptable.get("plugin_dirs")) {
+    for (const auto& d : string_or_list(*dirs, problems, "plugin_dirs")) {
+      std::filesystem::path p = interp.apply(ParamValue(d), loc_of(*dirs, file_name), problems_sink(problems)).as_string();
+      spec.plugin_dirs.push_back((p.is_absolute() ? p : spec.dir / p).lexically_normal());
+    }
+  }
+
+  const auto* nodes = doc.get("nodes");
+  if (nodes == nullptr || !nodes->is_table() || nodes->as_table()->empty()) {
+    problems.add(nodes ? loc_of(*nodes, file_name) : SourceLoc{file_name, 1, 1},
+                 "the pipeline has no nodes; add at least one [nodes.<id>] table with plugin = \"...\"");
+  } else {
+    for (const auto& [key, node] : *nodes->as_table()) {
+      NodeSpec n = parse_node(std::string(key.str()), node, problems);
+      for (auto& [name, value] : n.params) value = interp.apply(value, n.param_locs[name], problems_sink(problems));
+      spec.nodes.push_back(std::move(n));
+    }
+    // toml++ keeps tables in key order; users expect file order in listings.
+    std::stable_sort(spec.nodes.begin(), spec.nodes.end(), [](const NodeSpec& a, const NodeSpec& b) {
+      return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
+    });
+  }
+  problems.throw_if_any();
+  return spec;
+}
+
+PipelineSpec load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    throw UsageError(file.string() + ": cannot open the pipeline file (" +
+                     (std::filesystem::exists(file) ? std::string("permission denied") : std::string("no such file")) +
+                     "); check the path");
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_pipeline(ss.str(), file, overrides);
+}
+
+}  // namespace sluice::engine

@@ -1,0 +1,64 @@
+#pragma once
+// The parsed pipeline file: pure data, with the source location of every
+// element so that any later validation error can point at file:line:col.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sluice/params.hpp>
+
+namespace sluice::engine {
+
+struct SourceLoc {
+  std::string file;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::string str() const;  // "file:line:col" (or "file" when unknown)
+};
+
+struct InputRef {
+  std::string port;       // the consumer's port; empty when given positionally
+  std::string node;       // upstream node id
+  std::string node_port;  // upstream output port; empty = its first output
+  SourceLoc loc;
+};
+
+struct NodeSpec {
+  std::string id;
+  SourceLoc loc;
+  std::string plugin;
+  SourceLoc plugin_loc;
+  std::vector<InputRef> inputs;
+  std::map<std::string, ParamValue> params;
+  std::map<std::string, SourceLoc> param_locs;
+  SourceLoc params_loc;
+  std::vector<std::string> foreach;  // partition key columns
+  SourceLoc foreach_loc;
+  std::vector<std::string> partitions;  // "key=value" filters, e.g. "store_id=7"
+  std::optional<std::uint64_t> batch_size;  // partitions per task; nullopt = auto
+  unsigned max_parallel = 0;                // 0 = no per-node limit
+  unsigned retries = 0;
+  std::chrono::milliseconds timeout{0};     // 0 = none
+  bool always_run = false;
+  bool isolate = false;                     // isolation = "process"
+};
+
+struct PipelineSpec {
+  std::string name;
+  std::string description;
+  std::filesystem::path file;  // absolute
+  std::filesystem::path dir;   // absolute
+  std::vector<std::filesystem::path> plugin_dirs;  // absolute
+  std::optional<std::uint64_t> max_cache_size;
+  std::map<std::string, ParamValue> vars;
+  std::vector<NodeSpec> nodes;  // in file order
+
+  const NodeSpec* find(std::string_view id) const;
+  std::vector<std::string> node_ids() const;
+};
+
+}  // namespace sluice::engine

@@ -1,0 +1,33 @@
+#pragma once
+// Validates a PipelineSpec against the stage schemas before anything runs:
+// unknown plugin (with the closest name), unknown/missing/wrong-typed/out-of-range
+// parameters, unknown ports and port type mismatches. Every error names file:line:col.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <sluice/stage.hpp>
+
+#include "pipeline/pipeline_spec.hpp"
+
+namespace sluice::engine {
+
+struct Binding {
+  std::string port;          // consumer's input port (for variadic: the upstream node id)
+  std::size_t upstream = 0;  // index into spec.nodes
+  std::string upstream_port;
+};
+
+struct ResolvedNode {
+  const StageDescriptor* descriptor = nullptr;
+  Params params;                  // defaults filled in, checked
+  std::vector<Binding> bindings;  // in port order, variadic entries last
+};
+
+using DescriptorLookup = std::function<const StageDescriptor*(std::string_view id)>;
+
+// Throws UsageError listing every problem. Returns one ResolvedNode per spec node.
+std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const DescriptorLookup& lookup,
+                                                const std::vector<std::string>& known_ids);
+
+}  // namespace sluice::engine

@@ -1,0 +1,198 @@
+#include "registry/registry.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/dll/shared_library.hpp>
+#include <cstdlib>
+#include <cstring>
+#include <regex>
+#include <sstream>
+
+#include <sluice/plugin.hpp>
+
+#include "common/errors.hpp"
+
+namespace sluice::engine {
+
+namespace {
+
+std::string stamp_field(const char* text, std::size_t cap) { return std::string(text, strnlen(text, cap)); }
+
+// Collects what a plugin registers, validating each descriptor.
+class CollectingRegistrar : public Registrar {
+ public:
+  void add(StageDescriptor descriptor, StageFactory factory) override {
+    static const std::regex kId(R"(^[a-z0-9_]+(\.[a-z0-9_]+)+$)");
+    if (!std::regex_match(descriptor.id, kId)) {
+      throw std::runtime_error("stage id '" + descriptor.id +
+                               "' is not reverse-DNS (lowercase words separated by dots, e.g. \"acme.resize\")");
+    }
+    if (descriptor.version.empty()) throw std::runtime_error("stage '" + descriptor.id + "' has no version");
+    if (!factory) throw std::runtime_error("stage '" + descriptor.id + "' has no factory");
+    for (std::size_t i = 0; i < descriptor.params.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (descriptor.params[i].name == descriptor.params[j].name) {
+          throw std::runtime_error("stage '" + descriptor.id + "' declares parameter '" + descriptor.params[i].name + "' twice");
+        }
+      }
+    }
+    entries.emplace_back(std::move(descriptor), std::move(factory));
+  }
+  std::vector<std::pair<StageDescriptor, StageFactory>> entries;
+};
+
+void check_directory_permissions(const std::filesystem::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return;
+  if ((st.st_mode & S_IWOTH) != 0 && (st.st_mode & S_ISVTX) == 0) {
+    throw UsageError("plugin directory " + dir.string() +
+                     " is world-writable, so anyone could plant code that Sluice would run; refusing to load from it. "
+                     "Fix: chmod o-w " + dir.string());
+  }
+}
+
+}  // namespace
+
+std::string describe_stamp(const sluice_abi_stamp& s) {
+  std::ostringstream out;
+  out << "SDK " << s.sdk_major << "." << s.sdk_minor << ", C++" << s.cxx_standard % 100 << ", "
+      << stamp_field(s.compiler, sizeof s.compiler) << ", " << stamp_field(s.stdlib, sizeof s.stdlib);
+  return out.str();
+}
+
+std::string abi_mismatch(const sluice_abi_stamp& plugin) {
+  const sluice_abi_stamp engine = current_abi_stamp();
+  if (plugin.magic != SLUICE_ABI_MAGIC) return "the ABI stamp is not a Sluice stamp (bad magic)";
+  if (plugin.sdk_major != engine.sdk_major) return "SDK major version differs";
+  if (plugin.sdk_minor > engine.sdk_minor) return "the plugin needs a newer SDK minor version";
+  if (stamp_field(plugin.stdlib, sizeof plugin.stdlib) != stamp_field(engine.stdlib, sizeof engine.stdlib)) {
+    return "C++ standard library differs";
+  }
+  return {};
+}
+
+Registry::~Registry() {
+  // Factories hold code from the libraries: drop them before the libraries go.
+  for (auto& s : stages_) s->factory = nullptr;
+}
+
+std::vector<std::filesystem::path> Registry::default_dirs() {
+  std::vector<std::filesystem::path> dirs;
+  if (const char* env = std::getenv("SLUICE_PLUGIN_PATH")) {
+    std::stringstream ss(env);
+    std::string item;
+    while (std::getline(ss, item, ':'))
+      if (!item.empty()) dirs.emplace_back(item);
+  }
+  const std::filesystem::path exe_dir = boost::dll::program_location().parent_path().string();
+  dirs.push_back((exe_dir / ".." / "plugins").lexically_normal());
+  dirs.push_back((exe_dir / ".." / "lib" / "sluice" / "plugins").lexically_normal());
+  return dirs;
+}
+
+void Registry::load_dirs(const std::vector<std::filesystem::path>& dirs) {
+  std::vector<std::string> problems;
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) continue;
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+      if (entry.path().extension() == ".so") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    try {
+      check_directory_permissions(dir);
+    } catch (const UsageError& e) {
+      problems.emplace_back(e.what());
+      continue;
+    }
+    for (const auto& f : files) {
+      try {
+        load_file(f);
+      } catch (const UsageError& e) {
+        problems.emplace_back(e.what());
+      }
+    }
+  }
+  if (!problems.empty()) {
+    std::string all;
+    for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p;
+    throw UsageError(all);
+  }
+}
+
+void Registry::load_file(const std::filesystem::path& file_in) {
+  std::error_code ec;
+  const std::filesystem::path file = std::filesystem::weakly_canonical(file_in, ec);
+  if (std::find(files_.begin(), files_.end(), file) != files_.end()) return;  // same file via two dirs
+  const std::string name = file.string();
+
+  auto library = std::make_shared<boost::dll::shared_library>();
+  try {
+    library->load(boost::dll::fs::path(name), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& e) {
+    // Boost wraps dlerror()'s text; keep only the loader's own words.
+    std::string reason = e.what();
+    const std::string marker = "dlerror system message: ";
+    if (auto at = reason.find(marker); at != std::string::npos) {
+      reason = reason.substr(at + marker.size());
+      if (auto end = reason.rfind("): "); end != std::string::npos) reason = reason.substr(0, end);
+    }
+    throw UsageError("plugin " + name + ": cannot load it as a shared library (" + reason +
+                     "); rebuild the plugin or remove the file from the plugin directory");
+  }
+  if (!library->has(SLUICE_PLUGIN_ABI_SYMBOL) || !library->has(SLUICE_PLUGIN_ENTRY_SYMBOL)) {
+    throw UsageError("plugin " + name + ": not a Sluice plugin: it does not export '" +
+                     std::string(library->has(SLUICE_PLUGIN_ABI_SYMBOL) ? SLUICE_PLUGIN_ENTRY_SYMBOL : SLUICE_PLUGIN_ABI_SYMBOL) +
+                     "'; declare the plugin with SLUICE_PLUGIN(register_fn) from <sluice/plugin.hpp>");
+  }
+  // The stamp is plain C data, so reading it is safe even from a mismatched build.
+  auto& stamp_fn = library->get<const sluice_abi_stamp*()>(SLUICE_PLUGIN_ABI_SYMBOL);
+  const sluice_abi_stamp* stamp = stamp_fn();
+  if (stamp == nullptr) throw UsageError("plugin " + name + ": its ABI stamp function returned null");
+  if (auto problem = abi_mismatch(*stamp); !problem.empty()) {
+    throw UsageError("plugin " + name + ": ABI mismatch (" + problem + "): plugin built with [" + describe_stamp(*stamp) +
+                     "], engine expects [" + describe_stamp(current_abi_stamp()) +
+                     "]; rebuild the plugin against this Sluice SDK");
+  }
+
+  CollectingRegistrar registrar;
+  try {
+    library->get<void(Registrar*)>(SLUICE_PLUGIN_ENTRY_SYMBOL)(&registrar);
+  } catch (const std::exception& e) {
+    throw UsageError("plugin " + name + ": failed while registering its stages: " + e.what());
+  } catch (...) {
+    throw UsageError("plugin " + name + ": failed while registering its stages (unknown exception)");
+  }
+  for (auto& [descriptor, factory] : registrar.entries) {
+    if (const LoadedStage* existing = find(descriptor.id)) {
+      throw UsageError("plugin " + name + ": stage id '" + descriptor.id + "' is already provided by " +
+                       existing->plugin_path.string() + "; stage ids must be unique, remove one of the plugins from the plugin path");
+    }
+    auto stage = std::make_unique<LoadedStage>();
+    stage->descriptor = std::move(descriptor);
+    stage->factory = std::move(factory);
+    stage->plugin_path = file;
+    stage->library = library;
+    stages_.push_back(std::move(stage));
+  }
+  files_.push_back(file);
+}
+
+const LoadedStage* Registry::find(std::string_view id) const {
+  for (const auto& s : stages_)
+    if (s->descriptor.id == id) return s.get();
+  return nullptr;
+}
+
+std::vector<std::string> Registry::ids() const {
+  std::vector<std::string> ids;
+  for (const auto& s : stages_) ids.push_back(s->descriptor.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace sluice::engine
