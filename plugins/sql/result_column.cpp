@@ -45,9 +45,8 @@ ColumnType ResultColumn::inferred_type() const {
     any_real |= k == SQLITE_FLOAT;
     any_int |= k == SQLITE_INTEGER;
   }
-  if (any_real) return ColumnType::Double;
-  if (any_int) return ColumnType::Int64;
-  return ColumnType::String;
+  if (any_int && !any_real) return ColumnType::Int64;
+  return ColumnType::Double;  // reals, or nulls only (as sluice.sqlite_extract does)
 }
 
 void ResultColumn::mismatch(std::size_t row, ColumnType type) const {

@@ -21,7 +21,8 @@ class ResultColumn {
   // Copies the value of column `index` in the statement's current row.
   void append(sqlite3_stmt* stmt, int index);
   // From the values alone: any text or blob -> string, else any real -> double,
-  // else any integer -> int64; a column of nulls only -> string.
+  // else any integer -> int64; a column of nulls only -> double
+  // (like sluice.sqlite_extract).
   ColumnType inferred_type() const;
   // Throws sluice::Error naming the row when a value does not fit `type`.
   Column to_column(ColumnType type) const;

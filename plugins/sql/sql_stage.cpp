@@ -19,7 +19,8 @@ StageDescriptor sql_descriptor() {
        "one SQLite SELECT (or WITH ... SELECT / VALUES) over the input tables"},
       {"types", ParamType::StringList, ParamValue::strings({}), false, {}, {}, {},
        "\"column:type\" entries forcing result column types (int64|double|string|date|timestamp); other columns keep "
-       "their input column's type when taken straight from one, else the type of their values"},
+       "their input column's type when taken straight from one, else the type of their values (text -> string, "
+       "real -> double, integer -> int64, nulls only -> double)"},
   };
   return d;
 }

@@ -84,7 +84,7 @@ TEST_CASE("computed columns are typed from their values; types forces a type") {
   CHECK(t.column("first_day").type() == ColumnType::String);  // an aggregate has no origin column
   CHECK(t.column("one").type() == ColumnType::Int64);
   CHECK(t.column("half").type() == ColumnType::Double);
-  CHECK(t.column("nada").type() == ColumnType::String);
+  CHECK(t.column("nada").type() == ColumnType::Double);  // nulls only, as sluice.sqlite_extract
 
   const Table forced = run({{"query", "SELECT MIN(ds) AS first_day, 3 AS n, '2024-01-02 03:04:05' AS at FROM daily"},
                             {"types", ParamValue::strings({"first_day:date", "n:double", "at:timestamp"})}},
