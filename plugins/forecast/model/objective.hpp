@@ -50,6 +50,17 @@ class Objective {
   double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const;
   void trend_gradient(const Eigen::VectorXd& x, const Eigen::VectorXd& w, Eigen::VectorXd& grad) const;
 
+  // Fast path: with linear or flat growth and only additive columns, the mean is
+  // linear in psi = (k, m, delta, beta): mu = Z psi. Then
+  // RSS = y'y - 2 b'psi + psi' G psi with G = Z'Z and b = Z'y precomputed,
+  // so an evaluation costs O(P^2) instead of O(T P).
+  bool try_build_gram();
+  double evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const;
+  bool gram_ = false;
+  Eigen::MatrixXd G_;
+  Eigen::VectorXd b_;
+  double yy_ = 0.0;
+
   ObjectiveData data_;
   ParamLayout layout_;
   std::vector<int> segment_;

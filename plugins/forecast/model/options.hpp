@@ -10,7 +10,8 @@ namespace sluice::prophet {
 
 enum class Growth { Linear, Logistic, Flat };
 enum class Mode { Additive, Multiplicative };
-enum class Algorithm { Auto, Lbfgs, Newton };  // Auto: Newton below 100 rows, as Prophet
+// Auto: Newton below 100 rows, else Stan-style L-BFGS, as Prophet. Lbfgspp: the LBFGSpp solver instead.
+enum class Algorithm { Auto, Lbfgs, Newton, Lbfgspp };
 
 // yearly/weekly/daily switch: "auto", on (default order), off, or an explicit order.
 struct SeasonalitySwitch {

@@ -1,5 +1,6 @@
 // Fitting: data preparation (§1), changepoints (§2.1), features (§3), the MAP fit (§4).
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <numeric>
 #include <set>
@@ -28,6 +29,12 @@ std::string describe_day(std::int64_t ds_us) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
                 static_cast<long long>(d));
+  return buf;
+}
+
+std::string short_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
 
@@ -144,7 +151,7 @@ Eigen::VectorXd Prophet::cap_scaled_of(const Frame& f, const Eigen::VectorXd& fl
     const double cap = f.cap[static_cast<std::size_t>(i)];
     if (!(cap > floor[i]))
       throw ModelError("cap must be greater than floor on every row (row for " + describe_day(f.ds_us[static_cast<std::size_t>(i)]) +
-                       " has cap " + std::to_string(cap) + " and floor " + std::to_string(floor[i]) + ")");
+                       " has cap " + short_number(cap) + " and floor " + short_number(floor[i]) + ")");
     c[i] = (cap - floor[i]) / y_scale_;
   }
   return c;
@@ -302,7 +309,9 @@ void Prophet::fit(const Frame& data) {
   } else {
     const bool newton = options_.algorithm == Algorithm::Newton || (options_.algorithm == Algorithm::Auto && N < 100);
     OptimizeResult r = newton ? minimize_newton(*objective_, x0_, options_.max_iterations)
-                              : minimize_lbfgs(*objective_, x0_, options_.max_iterations);
+                       : options_.algorithm == Algorithm::Lbfgspp
+                           ? minimize_lbfgspp(*objective_, x0_, options_.max_iterations)
+                           : minimize_lbfgs(*objective_, x0_, options_.max_iterations);
     x_ = r.x;
     algorithm_used_ = r.algorithm;
     iterations_ = r.iterations;

@@ -1,0 +1,204 @@
+#include <doctest/doctest.h>
+
+#include <sluice/testing.hpp>
+
+#include "stages.hpp"
+#include "test_support.hpp"
+
+using namespace sluice;
+using namespace sluice::forecast;
+
+namespace {
+
+Table daily_table(int days, bool with_key = true, std::int64_t key = 7) {
+  const auto f = forecast_test::synthetic_daily(days);
+  Table t;
+  if (with_key) {
+    Column& k = t.add_column("store_id", ColumnType::Int64);
+    for (int i = 0; i < days; ++i) k.push_int(key);
+  }
+  t.add_column("ds", ColumnType::Date);
+  t.add_column("y", ColumnType::Double);
+  Column& ds = t.column("ds");  // fetched after adding: adding a column may move the others
+  Column& y = t.column("y");
+  for (int i = 0; i < days; ++i) {
+    ds.push_int(f.ds_us[static_cast<std::size_t>(i)] / kMicrosPerDay);
+    y.push_double(f.y[static_cast<std::size_t>(i)]);
+  }
+  return t;
+}
+
+const Table& table_of(const Outputs& out, const char* port) { return std::get<Table>(out.values().at(port)); }
+
+}  // namespace
+
+TEST_CASE("prophet_forecast emits keys, history and horizon rows with components") {
+  testing::TestContext ctx;
+  const Table in = daily_table(400);
+  auto out = testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {{"horizon", 14}},
+                                {{"history", Value(in)}}, ctx);
+  const Table& t = table_of(out, "forecast");
+  CHECK(t.column_names() == std::vector<std::string>{"store_id", "ds", "y", "yhat", "yhat_lower", "yhat_upper", "trend",
+                                                     "weekly", "yearly", "holidays", "is_forecast"});
+  REQUIRE(t.num_rows() == 414);
+  CHECK(t.column("store_id").int_at(413) == 7);
+  CHECK(t.column("ds").type() == ColumnType::Date);
+  CHECK(t.column("ds").int_at(413) == in.column("ds").int_at(399) + 14);
+  CHECK(t.column("y").is_null(400));
+  CHECK(t.column("y").double_at(0) == in.column("y").double_at(0));
+  CHECK(t.column("is_forecast").int_at(399) == 0);
+  CHECK(t.column("is_forecast").int_at(400) == 1);
+  CHECK(t.column("yearly").double_at(5) == 0.0);  // 400 days: yearly is off
+  CHECK(t.column("weekly").double_at(5) != 0.0);
+  CHECK(t.column("yhat_lower").double_at(410) < t.column("yhat").double_at(410));
+}
+
+TEST_CASE("prophet_forecast output is byte-identical for the same inputs and seed") {
+  const Table in = daily_table(200);
+  auto run = [&](int seed) {
+    testing::TestContext ctx;
+    auto out = testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {{"seed", seed}},
+                                  {{"history", Value(in)}}, ctx);
+    return encode_value(Value(table_of(out, "forecast")));
+  };
+  const std::string a = run(3), b = run(3), c = run(4);
+  CHECK(a == b);
+  CHECK(a != c);
+}
+
+TEST_CASE("prophet_forecast takes holidays and logistic growth") {
+  Table holidays;
+  holidays.add_column("ds", ColumnType::Date);
+  holidays.add_column("holiday", ColumnType::String);
+  holidays.add_column("upper_window", ColumnType::Int64);
+  holidays.column("ds").push_int(parse_date("2021-03-01"));
+  holidays.column("holiday").push_string("promo");
+  holidays.column("upper_window").push_int(1);
+  testing::TestContext ctx;
+  auto out = testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast,
+                                {{"growth", "logistic"}, {"cap", 200.0}, {"floor", 10.0}, {"uncertainty_samples", 100}},
+                                {{"history", Value(daily_table(120, false))}, {"holidays", Value(holidays)}}, ctx);
+  const Table& t = table_of(out, "forecast");
+  CHECK(t.column_names().front() == "ds");
+  CHECK(t.num_rows() == 150);
+  for (std::size_t i = 0; i < t.num_rows(); ++i) CHECK(t.column("trend").double_at(i) < 200.0);
+}
+
+TEST_CASE("prophet_forecast errors name the problem and the fix") {
+  testing::TestContext ctx;
+  Table one = daily_table(3);
+  Table one_row;
+  one_row.add_column("ds", ColumnType::Date);
+  one_row.add_column("y", ColumnType::Double);
+  one_row.column("ds").push_int(100);
+  one_row.column("y").push_double(1.0);
+  one_row.column("ds").push_int(101);
+  one_row.column("y").push_null();
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {},
+                                          {{"history", Value(one_row)}}, ctx),
+                       "input 'history' has 1 non-null y row; a forecast needs at least 2", Error);
+
+  Table dup = daily_table(5, false);
+  dup.column("ds").push_int(dup.column("ds").int_at(2));
+  dup.column("y").push_double(1.0);
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {},
+                                          {{"history", Value(dup)}}, ctx),
+                       "input 'history': duplicate ds 2021-01-03; aggregate to one row per date (e.g. with "
+                       "sluice.daily_series) or partition by key with foreach",
+                       Error);
+
+  Table inf = daily_table(5, false);
+  inf.column("y").push_double(INFINITY);
+  inf.column("ds").push_int(inf.column("ds").int_at(4) + 1);
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {},
+                                          {{"history", Value(inf)}}, ctx),
+                       "input 'history': y is infinite on 2021-01-06; fix or remove that row", Error);
+
+  Table mixed = daily_table(5);
+  mixed.append_row(daily_table(6, true, 8), 5);
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {},
+                                          {{"history", Value(mixed)}}, ctx),
+                       "input 'history': key column 'store_id' has more than one value (7 and 8); run the node once "
+                       "per series with foreach = \"store_id\", or drop the column",
+                       Error);
+
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast,
+                                          {{"growth", "logistic"}, {"cap", 1.0}, {"floor", 2.0}},
+                                          {{"history", Value(one)}}, ctx),
+                       "parameter 'cap' (1.0) must be greater than 'floor' (2.0)", ParamError);
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {{"growth", "logistic"}},
+                                          {{"history", Value(one)}}, ctx),
+                       "parameter 'cap' is required when growth is 'logistic' (the saturating maximum of y)", ParamError);
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {{"weekly", "sometimes"}},
+                                          {{"history", Value(one)}}, ctx),
+                       "parameter 'weekly': expected \"auto\", \"on\"/true, \"off\"/false or a Fourier order between 1 "
+                       "and 1000, got \"sometimes\"",
+                       ParamError);
+}
+
+TEST_CASE("seasonality params accept auto, on/off, booleans and orders") {
+  testing::TestContext ctx;
+  auto out = testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast,
+                                {{"weekly", false}, {"yearly", 3}, {"uncertainty_samples", 0}, {"horizon", 1}},
+                                {{"history", Value(daily_table(60, false))}}, ctx);
+  const Table& t = table_of(out, "forecast");
+  CHECK(t.column("weekly").double_at(3) == 0.0);
+  CHECK(t.column("yearly").double_at(3) != 0.0);
+  CHECK(t.column("yhat_lower").is_null(3));  // no samples, no interval
+}
+
+TEST_CASE("backtest scores prophet and the seasonal-naive baseline per horizon") {
+  testing::TestContext ctx;
+  auto out = testing::run_stage(backtest_descriptor(), make_backtest,
+                                {{"horizon", 14}, {"initial", 200.0}, {"period", 30.0}, {"uncertainty_samples", 200}},
+                                {{"history", Value(daily_table(400))}}, ctx);
+  const Table& t = table_of(out, "metrics");
+  CHECK(t.column_names() == std::vector<std::string>{"store_id", "model", "horizon_days", "mse", "rmse", "mae", "mape",
+                                                     "mdape", "smape", "coverage"});
+  std::size_t prophet_rows = 0, naive_rows = 0;
+  double prophet_mae = 0, naive_mae = 0;
+  for (std::size_t i = 0; i < t.num_rows(); ++i) {
+    CHECK(t.column("store_id").int_at(i) == 7);
+    const bool is_prophet = t.column("model").string_at(i) == "prophet";
+    (is_prophet ? prophet_rows : naive_rows)++;
+    (is_prophet ? prophet_mae : naive_mae) += t.column("mae").double_at(i);
+    CHECK(t.column("rmse").double_at(i) == doctest::Approx(std::sqrt(t.column("mse").double_at(i))));
+    CHECK(t.column("horizon_days").int_at(i) >= 1);
+    CHECK(t.column("horizon_days").int_at(i) <= 14);
+  }
+  CHECK(prophet_rows > 0);
+  CHECK(naive_rows > 0);
+  CHECK(prophet_mae / static_cast<double>(prophet_rows) < naive_mae / static_cast<double>(naive_rows));
+  CHECK(ctx.last_done == 2);
+}
+
+TEST_CASE("backtest without baseline, and its errors") {
+  testing::TestContext ctx;
+  auto out = testing::run_stage(backtest_descriptor(), make_backtest,
+                                {{"horizon", 7}, {"compare_baseline", false}, {"uncertainty_samples", 0}},
+                                {{"history", Value(daily_table(120, false))}}, ctx);
+  const Table& t = table_of(out, "metrics");
+  for (std::size_t i = 0; i < t.num_rows(); ++i) CHECK(t.column("model").string_at(i) == "prophet");
+  CHECK(t.num_rows() > 0);
+  CHECK_THROWS_WITH_AS(testing::run_stage(backtest_descriptor(), make_backtest, {{"horizon", 30}},
+                                          {{"history", Value(daily_table(60, false))}}, ctx),
+                       "input 'history': no cross-validation cutoff fits: the history is shorter than initial + horizon; "
+                       "lower 'initial' or 'horizon', or provide more history",
+                       Error);
+}
+
+TEST_CASE("seasonal_naive has the prophet_forecast shape") {
+  testing::TestContext ctx;
+  const Table in = daily_table(30);
+  auto out = testing::run_stage(seasonal_naive_descriptor(), make_seasonal_naive, {{"horizon", 10}},
+                                {{"history", Value(in)}}, ctx);
+  const Table& t = table_of(out, "forecast");
+  CHECK(t.column_names() == std::vector<std::string>{"store_id", "ds", "y", "yhat", "yhat_lower", "yhat_upper", "trend",
+                                                     "weekly", "yearly", "holidays", "is_forecast"});
+  REQUIRE(t.num_rows() == 40);
+  CHECK(t.column("yhat").is_null(0));
+  CHECK(t.column("yhat").double_at(30) == in.column("y").double_at(23));
+  CHECK(t.column("yhat").double_at(39) == in.column("y").double_at(25));
+  CHECK(t.column("trend").is_null(35));
+  CHECK(t.column("is_forecast").int_at(30) == 1);
+}
