@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include "common/sqlite_tuning.hpp"
+
 namespace sluice::engine {
 
 namespace {
@@ -38,11 +40,8 @@ CacheIndex::CacheIndex(const std::filesystem::path& cache_dir) {
   std::filesystem::create_directories(cache_dir);
   db_ = std::make_unique<SQLite::Database>((cache_dir / "index.db").string(),
                                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
-  db_->setBusyTimeout(60'000);
-  // WAL lets concurrent runs read while one writes; NORMAL sync is safe in WAL
-  // (the index stays consistent; objects themselves are fsynced before commit).
-  db_->exec("PRAGMA journal_mode=WAL");
-  db_->exec("PRAGMA synchronous=NORMAL");
+  // Objects are fsynced before their index entry commits, so NORMAL sync is enough.
+  tune_engine_database(*db_);
   db_->exec("PRAGMA foreign_keys=OFF");
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   db_->exec(R"sql(

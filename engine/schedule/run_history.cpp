@@ -1,5 +1,7 @@
 #include "schedule/run_history.hpp"
 
+#include "common/sqlite_tuning.hpp"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <signal.h>
 #include <unistd.h>
@@ -46,7 +48,7 @@ RunHistory::RunHistory(const std::filesystem::path& cache_dir) {
   try {
     impl_ = std::make_unique<Impl>(db_path(cache_dir));
     auto& db = impl_->db;
-    db.exec("PRAGMA journal_mode=WAL");
+    tune_engine_database(db);
     db.exec(R"sql(
       CREATE TABLE IF NOT EXISTS "runs" (
         "id" INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -177,7 +177,7 @@ PipelineLock PipelineLock::acquire(const std::filesystem::path& cache_dir, const
         if (::ftruncate(state->fd, 0) != 0 ||
             ::pwrite(state->fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size()))
           throw os_error("cannot write lock file", state->path);
-        ::fsync(state->fd);
+        // No fsync: the flock is the lock; the body only names the holder for messages.
         state->start_heartbeat();
         return PipelineLock(std::move(state));
       }
