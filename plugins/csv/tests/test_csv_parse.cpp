@@ -210,3 +210,29 @@ TEST_CASE("line_and_column counts lines and characters") {
   CHECK(line_and_column("ab\ncd", 4) == std::pair<std::size_t, std::size_t>{2, 2});
   CHECK(line_and_column("\xC3\xA9x", 2) == std::pair<std::size_t, std::size_t>{1, 2});
 }
+
+TEST_CASE("random inputs give a table or a sluice::Error, never anything else") {
+  // A cheap stand-in for the fuzzer: short strings over the characters that matter.
+  const char alphabet[] = {'a', '1', '-', ',', '"', '\n', '\r', ' ', '\xC3', '\xA9', '\xFF', ';'};
+  std::uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  std::size_t tables = 0, errors = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text(next() % 24, 'a');
+    for (auto& c : text) c = alphabet[next() % sizeof alphabet];
+    ReadOptions opt;
+    opt.header = next() % 2 == 0;
+    try {
+      const Table t = parse(text, opt);
+      t.check_rectangular();
+      ++tables;
+    } catch (const Error&) {
+      ++errors;
+    }
+  }
+  CHECK(tables > 1000);
+  CHECK(errors > 1000);
+}
