@@ -26,7 +26,7 @@ StageDescriptor extract_descriptor() {
        "with table: an SQL condition; put values in params as ? placeholders rather than in the text"},
       {"params", ParamType::List, {}, false, {}, {}, {}, "values bound to the ? / ?NNN placeholders of query or where"},
       {"require_rows", ParamType::Bool, ParamValue(false), false, {}, {}, {}, "fail when the result has no rows"},
-      {"busy_timeout_ms", ParamType::Int, ParamValue(5000), false, 0.0, 3'600'000.0, {},
+      {"busy_timeout_ms", ParamType::Int, ParamValue(30000), false, 0.0, 3'600'000.0, {},
        "how long to wait for a locked database before failing"},
   };
   return d;

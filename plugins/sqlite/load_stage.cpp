@@ -38,8 +38,9 @@ StageDescriptor load_descriptor() {
       {"batch_size", ParamType::Int, ParamValue(10000), false, 1.0, {}, {}, "rows per committed staging transaction"},
       {"create_indexes", ParamType::StringList, ParamValue(std::vector<Scalar>{}), false, {}, {}, {},
        "indexes to create if missing; each entry is one column or comma-separated columns (\"store_id,ds\")"},
-      {"busy_timeout_ms", ParamType::Int, ParamValue(5000), false, 0.0, 3'600'000.0, {},
-       "how long to wait for a locked warehouse before failing"},
+      {"busy_timeout_ms", ParamType::Int, ParamValue(60000), false, 0.0, 3'600'000.0, {},
+       "how long to wait for a locked warehouse before failing (parallel loads into one warehouse queue for the "
+       "write lock)"},
       {"fail_after_rows", ParamType::Int, ParamValue(-1), false, -1.0, {}, {},
        "test hook: fail after staging this many rows (-1 = off); the warehouse must stay unchanged"},
   };

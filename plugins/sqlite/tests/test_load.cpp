@@ -1,4 +1,5 @@
 #include <map>
+#include <thread>
 
 #include "test_helpers.hpp"
 
@@ -343,4 +344,44 @@ TEST_CASE("extract -> daily totals -> load: warehouse totals equal totals comput
                  "WHERE abs(f.y - g.y) > 1e-6") == 0);
   CHECK(w.text("SELECT round(sum(y), 2) FROM fact_daily_sales") ==
         w.text("SELECT round(sum(quantity * unit_price), 2) FROM src.sales"));
+}
+
+TEST_CASE("sqlite_load of an empty input creates the table and records the load") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  testing::TestContext ctx;
+  const auto out = load({{"db", wh}, {"table", "empty"}}, daily(0, 0), ctx);
+  CHECK(table_of(out).column("rows_loaded").int_at(0) == 0);
+  RawDb db(dir / "wh.db");
+  CHECK(db.number("SELECT count(*) FROM pragma_table_info('empty')") == 4);
+  CHECK(db.number("SELECT count(*) FROM empty") == 0);
+  CHECK(load_stage({{"db", wh}, {"table", "empty"}})->verify(ctx, out.receipt()));
+}
+
+TEST_CASE("parallel loads into one warehouse queue for the write lock and both land") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  {
+    testing::TestContext ctx;
+    (void)load({{"db", wh}, {"table", "warm"}}, daily(1, 1), ctx);
+  }
+  std::vector<std::string> errors(4);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        testing::TestContext ctx;
+        (void)load({{"db", wh}, {"table", "t" + std::to_string(i % 2)}, {"mode", "upsert"},
+                    {"key", ParamValue::strings({"store_id", "ds"})}, {"batch_size", 500}},
+                   daily(4, 500, 1.0 + i), ctx);
+      } catch (const std::exception& e) {
+        errors[static_cast<std::size_t>(i)] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors) CHECK_MESSAGE(e.empty(), e);
+  RawDb db(dir / "wh.db");
+  CHECK(db.number("SELECT count(*) FROM t0") == 2000);
+  CHECK(db.number("SELECT count(*) FROM t1") == 2000);
 }
