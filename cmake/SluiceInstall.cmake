@@ -7,6 +7,9 @@ install(TARGETS sluice_sdk EXPORT SluiceTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY sdk/include/sluice DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The plugin directory exists even when no bundled plugin is installed (e.g. an
+# SDK-only install): SluiceConfig.cmake checks it, and out-of-tree plugins install there.
+install(DIRECTORY DESTINATION ${SLUICE_INSTALL_PLUGIN_DIR})
 install(EXPORT SluiceTargets NAMESPACE Sluice:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/Sluice)
 
 configure_package_config_file(cmake/SluiceConfig.cmake.in
