@@ -34,7 +34,7 @@ std::string metric_chart(const AccuracyTable& t, bool coverage) {
   c.x_scale = XScale::Numbers;
   c.x_unit = " d";
   c.y_format = ValueFormat::Percent;
-  c.y_from_zero = true;
+  c.y_from_zero = !coverage;  // MAPE from zero; coverage zoomed around the 80% target
   c.aria_label = coverage ? "Coverage of the 80% interval by forecast horizon, per model."
                           : "Mean absolute percentage error by forecast horizon, per model.";
   const bool points = t.horizons.size() <= 40;

@@ -224,7 +224,7 @@ std::string render_line_chart(const LineChart& c) {
   }
   m.close("g");
 
-  std::vector<LegendItem> legend;
+  std::vector<LegendItem> legend, legend_refs;
   m.open("g", {{"class", "series"}});
   for (const auto& b : c.bands) {
     m.empty("path", {{"d", band_path(b, sx, sy)}, {"fill", b.color}, {"fill-opacity", exact_number(b.opacity)},
@@ -235,7 +235,11 @@ std::string render_line_chart(const LineChart& c) {
     const double y = sy(h.y);
     m.empty("line", {{"x1", px(f.left)}, {"x2", px(f.right)}, {"y1", px(y)}, {"y2", px(y)}, {"stroke", h.color},
                      {"stroke-width", "1.5"}, {"stroke-dasharray", "2 3"}});
-    m.element("text", {{"x", px(f.right - 4)}, {"y", px(y - 5)}, {"text-anchor", "end"}, {"fill", h.color}}, h.label);
+    // Labelled reference lines go in the legend: a label inside the plot would cover the data.
+    if (!h.label.empty()) {
+      if (c.legend) legend_refs.push_back({h.label, h.color, LegendItem::Dashed});
+      else m.element("text", {{"x", px(f.right - 4)}, {"y", px(y - 5)}, {"text-anchor", "end"}, {"fill", h.color}}, h.label);
+    }
   }
   for (const auto& l : c.lines) {
     m.empty("path", {{"d", line_path(l.x, l.y, sx, sy)}, {"fill", "none"}, {"stroke", l.color},
@@ -258,6 +262,7 @@ std::string render_line_chart(const LineChart& c) {
               c.marker->label);
   }
   m.close("g");
+  legend.insert(legend.end(), legend_refs.begin(), legend_refs.end());
   if (!c.heading.empty())
     m.element("text", {{"x", px(f.left)}, {"y", "22"}, {"font-size", "17"}, {"font-weight", "650"}, {"fill", theme::kText}},
               c.heading);

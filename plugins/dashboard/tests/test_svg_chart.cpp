@@ -58,7 +58,10 @@ TEST_CASE("axis labels use thousands separators") {
   const std::string svg = render_line_chart(sample_chart());
   CHECK(svg.find(">1,000</text>") != std::string::npos);
   CHECK(svg.find(">today</text>") != std::string::npos);
-  CHECK(svg.find(">target</text>") != std::string::npos);
+  CHECK(svg.find(">target</text>") != std::string::npos);  // reference line, in the legend
+  LineChart no_legend = sample_chart();
+  no_legend.legend = false;
+  CHECK(render_line_chart(no_legend).find(">target</text>") != std::string::npos);  // then beside the line
 }
 
 TEST_CASE("an empty chart still renders a valid SVG") {
