@@ -17,7 +17,7 @@ StageDescriptor csv_write_descriptor() {
   d.inputs = {{"in", PortType::Table, false, false, "the table to write"}};
   d.outputs = {{"out", PortType::Table, false, false, "one row: path, rows, bytes"}};
   d.params = {
-      {"path", ParamType::String, {}, true, {}, {}, {}, "CSV file to write (replaced atomically)"},
+      {"path", ParamType::String, {}, true, {}, {}, {}, "CSV file to write (replaced atomically; missing folders are created)"},
       {"delimiter", ParamType::String, ParamValue(","), false, {}, {}, {}, "field separator, one character"},
       {"header", ParamType::Bool, ParamValue(true), false, {}, {}, {}, "whether to write a header row"},
       {"null_value", ParamType::String, ParamValue(""), false, {}, {}, {}, "text written for nulls"},
@@ -41,6 +41,12 @@ class CsvWriteStage : public Stage {
   void run(Context& ctx, const Inputs& in, Outputs& out) override {
     const Table& table = in.table("in");
     const std::string text = format_csv(table, options_);
+    // Output folders such as ${vars.out_dir} need not exist beforehand.
+    if (path_.has_parent_path()) {
+      std::error_code ec;
+      std::filesystem::create_directories(path_.parent_path(), ec);
+      if (ec) throw Error("cannot create the directory '" + path_.parent_path().string() + "' for the CSV file: " + ec.message());
+    }
     write_file_atomically(path_, text);
     ctx.progress(table.num_rows(), table.num_rows(), "rows");
 

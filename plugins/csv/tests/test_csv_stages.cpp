@@ -2,6 +2,7 @@
 // fingerprint, receipts and verify(), atomic replacement, and a full round trip.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sluice/testing.hpp>
@@ -185,10 +186,17 @@ TEST_CASE("csv_write replaces atomically and leaves no temp file") {
   CHECK(names == std::vector<std::string>{"o.csv"});
   CHECK(slurp(path).rfind("id,x,s,d,ts\n", 0) == 0);
 
-  // A missing directory fails cleanly and creates nothing.
-  CHECK_THROWS_WITH(testing::run_stage(csv_write_descriptor(), make_csv_write, {{"path", (dir.path / "no/o.csv").string()}},
-                                       {{"in", Value(sample_table())}}, ctx),
-                    doctest::Contains("cannot create a temp file in"));
+  // Missing folders are created; a folder path that is a file fails cleanly.
+  testing::run_stage(csv_write_descriptor(), make_csv_write, {{"path", (dir.path / "new/sub/o.csv").string()}},
+                     {{"in", Value(sample_table())}}, ctx);
+  CHECK(fs::is_regular_file(dir.path / "new/sub/o.csv"));
+  CHECK_THROWS_WITH_AS(testing::run_stage(csv_write_descriptor(), make_csv_write, {{"path", (path / "x.csv").string()}},
+                                          {{"in", Value(sample_table())}}, ctx),
+                       doctest::Contains("cannot create the directory"), Error);
+  names.clear();
+  for (const auto& e : fs::directory_iterator(dir.path)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"new", "o.csv"});
 }
 
 TEST_CASE("csv_write receipt: verify() is false once the file changes or disappears") {
