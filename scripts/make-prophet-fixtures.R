@@ -8,7 +8,7 @@
 #   NAME_input.csv     ds,y (the training data; the holdout series also has its 30 held-out days)
 #   NAME_prophet.csv   ds,yhat,yhat_lower,yhat_upper,trend,weekly,yearly,holidays for history + 30 days
 #   NAME_params.csv    name,value: Prophet's fitted k, m, delta_*, sigma_obs, beta_<column name>,
-#                      plus y_scale and the settings the C++ test must mirror
+#                      plus y_scale and the settings the C++ test must mirror (holdout, cap: 0 = linear growth)
 #   holidays.csv       ds,holiday,lower_window,upper_window (used by the "holidays" series)
 suppressPackageStartupMessages(library(prophet))
 
@@ -67,6 +67,10 @@ series$holdout <- list(y = 300 + 0.08 * t + ifelse(t > 600, -0.1 * (t - 600), 0)
                          30 * yearly_shape + rnorm(n_days, 0, 6),
                        mode = "additive", holidays = FALSE, holdout = 30)
 
+# 6. Logistic growth towards a capacity of 1000.
+series$logistic <- list(y = 1000 / (1 + exp(-(t - 500) / 120)) + 30 * weekly_shape + rnorm(n_days, 0, 15),
+                        mode = "additive", holidays = FALSE, cap = 1000)
+
 fmt <- function(x) formatC(x, digits = 10, format = "g")
 
 for (name in names(series)) {
@@ -76,10 +80,13 @@ for (name in names(series)) {
             row.names = FALSE, quote = FALSE)
   holdout <- if (is.null(s$holdout)) 0 else s$holdout
   train <- df[seq_len(n_days - holdout), ]
+  growth <- if (is.null(s$cap)) "linear" else "logistic"
+  if (!is.null(s$cap)) train$cap <- s$cap
   set.seed(7)
-  m <- prophet(train, seasonality.mode = s$mode, holidays = if (s$holidays) holidays else NULL,
+  m <- prophet(train, growth = growth, seasonality.mode = s$mode, holidays = if (s$holidays) holidays else NULL,
                uncertainty.samples = 1000, interval.width = 0.8)
   future <- make_future_dataframe(m, periods = 30)
+  if (!is.null(s$cap)) future$cap <- s$cap
   fc <- predict(m, future)
   col_or_zero <- function(c) if (c %in% names(fc)) fc[[c]] else rep(0, nrow(fc))
   out <- data.frame(ds = format(as.Date(fc$ds)), yhat = fmt(fc$yhat), yhat_lower = fmt(fc$yhat_lower),
@@ -91,9 +98,9 @@ for (name in names(series)) {
   cols <- names(features$seasonal.features)
   p <- m$params
   rows <- data.frame(name = c("k", "m", paste0("delta_", seq_along(p$delta)), "sigma_obs", paste0("beta_", cols),
-                              "y_scale", "holdout", "n_changepoints"),
+                              "y_scale", "holdout", "n_changepoints", "cap"),
                      value = fmt(c(p$k, p$m, as.numeric(p$delta), p$sigma_obs, as.numeric(p$beta), m$y.scale,
-                                   holdout, m$n.changepoints)))
+                                   holdout, m$n.changepoints, if (is.null(s$cap)) 0 else s$cap)))
   write.csv(rows, file.path(out_dir, paste0(name, "_params.csv")), row.names = FALSE, quote = FALSE)
   if (holdout > 0) {
     test <- df[(n_days - holdout + 1):n_days, ]

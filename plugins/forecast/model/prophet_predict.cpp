@@ -58,9 +58,8 @@ Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t,
   }
   // Logistic: re-run the whole piecewise curve with the fitted changes placed on
   // a grid of the future step, then the sampled changes; centre across samples.
-  std::vector<double> grid;
-  for (double g = 0.0; g < 1.0 + step; g += step) grid.push_back(g);
-  if (grid.empty()) grid.push_back(0.0);
+  std::vector<double> grid;  // numpy's arange(0, 1 + step, step): start + i * step
+  for (std::size_t i = 0; static_cast<double>(i) * step < 1.0 + step; ++i) grid.push_back(static_cast<double>(i) * step);
   Eigen::VectorXd grid_delta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(grid.size()));
   for (Eigen::Index j = 0; j < s.size(); ++j) {
     const auto it = std::upper_bound(grid.begin(), grid.end(), s[j]);

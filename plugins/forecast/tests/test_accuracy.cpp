@@ -33,6 +33,8 @@ Reference load(const std::string& name) {
     r.train.ds_us.push_back(sluice::parse_date(input.col("ds")[i]) * kDay);
     r.train.y.push_back(r.all_y[i]);
   }
+  const double cap = r.params.at("cap");  // 0 = linear growth
+  if (cap > 0.0) r.train.cap.assign(r.train.ds_us.size(), cap);
   r.prophet = read_csv(fixture(name + "_prophet.csv"));
   return r;
 }
@@ -40,6 +42,7 @@ Reference load(const std::string& name) {
 ProphetOptions options_for(const std::string& name) {
   ProphetOptions o;
   if (name == "multiplicative") o.seasonality_mode = Mode::Multiplicative;
+  if (name == "logistic") o.growth = Growth::Logistic;
   if (name == "holidays") {
     const Csv h = read_csv(fixture("holidays.csv"));
     for (std::size_t i = 0; i < h.rows; ++i)
@@ -73,7 +76,9 @@ void compare_with_prophet(const std::string& name) {
   const Reference r = load(name);
   Prophet m(options_for(name));
   m.fit(r.train);
-  const Forecast fc = m.predict(m.make_future(30));
+  Frame future = m.make_future(30);
+  if (!r.train.cap.empty()) future.cap.assign(future.ds_us.size(), r.train.cap.front());
+  const Forecast fc = m.predict(future);
   REQUIRE(static_cast<std::size_t>(fc.yhat.size()) == r.prophet.rows);
   CHECK(m.y_scale() == doctest::Approx(r.params.at("y_scale")).epsilon(1e-9));
 
@@ -116,6 +121,7 @@ TEST_CASE("accuracy vs R Prophet: strong weekly and yearly seasonality") { compa
 TEST_CASE("accuracy vs R Prophet: multiplicative seasonality") { compare_with_prophet("multiplicative"); }
 TEST_CASE("accuracy vs R Prophet: holidays with windows") { compare_with_prophet("holidays"); }
 TEST_CASE("accuracy vs R Prophet: holdout series") { compare_with_prophet("holdout"); }
+TEST_CASE("accuracy vs R Prophet: logistic growth with a cap") { compare_with_prophet("logistic"); }
 
 TEST_CASE("holdout MAE on the last 30 days is no worse than 1.02x Prophet's") {
   const Reference r = load("holdout");
