@@ -217,6 +217,13 @@ TEST_CASE("sluice.svg_chart writes the overview chart as a standalone, well-form
   CHECK(svg.find(">Weekly &lt;sales&gt;</text>") != std::string::npos);
   CHECK(svg.find(">today</text>") != std::string::npos);
   CHECK(std::get<Table>(out.values().at("report")).column("bytes").int_at(0) == static_cast<std::int64_t>(svg.size()));
+  // A real XML parser, when the system has one (libxml2-utils).
+  if (std::filesystem::exists("/usr/bin/xmllint")) {
+    const auto lint = sluice::test::run_command("/usr/bin/xmllint --noout " + sluice::test::shell_quote(path.string()));
+    CHECK_MESSAGE(lint.exit_code == 0, lint.err);
+  } else {
+    MESSAGE("xmllint not installed; only the built-in well-formedness check ran");
+  }
   auto stage = make_svg_chart(apply_schema(svg_chart_descriptor(), [&] {
     Params p;
     p.set("path", path.string());
