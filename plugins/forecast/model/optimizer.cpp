@@ -102,7 +102,9 @@ OptimizeResult minimize_lbfgs(const Objective& f, const Eigen::VectorXd& x0, int
 
 OptimizeResult minimize_lbfgspp(const Objective& f, const Eigen::VectorXd& x0, int max_iterations) {
   TrackingObjective tracked(f);
-  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(stan_like_params(max_iterations));
+  // The solver keeps a reference to its settings: they must outlive it.
+  const LBFGSpp::LBFGSParam<double> params = stan_like_params(max_iterations);
+  LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(params);
   Eigen::VectorXd x = x0;
   OptimizeResult result;
   result.algorithm = "lbfgspp";
