@@ -202,3 +202,24 @@ TEST_CASE("seasonal_naive has the prophet_forecast shape") {
   CHECK(t.column("trend").is_null(35));
   CHECK(t.column("is_forecast").int_at(30) == 1);
 }
+
+TEST_CASE("prophet_forecast keeps timestamp ds and steps whole days past the history") {
+  Table t;
+  t.add_column("ds", ColumnType::Timestamp);
+  t.add_column("y", ColumnType::Int64);
+  const std::int64_t start = parse_timestamp("2023-03-01 00:00:00");
+  const std::int64_t hour = kMicrosPerDay / 24;
+  for (int i = 0; i < 24 * 20; ++i) {
+    t.column("ds").push_int(start + i * hour);
+    t.column("y").push_int(100 + (i % 24 < 12 ? 10 : -10) + i / 24);
+  }
+  testing::TestContext ctx;
+  auto out = testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast,
+                                {{"horizon", 2}, {"uncertainty_samples", 50}}, {{"history", Value(t)}}, ctx);
+  const Table& f = table_of(out, "forecast");
+  REQUIRE(f.num_rows() == 24 * 20 + 2);
+  CHECK(f.column("ds").type() == ColumnType::Timestamp);
+  CHECK(f.column("ds").int_at(24 * 20 + 1) == start + (24 * 20 - 1) * hour + 2 * kMicrosPerDay);
+  CHECK(f.column("y").double_at(5) == 110.0);
+  CHECK(f.column("weekly").double_at(5) != 0.0);  // 20 days, hourly: weekly (and daily) are on
+}
