@@ -10,6 +10,15 @@ std::string string_field(const nlohmann::json& j, const char* name) {
   if (it == j.end() || it->is_null()) return "";
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
+// The engine may send ISO-8601 basic format ("20261125T125240[Z]"); show it the
+// way the rest of the page writes times. Anything else is shown as sent.
+std::string readable_time(const std::string& t) {
+  const bool basic = (t.size() == 15 || (t.size() == 16 && t[15] == 'Z')) && t[8] == 'T' &&
+                     t.find_first_not_of("0123456789", 0) == 8 && t.find_first_not_of("0123456789", 9) >= 15;
+  if (!basic) return t;
+  return t.substr(0, 4) + "-" + t.substr(4, 2) + "-" + t.substr(6, 2) + " " + t.substr(9, 2) + ":" + t.substr(11, 2) +
+         ":" + t.substr(13, 2) + (t.size() == 16 ? " UTC" : "");
+}
 }  // namespace
 
 int RunInfo::count_status(const std::string& status) const {
@@ -39,7 +48,7 @@ RunInfo parse_run_info(const std::string& json) {
   info.available = true;
   info.pipeline = string_field(j, "pipeline");
   info.run_id = string_field(j, "run_id");
-  info.started_at = string_field(j, "started_at");
+  info.started_at = readable_time(string_field(j, "started_at"));
   const auto nodes = j.find("nodes");
   if (nodes != j.end() && nodes->is_array()) {
     for (const auto& n : *nodes) {

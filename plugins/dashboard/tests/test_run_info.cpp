@@ -48,3 +48,10 @@ TEST_CASE("run info: missing and mistyped fields degrade per field") {
   CHECK(r.nodes[1].status == "ran");
   CHECK(r.total_wall_ms() == 0);
 }
+
+TEST_CASE("run info: compact ISO-8601 start times are shown readably") {
+  CHECK(parse_run_info(R"({"started_at":"20261125T125240"})").started_at == "2026-11-25 12:52:40");
+  CHECK(parse_run_info(R"({"started_at":"20261125T125240Z"})").started_at == "2026-11-25 12:52:40 UTC");
+  CHECK(parse_run_info(R"({"started_at":"2025-07-01T06:00:00Z"})").started_at == "2025-07-01T06:00:00Z");
+  CHECK(parse_run_info(R"({"started_at":"2026112XT125240"})").started_at == "2026112XT125240");
+}
