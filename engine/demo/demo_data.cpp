@@ -235,11 +235,14 @@ struct Meta {
 
 Meta read_meta(DemoDb& db) {
   const std::string not_demo = "'" + db.path().string() + "' was not made by `sluice demo-data`";
-  {
+  bool has_meta = false;
+  try {
     DemoStatement has(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'demo_meta'");
-    if (!has.step_row() || has.column_int(0) == 0)
-      usage_error(not_demo + " (it has no demo_meta table); --append-days only extends demo databases");
+    has_meta = has.step_row() && has.column_int(0) > 0;
+  } catch (const DemoDataError& e) {
+    usage_error(not_demo + " (it cannot be read as a SQLite database: " + e.what() + ")");
   }
+  if (!has_meta) usage_error(not_demo + " (it has no demo_meta table); --append-days only extends demo databases");
   std::vector<std::pair<std::string, std::string>> entries;
   DemoStatement all(db, "SELECT key, value FROM demo_meta");
   while (all.step_row()) entries.emplace_back(all.column_text(0), all.column_text(1));
@@ -278,12 +281,7 @@ DemoDataSummary append_days(const DemoDataOptions& o) {
                 o.out.string() + "`");
 
   DemoDb db(o.out, SQLITE_OPEN_READWRITE);
-  Meta meta;
-  try {
-    meta = read_meta(db);
-  } catch (const DemoDataError&) {
-    throw;
-  }
+  const Meta meta = read_meta(db);
   if (o.seed && *o.seed != meta.seed)
     usage_error("--seed " + std::to_string(*o.seed) + " does not match seed " + std::to_string(meta.seed) +
                 " recorded in '" + o.out.string() + "'; drop --seed when appending");

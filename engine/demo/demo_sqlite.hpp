@@ -47,7 +47,6 @@ class DemoStatement {
   bool step_row();
   std::int64_t column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
   std::string column_text(int i) const;
-  bool column_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 
  private:
   DemoDb& db_;

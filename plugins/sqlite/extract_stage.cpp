@@ -92,7 +92,7 @@ class ExtractStage : public Stage {
       } catch (const Error&) {  // WITHOUT ROWID tables and views have no rowid
         fp += "|count=" + std::to_string(query_int(db, "SELECT count(*) FROM " + t, "fingerprinting"));
       }
-    } catch (const Error& e) {
+    } catch (const Error&) {
       fp += "|unreadable";  // run() will report the problem properly
     }
     return fp;

@@ -241,6 +241,18 @@ TEST_CASE("demo-data refuses bad options with messages that say how to fix them"
                            .c_str(),
                        DemoDataError);
 
+  sluice::test::write_file(dir / "text.db", std::string(200, 'x'));
+  append.out = dir / "text.db";
+  try {
+    generate_demo_data(append);
+    FAIL("expected an error");
+  } catch (const DemoDataError& e) {
+    CHECK(e.usage());
+    CHECK(std::string(e.what()).find("' was not made by `sluice demo-data` (it cannot be read as a SQLite database") !=
+          std::string::npos);
+  }
+  std::filesystem::remove(dir / "text.db");
+
   append.out = dir / "x.db";
   append.seed = 99;
   CHECK_THROWS_WITH_AS(generate_demo_data(append),
