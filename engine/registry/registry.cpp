@@ -58,14 +58,18 @@ void check_directory_permissions(const std::filesystem::path& dir) {
 
 std::string describe_stamp(const sluice_abi_stamp& s) {
   std::ostringstream out;
-  out << "SDK " << s.sdk_major << "." << s.sdk_minor << ", C++" << s.cxx_standard % 100 << ", "
+  out << "SDK " << s.sdk_major << "." << s.sdk_minor << " r" << (s.magic & 0xFFu) << ", C++" << s.cxx_standard % 100 << ", "
       << stamp_field(s.compiler, sizeof s.compiler) << ", " << stamp_field(s.stdlib, sizeof s.stdlib);
   return out.str();
 }
 
 std::string abi_mismatch(const sluice_abi_stamp& plugin) {
   const sluice_abi_stamp engine = current_abi_stamp();
-  if (plugin.magic != SLUICE_ABI_MAGIC) return "the ABI stamp is not a Sluice stamp (bad magic)";
+  if ((plugin.magic & 0xFFFFFF00u) != SLUICE_ABI_MAGIC_BASE) return "the ABI stamp is not a Sluice stamp (bad magic)";
+  if (plugin.magic != engine.magic) {
+    return "SDK layout revision differs (plugin r" + std::to_string(plugin.magic & 0xFFu) + ", engine r" +
+           std::to_string(engine.magic & 0xFFu) + ")";
+  }
   if (plugin.sdk_major != engine.sdk_major) return "SDK major version differs";
   if (plugin.sdk_minor > engine.sdk_minor) return "the plugin needs a newer SDK minor version";
   if (stamp_field(plugin.stdlib, sizeof plugin.stdlib) != stamp_field(engine.stdlib, sizeof engine.stdlib)) {

@@ -17,7 +17,12 @@ struct sluice_abi_stamp {
 };
 }
 
-#define SLUICE_ABI_MAGIC 0x534C4331u  // "SLC1"
+// "SLC" plus the layout revision in the low byte. The revision changes whenever an SDK type
+// that crosses the boundary changes layout (e.g. Table's column storage), so a stale plugin
+// build is refused instead of crashing.
+#define SLUICE_ABI_MAGIC_BASE 0x534C4300u
+#define SLUICE_ABI_REVISION 2u
+#define SLUICE_ABI_MAGIC (SLUICE_ABI_MAGIC_BASE | SLUICE_ABI_REVISION)
 
 #define SLUICE_STR_IMPL(x) #x
 #define SLUICE_STR(x) SLUICE_STR_IMPL(x)

@@ -9,6 +9,7 @@
 // Thread-safety: a Table is a plain value. Concurrent reads are safe; writes
 // need exclusive access.
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,7 +85,8 @@ class SLUICE_API Table {
   std::size_t num_rows() const { return columns_.empty() ? 0 : columns_.front().size(); }
   std::size_t num_columns() const { return columns_.size(); }
 
-  // Adds an empty column; throws std::invalid_argument on a duplicate name.
+  // Adds an empty column; throws std::invalid_argument on a duplicate name. The returned
+  // reference stays valid for the table's lifetime (adding columns does not move others).
   Column& add_column(std::string name, ColumnType type);
   // Adds a filled column; its size must match the table's rows.
   Column& add_column(Column column);
@@ -98,7 +100,8 @@ class SLUICE_API Table {
   const Column& require(std::string_view name, std::initializer_list<ColumnType> allowed) const;
   const Column* find(std::string_view name) const;
   Column* find(std::string_view name);
-  const std::vector<Column>& columns() const { return columns_; }
+  // A deque, so the reference add_column() returns stays valid when more columns are added.
+  const std::deque<Column>& columns() const { return columns_; }
   std::vector<std::string> column_names() const;
 
   // Throws std::logic_error if columns have different lengths.
@@ -109,7 +112,7 @@ class SLUICE_API Table {
   void append_row(const Table& other, std::size_t row);
 
  private:
-  std::vector<Column> columns_;
+  std::deque<Column> columns_;
 };
 
 // Calendar helpers for Date/Timestamp columns (proleptic Gregorian, UTC).

@@ -1,0 +1,235 @@
+// Issue contract: rerun only what is invalid, both ways, through the real CLI.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <random>
+#include <thread>
+
+#include "cli_fixture.hpp"
+
+using namespace sluice::test;
+using Statuses = std::map<std::string, std::string>;
+
+namespace {
+const char* kPipeline = R"(
+[pipeline]
+name = "cachetest"
+[vars]
+stop = 40
+order = 2
+[nodes.numbers]
+plugin = "sluice.range"
+params = { stop = "${vars.stop}" }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["numbers"]
+[nodes.pi]
+plugin = "sluice.pi_leibniz"
+inputs = ["squares"]
+params = { order = "${vars.order}" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["pi"]
+params = { path = "out.csv" }
+)";
+
+Statuses all(const std::string& s) { return {{"numbers", s}, {"squares", s}, {"pi", s}, {"write", s}}; }
+}  // namespace
+
+TEST_CASE("a second run is all cached, and the output is unchanged") {
+  PipelineDir p(kPipeline);
+  CHECK(statuses(p.run_json()) == all("ran"));
+  const std::string first = slurp(p.path("out.csv"));
+  CHECK(first.find("pi") != std::string::npos);
+  const auto second = p.run_json();
+  CHECK(statuses(second) == all("cached"));
+  CHECK(reason(second, "squares") == "cache hit");
+  CHECK(slurp(p.path("out.csv")) == first);
+}
+
+TEST_CASE("changing a parameter reruns exactly that node and its downstream") {
+  PipelineDir p(kPipeline);
+  p.run_json();
+  const auto r = p.run_json("--set vars.order=3");
+  CHECK(statuses(r) == Statuses{{"numbers", "cached"}, {"squares", "cached"}, {"pi", "ran"}, {"write", "ran"}});
+  CHECK(reason(r, "pi") == "param `order` changed 2→3");
+  CHECK(reason(r, "write") == "input `pi` changed");
+  // And `plan` explains the same decision without running anything.
+  const auto plan = p.sluice("plan", "--set vars.order=4");
+  CHECK(plan.exit_code == 0);
+  CHECK(plan.out.find("run     pi       param `order` changed 3→4") != std::string::npos);
+  CHECK(plan.out.find("cached  squares  cache hit") != std::string::npos);
+}
+
+TEST_CASE("spelling out a default changes nothing; removing a non-default parameter reruns") {
+  PipelineDir p(kPipeline);
+  p.run_json();
+  std::string explicit_default = kPipeline;
+  explicit_default.replace(explicit_default.find("inputs = [\"numbers\"]"), 20,
+                           "inputs = [\"numbers\"]\nparams = { column = \"value\", sleep_ms = 0 }");
+  p.write(explicit_default);
+  CHECK(statuses(p.run_json()) == all("cached"));
+  std::string removed = kPipeline;
+  removed.replace(removed.find("params = { order = \"${vars.order}\" }"), 36, "");
+  p.write(removed);
+  const auto r = p.run_json();
+  CHECK(statuses(r)["pi"] == "ran");
+  CHECK(reason(r, "pi") == "param `order` changed 2→5");
+}
+
+TEST_CASE("a rerun with byte-identical output stops at the early cutoff") {
+  PipelineDir p(R"(
+[pipeline]
+name = "cutoff"
+[nodes.numbers]
+plugin = "sluice.range"
+params = { start = 0, stop = 1, step = 1 }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["numbers"]
+)");
+  p.run_json();
+  // step 5 over [0, 1) still yields [0]: numbers reruns, squares must not.
+  const auto r = p.run_json("--set nodes.numbers.params.step=5");
+  CHECK(statuses(r) == Statuses{{"numbers", "ran"}, {"squares", "cached"}});
+  CHECK(reason(r, "squares") == "input `numbers` reran with identical output (early cutoff)");
+}
+
+TEST_CASE("deleting a sink's target reruns only the sink") {
+  PipelineDir p(kPipeline);
+  p.run_json();
+  std::filesystem::remove(p.path("out.csv"));
+  const auto r = p.run_json();
+  CHECK(statuses(r) == Statuses{{"numbers", "cached"}, {"squares", "cached"}, {"pi", "cached"}, {"write", "ran"}});
+  CHECK(reason(r, "write") == "sink target missing or changed");
+  CHECK(std::filesystem::exists(p.path("out.csv")));
+}
+
+TEST_CASE("--force reruns a node and its downstream") {
+  PipelineDir p(kPipeline);
+  p.run_json();
+  const auto r = p.run_json("--force squares");
+  CHECK(statuses(r)["numbers"] == "cached");
+  CHECK(statuses(r)["squares"] == "ran");
+  CHECK(reason(r, "squares") == "forced (--force)");
+  CHECK(statuses(r)["write"] == "ran");
+}
+
+TEST_CASE("a corrupted object file is detected and recomputed, never used") {
+  PipelineDir p(kPipeline);
+  p.run_json();
+  const std::string clean = slurp(p.path("out.csv"));
+  // Damage every stored object; the next run needs squares' output because pi reruns.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(p.path(".sluice/cache/objects"))) {
+    if (!e.is_regular_file()) continue;
+    std::string bytes = slurp(e.path());
+    bytes[bytes.size() / 2] ^= 0x5a;
+    write_file(e.path(), bytes);
+  }
+  const auto r = p.sluice("run", "-q --json --set vars.order=3");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("is corrupt") != std::string::npos);
+  CHECK(r.err.find("recomputing") != std::string::npos);
+  // Back to the original params: the result must equal the clean run's output.
+  const auto again = p.sluice("run", "-q --json");
+  CHECK(again.exit_code == 0);
+  CHECK(slurp(p.path("out.csv")) == clean);
+}
+
+TEST_CASE("runs SIGKILLed at random moments leave a cache that completes with identical results") {
+  const std::string slow = std::string(kPipeline) + "\n";
+  PipelineDir reference(slow);
+  reference.run_json("--set nodes.squares.params.sleep_ms=0");
+  const std::string expected = slurp(reference.path("out.csv"));
+
+  std::string partitioned = slow;
+  partitioned.replace(partitioned.find("inputs = [\"numbers\"]"), 20, "inputs = [\"numbers\"]\nforeach = \"value\"");
+  PipelineDir p(partitioned);
+  std::mt19937 rng(42);
+  for (int i = 0; i < 20; ++i) {
+    const int delay_ms = 5 + static_cast<int>(rng() % 250);
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::chdir(p.path().c_str());
+      ::execl(SLUICE_BIN, SLUICE_BIN, "run", "-q", "p.toml", "--set", "nodes.squares.params.sleep_ms=10",
+              static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+  }
+  const auto final_run = p.sluice("run", "-q --set nodes.squares.params.sleep_ms=10");
+  INFO(final_run.err);
+  CHECK(final_run.exit_code == 0);
+  CHECK(slurp(p.path("out.csv")) == expected);
+  // No temp files are left visible as objects, and a further run is all cached.
+  const auto again = p.run_json("--set nodes.squares.params.sleep_ms=10");
+  CHECK(statuses(again) == all("cached"));
+}
+
+TEST_CASE("four concurrent runs on one cache all succeed with identical outputs") {
+  TempDir shared;
+  std::vector<std::unique_ptr<PipelineDir>> dirs;
+  std::vector<pid_t> pids;
+  for (int i = 0; i < 4; ++i) {
+    std::string text = kPipeline;
+    text.replace(text.find("name = \"cachetest\""), 18, "name = \"concurrent" + std::to_string(i) + "\"");
+    dirs.push_back(std::make_unique<PipelineDir>(text));
+  }
+  for (int i = 0; i < 4; ++i) {
+    const pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::chdir(dirs[i]->path().c_str());
+      const std::string cache = shared.path().string();
+      ::execl(SLUICE_BIN, SLUICE_BIN, "run", "-q", "p.toml", "--cache-dir", cache.c_str(), "--set", "vars.stop=400",
+              static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    pids.push_back(pid);
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  const std::string first = slurp(dirs[0]->path("out.csv"));
+  CHECK(first.size() > 100);
+  for (int i = 1; i < 4; ++i) CHECK(slurp(dirs[i]->path("out.csv")) == first);
+}
+
+TEST_CASE("the cache size limit is enforced after each run and never evicts what the run needs") {
+  PipelineDir p(std::string(kPipeline).replace(std::string(kPipeline).find("name = \"cachetest\""), 18,
+                                               "name = \"cachetest\"\nmax_cache_size = \"6KiB\""));
+  p.run_json("--set vars.stop=300");
+  p.run_json("--set vars.stop=301");
+  p.run_json("--set vars.stop=302");
+  const auto ls = p.sluice("cache ls", "");
+  INFO(ls.out);
+  // Every entry of the newest run survives: a rerun is all cached.
+  CHECK(statuses(p.run_json("--set vars.stop=302")) == all("cached"));
+  // The older runs' entries were evicted.
+  const auto r = p.run_json("--set vars.stop=300");
+  CHECK(statuses(r)["squares"] == "ran");
+}
+
+TEST_CASE("cache gc and clear from the command line") {
+  PipelineDir p(kPipeline);
+  p.run_json();
+  auto ls = p.sluice("cache ls");
+  CHECK(ls.exit_code == 0);
+  CHECK(ls.out.find("cachetest  squares") != std::string::npos);
+  auto gc = p.sluice("cache gc", "--max-size 0");
+  CHECK(gc.exit_code == 0);
+  CHECK(gc.out.find("evicted 0 entries") != std::string::npos);  // all are current, so protected
+  auto bad = p.sluice("cache gc", "--max-size lots");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--max-size lots: expected a size such as 2GiB or 500MB") != std::string::npos);
+  CHECK(p.sluice("cache clear").exit_code == 0);
+  CHECK(statuses(p.run_json())["squares"] == "ran");
+}

@@ -1,0 +1,112 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include <sluice/errors.hpp>
+
+#include "../../support/process.hpp"
+#include "cache/cache.hpp"
+
+using namespace sluice;
+using namespace sluice::engine;
+
+namespace {
+Table numbers(int n) {
+  Table t;
+  auto& c = t.add_column("v", ColumnType::Int64);
+  for (int i = 0; i < n; ++i) c.push_int(i);
+  return t;
+}
+}  // namespace
+
+TEST_CASE("objects round-trip, compressed or not, and are named by content") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto big = cache.store(Value(numbers(10'000)));
+  const auto small = cache.store(Value(numbers(3)));
+  CHECK(big.hash == hash_value(Value(numbers(10'000))));
+  CHECK(big.size < 10'000 * 8);  // zstd made it smaller
+  auto v = cache.load(big.hash);
+  REQUIRE(v);
+  CHECK(std::get<Table>(*v).num_rows() == 10'000);
+  CHECK(std::get<Table>(*cache.load(small.hash)).column("v").int_at(2) == 2);
+}
+
+TEST_CASE("a corrupted object is detected, removed and reported as absent") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto s = cache.store(Value(numbers(5000)));
+  const auto path = cache.objects().path_of(s.hash);
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(40);
+    f.put('\x7f');
+  }
+  CHECK(cache.load(s.hash) == nullptr);
+  CHECK_FALSE(std::filesystem::exists(path));
+}
+
+TEST_CASE("unframe rejects every kind of damage with a clear reason") {
+  const std::string raw = encode_value(Value(numbers(10)));
+  const Hash128 h = hash_bytes(raw);
+  const std::string framed = ObjectStore::frame(h, raw, false);
+  CHECK(ObjectStore::unframe(h, framed) == raw);
+  CHECK_THROWS_WITH_AS(ObjectStore::unframe(h, framed.substr(0, 10)), "not a cache object (bad header)", Error);
+  CHECK_THROWS_WITH_AS(ObjectStore::unframe(h, framed.substr(0, framed.size() - 1)), "object size does not match its header", Error);
+  CHECK_THROWS_WITH_AS(ObjectStore::unframe(hash_bytes("other"), framed), "object header names another hash", Error);
+  std::string flipped = framed;
+  flipped.back() ^= 1;
+  CHECK_THROWS_WITH_AS(ObjectStore::unframe(h, flipped), "checksum mismatch", Error);
+}
+
+TEST_CASE("index records actions, node state and file hashes") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto s = cache.store(Value(numbers(3)));
+  ActionEntry e;
+  e.outputs["out"] = s.hash;
+  e.receipt = "r1";
+  cache.index().record("k1", e, {{s.hash, s.size}}, "p", "n", "", "run1", 1.0);
+  auto got = cache.index().lookup("k1");
+  REQUIRE(got);
+  CHECK(got->outputs.at("out") == s.hash);
+  CHECK(got->receipt == "r1");
+  CHECK_FALSE(cache.index().lookup("k2"));
+  NodeState st{"k1", "1.0", "ph", "{}", "", ""};
+  cache.index().set_node_state("p", "n", "", st);
+  CHECK(cache.index().node_state("p", "n", "")->key == "k1");
+}
+
+TEST_CASE("gc evicts least recently used entries first and never a protected one") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  std::vector<Cache::Stored> stored;
+  for (int i = 0; i < 4; ++i) {
+    stored.push_back(cache.store(Value(numbers(1000 + i))));
+    ActionEntry e;
+    e.outputs["out"] = stored.back().hash;
+    cache.index().record("k" + std::to_string(i), e, {{stored.back().hash, stored.back().size}}, "p", "n" + std::to_string(i), "", "r", 0);
+  }
+  cache.index().touch({"k0"});  // k0 is now the most recently used
+  const auto r = cache.gc(cache.index().total_bytes() - stored[2].size, std::nullopt, {"k1"});
+  // k1 is protected, so the oldest unprotected entry (k2) goes instead.
+  CHECK(r.entries_removed == 1);
+  CHECK(cache.index().lookup("k1"));
+  CHECK_FALSE(cache.index().lookup("k2"));
+  CHECK_FALSE(cache.objects().contains(stored[2].hash));
+  CHECK(cache.objects().contains(stored[1].hash));
+  CHECK(cache.index().total_bytes() <= stored[0].size + stored[1].size + stored[3].size);
+}
+
+TEST_CASE("gc keeps entries that a node's current state points at") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto s = cache.store(Value(numbers(100)));
+  ActionEntry e;
+  e.outputs["out"] = s.hash;
+  cache.index().record("k", e, {{s.hash, s.size}}, "p", "n", "", "r", 0);
+  cache.index().set_node_state("p", "n", "", NodeState{"k", "1", "h", "{}", "", ""});
+  const auto r = cache.gc(0, std::nullopt, {});
+  CHECK(r.entries_removed == 0);
+  CHECK(cache.index().lookup("k"));
+}

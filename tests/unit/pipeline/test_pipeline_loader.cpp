@@ -1,0 +1,109 @@
+#include <doctest/doctest.h>
+
+#include "common/errors.hpp"
+#include "pipeline/pipeline_loader.hpp"
+
+using namespace sluice;
+using namespace sluice::engine;
+
+namespace {
+PipelineSpec parse(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  return parse_pipeline(text, "p.toml", overrides);
+}
+std::string error_of(const std::string& text, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse(text, overrides);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+const char* kMinimal = R"(
+[pipeline]
+name = "demo"
+[vars]
+n = 20
+db = "sales.db"
+[nodes.numbers]
+plugin = "sluice.range"
+params = { stop = "${vars.n}", column = "v_${vars.n}" }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["numbers"]
+foreach = "v"
+retries = 2
+timeout = "30s"
+)";
+}  // namespace
+
+TEST_CASE("a valid pipeline parses with vars, inputs and node options") {
+  const PipelineSpec p = parse(kMinimal);
+  CHECK(p.name == "demo");
+  REQUIRE(p.nodes.size() == 2);
+  CHECK(p.nodes[0].id == "numbers");  // file order
+  CHECK(p.nodes[0].params.at("stop").as_int() == 20);  // a whole-string reference keeps the type
+  CHECK(p.nodes[0].params.at("column").as_string() == "v_20");
+  CHECK(p.nodes[1].inputs.at(0).node == "numbers");
+  CHECK(p.nodes[1].foreach == std::vector<std::string>{"v"});
+  CHECK(p.nodes[1].retries == 2);
+  CHECK(p.nodes[1].timeout == std::chrono::seconds(30));
+}
+
+TEST_CASE("--set overrides vars and node params") {
+  const PipelineSpec p = parse(kMinimal, {"vars.n=35", "nodes.squares.params.sleep_ms=5"});
+  CHECK(p.nodes[0].params.at("stop").as_int() == 35);
+  CHECK(p.nodes[1].params.at("sleep_ms").as_int() == 5);
+  CHECK(parse(kMinimal, {"vars.db=other/x.db"}).vars.at("db").as_string() == "other/x.db");
+  CHECK(error_of(kMinimal, {"n=3"}).find("cannot override 'n'") != std::string::npos);
+  CHECK(error_of(kMinimal, {"vars.n"}).find("expected KEY=VALUE") != std::string::npos);
+}
+
+TEST_CASE("broken TOML reports file:line:col and what to fix") {
+  CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = sluice.range\n") ==
+        "p.toml:4:10: invalid TOML: Error while parsing value: could not determine value type; fix the syntax at that position (strings need quotes, "
+        "tables [name], key = value)");
+}
+
+TEST_CASE("structural errors name their position") {
+  CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugn = \"sluice.range\"\n") ==
+        "p.toml:4:9: unknown key 'plugn' in [nodes.a] (did you mean 'plugin'?); allowed keys: plugin, inputs, params, "
+        "foreach, partitions, batch_size, max_parallel, retries, timeout, always_run, isolation, description\n"
+        "p.toml:3:1: node 'a' has no 'plugin'; add plugin = \"<stage id>\" (see `sluice plugins`)");
+  CHECK(error_of("[pipeline]\nname = \"x\"\n") ==
+        "p.toml:1:1: the pipeline has no nodes; add at least one [nodes.<id>] table with plugin = \"...\"");
+  CHECK(error_of("[nodes.a]\nplugin = \"x.y\"\n") == "p.toml:1:1: missing [pipeline] table; add [pipeline] with name = \"...\"");
+  CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\nretries = -1\n") ==
+        "p.toml:5:11: node 'a' retries: expected an integer >= 0, got -1");
+  CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\ntimeout = \"soon\"\n") ==
+        "p.toml:5:11: node 'a': timeout must be a duration string such as \"30s\", \"10m\" or \"2h\"");
+}
+
+TEST_CASE("unknown references are reported with a suggestion") {
+  const std::string e = error_of("[pipeline]\nname = \"x\"\n[vars]\nhorizon = 30\n[nodes.a]\nplugin = \"x.y\"\n"
+                                 "params = { h = \"${vars.horizn}\" }\n");
+  CHECK(e == "p.toml:7:16: unknown reference ${vars.horizn} (did you mean 'vars.horizon'?); define it under [vars] or pass "
+             "--set vars.horizn=VALUE");
+}
+
+TEST_CASE("duplicate node ids are rejected by the TOML parser with a position") {
+  const std::string e = error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\n[nodes.a]\nplugin = \"x.y\"\n");
+  CHECK(e.rfind("p.toml:5:", 0) == 0);
+  CHECK(e.find("invalid TOML") != std::string::npos);
+}
+
+TEST_CASE("inputs accept node.port and a port table") {
+  const PipelineSpec p = parse("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\n[nodes.b]\nplugin = \"x.y\"\n"
+                               "inputs = { history = \"a.forecast\" }\n");
+  REQUIRE(p.nodes[1].inputs.size() == 1);
+  CHECK(p.nodes[1].inputs[0].port == "history");
+  CHECK(p.nodes[1].inputs[0].node == "a");
+  CHECK(p.nodes[1].inputs[0].node_port == "forecast");
+}
+
+TEST_CASE("pipeline.dir and env references interpolate") {
+  setenv("SLUICE_TEST_VALUE", "abc", 1);
+  const PipelineSpec p = parse("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\n"
+                               "params = { p = \"${pipeline.dir}/out\", e = \"${env.SLUICE_TEST_VALUE}\" }\n");
+  CHECK(p.nodes[0].params.at("p").as_string() == (p.dir / "out").string());
+  CHECK(p.nodes[0].params.at("e").as_string() == "abc");
+}
