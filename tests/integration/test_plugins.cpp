@@ -101,7 +101,7 @@ TEST_CASE("ABI mismatches are refused on the stamp, before any plugin code runs"
   SUBCASE("another SDK major") {
     const std::string err = load_error("abi_major");
     CHECK(err == abi_error("abi_major", "SDK major version differs", stamp_with([](auto& s) { s.sdk_major = 99; })));
-    CHECK(err.find("plugin built with [SDK 99.0, C++20, ") != std::string::npos);
+    CHECK(err.find("plugin built with [SDK 99.0 r") != std::string::npos);
   }
   SUBCASE("a newer SDK minor") {
     CHECK(load_error("abi_minor") == abi_error("abi_minor", "the plugin needs a newer SDK minor version",
@@ -113,9 +113,17 @@ TEST_CASE("ABI mismatches are refused on the stamp, before any plugin code runs"
                            stamp_with([](auto& s) { std::snprintf(s.stdlib, sizeof s.stdlib, "libc++ 1"); })));
     CHECK(err.find(", libc++ 1], engine expects [") != std::string::npos);
   }
+  SUBCASE("another SDK layout revision") {
+    const std::string err = load_error("abi_revision");
+    const unsigned engine_rev = SLUICE_ABI_REVISION, plugin_rev = SLUICE_ABI_REVISION + 1;
+    CHECK(err == abi_error("abi_revision",
+                           "SDK layout revision differs (plugin r" + std::to_string(plugin_rev) + ", engine r" +
+                               std::to_string(engine_rev) + ")",
+                           stamp_with([](auto& s) { s.magic = SLUICE_ABI_MAGIC_BASE | (SLUICE_ABI_REVISION + 1); })));
+  }
   SUBCASE("not a Sluice stamp at all") {
     CHECK(load_error("abi_magic") == abi_error("abi_magic", "the ABI stamp is not a Sluice stamp (bad magic)",
-                                               stamp_with([](auto&) {})));
+                                               stamp_with([](auto& s) { s.magic = 0xDEADBEEFu; })));
   }
 }
 
@@ -179,7 +187,7 @@ TEST_CASE("sluice plugins --plugin-dir reports a broken plugin with exit 2") {
         std::string::npos);
 }
 
-TEST_CASE("a world-writable plugin directory is refused; a sticky one (like /tmp) is not") {
+TEST_CASE("a world-writable plugin directory is refused, a sticky one (like /tmp) is not") {
   TempDir dir;
   const fs::path plugins = dir / "plugins";
   fs::create_directories(plugins);
@@ -200,7 +208,7 @@ TEST_CASE("a world-writable plugin directory is refused; a sticky one (like /tmp
   CHECK(validate(file).exit_code == 0);
 }
 
-TEST_CASE("plugin_dirs are relative to the pipeline file; a missing one is skipped") {
+TEST_CASE("plugin_dirs are relative to the pipeline file and a missing one is skipped") {
   TempDir dir;
   fs::create_directories(dir / "my_plugins");
   fs::copy_file(fixture_lib("working"), dir / "my_plugins" / "libworking.so");
@@ -234,7 +242,7 @@ TEST_CASE("plugins whose stages misbehave only at run time load and validate") {
 
 // ------------------------------------------------------------- stage failures
 
-TEST_CASE("a stage exception becomes a node failure naming node and stage; downstream is skipped") {
+TEST_CASE("a stage exception becomes a node failure naming node and stage, and downstream is skipped") {
   TempDir dir;
   const fs::path file = write_pipeline(dir, {fixture_dir("run_throws"), fixture_dir("working")},
                                        "[nodes.boom]\nplugin = \"fixture.throws\"\n\n"
@@ -380,7 +388,7 @@ TEST_CASE("sluice plugins --schema prints ports and params, as text and JSON") {
   CHECK(text.out.find("  plugin: " + examples + "\n") != std::string::npos);
   CHECK(text.out.find("inputs:\n  in (table): table with the column to square\n") != std::string::npos);
   CHECK(text.out.find("outputs:\n  out (table): the input plus the squared column\n") != std::string::npos);
-  CHECK(text.out.find("  sleep_ms  int     0        >= 0.0, <= 3600000.0") != std::string::npos);
+  CHECK(text.out.find("  sleep_ms  int     0         >= 0.0, <= 3600000.0  milliseconds to sleep per row") != std::string::npos);
 
   const auto json = sluice::test::sluice("plugins --schema sluice.square --json");
   CHECK(json.exit_code == 0);
@@ -399,8 +407,7 @@ TEST_CASE("sluice plugins --schema prints ports and params, as text and JSON") {
 TEST_CASE("an unknown stage id gets a suggestion and exit 2") {
   const auto r = sluice::test::sluice("plugins --schema sluice.sqare");
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("sluice: error: unknown stage 'sluice.sqare'") == 0);
-  CHECK(r.err.find("sluice.square") != std::string::npos);
+  CHECK(r.err == "sluice: error: unknown stage 'sluice.sqare' (did you mean 'sluice.square'?); `sluice plugins` lists them\n");
 }
 
 TEST_CASE("sluice version prints the version and the plugin ABI stamp") {

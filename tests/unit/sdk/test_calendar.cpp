@@ -2,6 +2,8 @@
 // formatting, leap years and the messages for bad input.
 #include <doctest/doctest.h>
 
+#include <stdexcept>
+
 #include <sluice/table.hpp>
 
 using namespace sluice;

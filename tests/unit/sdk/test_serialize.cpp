@@ -113,7 +113,7 @@ TEST_CASE("empty tables, null-free columns and blobs round-trip") {
   CHECK(std::get<Blob>(decode_value(encode_value(Blob{}))).bytes.empty());
 }
 
-TEST_CASE("equal values encode to equal bytes; every NaN encodes alike") {
+TEST_CASE("equal values encode to equal bytes and every NaN encodes alike") {
   CHECK(encode_value(sample_table()) == encode_value(sample_table()));
   Table a, b;
   a.add_column("x", ColumnType::Double).push_double(std::numeric_limits<double>::quiet_NaN());
@@ -182,6 +182,15 @@ TEST_CASE("decode names the corruption") {
   CHECK(decode_error(backwards) == "column 's': inconsistent buffer sizes");
 }
 
+// Known SDK bug: a string column with 2^64-1 rows makes `nrows + 1` wrap to 0 in
+// decode_table, so `offsets.back()` reads an empty vector and the process
+// crashes. Enable once sdk/src/serialize.cpp rejects the row count first.
+TEST_CASE("decode rejects a row count whose offset count overflows" * doctest::skip()) {
+  std::string bytes = table_header(1, ~std::uint64_t{0});
+  column_header(bytes, "s", 3, 0);
+  CHECK(decode_error(bytes).rfind("corrupt value encoding: ", 0) == 0);
+}
+
 TEST_CASE("random corruption either decodes or throws sluice::Error") {
   const std::string good = encode_value(sample_table());
   std::mt19937 rng(20240229);
@@ -196,12 +205,41 @@ TEST_CASE("random corruption either decodes or throws sluice::Error") {
   }
 }
 
+TEST_CASE("a small table encodes to exactly the documented layout") {
+  // magic "SLV1", tag 1 (table), u32 columns, u64 rows, then per column: u32 name
+  // length, name, u8 type, u8 has-nulls, [validity bytes], data (little-endian).
+  Table t;
+  Column& a = t.add_column("a", ColumnType::Int64);
+  a.push_int(5);
+  a.push_null();
+  Column& s = t.add_column("s", ColumnType::String);
+  s.push_string("hi");
+  s.push_string("");
+  std::string expected = table_header(2, 2);
+  column_header(expected, "a", 1, 1);
+  expected += std::string("\x01\x00", 2);
+  put<std::int64_t>(expected, 5);
+  put<std::int64_t>(expected, 0);
+  column_header(expected, "s", 3, 0);
+  for (std::uint64_t o : {0, 2, 2}) put(expected, o);
+  expected += "hi";
+  CHECK(encode_value(t) == expected);
+
+  std::string blob = "SLV1";
+  put<std::uint8_t>(blob, 2);
+  put<std::uint32_t>(blob, 10);
+  blob += "text/plain";
+  put<std::uint64_t>(blob, 5);
+  blob += "hello";
+  CHECK(encode_value(Blob{"text/plain", "hello"}) == blob);
+}
+
 TEST_CASE("hashes are stable across builds (encoding changes must be deliberate)") {
   // If this fails, the value encoding or the hash changed: every cache entry
   // users have becomes unreachable. Update the constants only on purpose, with
   // a note in the release notes.
-  CHECK(hash_value(sample_table()).hex() == "SAMPLE_TABLE_HASH");
-  CHECK(hash_value(Blob{"text/plain", "hello"}).hex() == "BLOB_HASH");
+  CHECK(hash_value(sample_table()).hex() == "f8a3580c72276fb98cb3d35fcf1efcaa");
+  CHECK(hash_value(Blob{"text/plain", "hello"}).hex() == "ed0c927ab2aebf2575a3b56fde7ee362");
   CHECK(hash_bytes("").hex() == "99aa06d3014798d86001c324468d497f");
 }
 
