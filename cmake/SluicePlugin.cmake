@@ -12,6 +12,8 @@ function(sluice_add_plugin name)
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${SLUICE_BUILD_PLUGIN_DIR})
   install(TARGETS ${target} LIBRARY DESTINATION ${SLUICE_INSTALL_PLUGIN_DIR} COMPONENT plugins)
+  # Integration tests run the real binary, which loads every plugin: they depend on all of them.
+  set_property(GLOBAL APPEND PROPERTY SLUICE_PLUGIN_TARGETS ${target})
 endfunction()
 
 # sluice_add_test(<name> SOURCES ... [LIBS ...]): one doctest executable, registered with CTest.
