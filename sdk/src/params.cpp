@@ -1,5 +1,6 @@
 #include "sluice/params.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -50,9 +51,10 @@ void append_json_string(std::string& out, std::string_view s) {
 void append_double(std::string& out, double v) {
   if (std::isnan(v)) { out += "\"nan\""; return; }
   if (std::isinf(v)) { out += v > 0 ? "\"inf\"" : "\"-inf\""; return; }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  std::string s = buf;
+  // Shortest text that reads back to the same double: exact, canonical and readable (0.05, not 0.05000000000000000277).
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  std::string s(buf, res.ptr);
   // Keep doubles distinguishable from ints in the canonical text.
   if (s.find_first_of(".eE") == std::string::npos) s += ".0";
   out += s;
