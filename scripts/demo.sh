@@ -7,13 +7,13 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
-demo="${SLUICE_DEMO_DIR:-$root/build/demo}"
+demo="${SLUICE_DEMO_DIR:-$root/build-release/demo}"
 
 ./scripts/setup-deps.sh
-cmake --preset default >/dev/null
-cmake --build --preset default -j "$(nproc)" --target sluice all
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)"
 
-sluice="$root/build/bin/sluice"
+sluice="$root/build-release/bin/sluice"
 pipeline="$root/pipelines/sales_forecast.toml"
 sets=(--set "vars.source_db=$demo/sales.db" --set "vars.warehouse_db=$demo/warehouse.db" --set "vars.out_dir=$demo/out"
       --cache-dir "$demo/cache")
