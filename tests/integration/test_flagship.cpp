@@ -1,0 +1,125 @@
+// The flagship scenario end to end: demo data -> pipelines/sales_forecast.toml -> warehouse and
+// dashboard, then the weekly update. Checks real outputs and what must not happen (duplicates, reruns).
+#include <cmath>
+#include <regex>
+
+#include "cli_fixture.hpp"
+
+using namespace sluice::test;
+
+namespace {
+std::string sql(const std::filesystem::path& db, const std::string& query) {
+  const auto r = run_command("sqlite3 " + shell_quote(db.string()) + " " + shell_quote(query));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::string out = r.out;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+double num(const std::string& s) { return std::stod(s); }
+
+std::string dashboard_value(const std::string& html, const std::string& id) {
+  const std::regex re("id=\"" + id + "\" data-value=\"([^\"]*)\"");
+  std::smatch m;
+  if (!std::regex_search(html, m, re)) return "(missing " + id + ")";
+  return m[1];
+}
+
+struct Flagship {
+  TempDir dir;
+  std::string sets() const {
+    return "--set vars.source_db=" + (dir / "sales.db").string() + " --set vars.warehouse_db=" +
+           (dir / "warehouse.db").string() + " --set vars.out_dir=" + (dir / "out").string() + " --cache-dir " +
+           (dir / "cache").string();
+  }
+  nlohmann::json run(int expected = 0) const {
+    const auto r = sluice::test::sluice("run -q --json " + shell_quote(std::string(SLUICE_SOURCE_DIR) + "/pipelines/sales_forecast.toml") +
+                                        " " + sets());
+    INFO(r.err);
+    CHECK(r.exit_code == expected);
+    return nlohmann::json::parse(r.out);
+  }
+  void check_warehouse_matches_source() const {
+    const auto wh = dir / "warehouse.db", src = dir / "sales.db";
+    // No duplicate (store, day) rows, whatever happened before.
+    CHECK(sql(wh, "SELECT COUNT(*) - COUNT(DISTINCT store_id || '/' || ds) FROM fact_daily_sales") == "0");
+    // Totals equal what sqlite3 computes directly from the source, per store and overall.
+    const std::string per_store_wh = sql(wh, "SELECT store_id, printf('%.4f', SUM(y)) FROM fact_daily_sales GROUP BY store_id ORDER BY store_id");
+    const std::string per_store_src =
+        sql(src, "SELECT store_id, printf('%.4f', SUM(quantity * unit_price)) FROM sales GROUP BY store_id ORDER BY store_id");
+    CHECK(per_store_wh == per_store_src);
+    CHECK(sql(wh, "SELECT MAX(ds) FROM fact_daily_sales") == sql(src, "SELECT MAX(substr(sold_at, 1, 10)) FROM sales"));
+  }
+};
+}  // namespace
+
+TEST_CASE("the flagship pipeline runs end to end, and the weekly update recomputes only what changed") {
+  Flagship f;
+  const auto gen = sluice::test::sluice("demo-data " + shell_quote((f.dir / "sales.db").string()) + " --stores 6 --days 760");
+  INFO(gen.err);
+  REQUIRE(gen.exit_code == 0);
+
+  const auto first = f.run();
+  for (const auto& [id, status] : statuses(first)) {
+    CAPTURE(id);
+    CHECK(status == "ran");
+  }
+  f.check_warehouse_matches_source();
+  const auto wh = f.dir / "warehouse.db";
+  CHECK(sql(wh, "SELECT COUNT(*) FROM dim_store") == "6");
+  CHECK(num(sql(wh, "SELECT COUNT(DISTINCT store_id) FROM fact_forecast")) == 6);
+  CHECK(sql(wh, "SELECT COUNT(*) FROM fact_forecast WHERE is_forecast = 1") == "180");  // 6 stores x 30 days
+
+  // The dashboard shows the warehouse's numbers.
+  const std::string html = slurp(f.dir / "out" / "dashboard.html");
+  REQUIRE(html.size() > 10'000);
+  CHECK(dashboard_value(html, "data-through") == sql(wh, "SELECT MAX(ds) FROM fact_daily_sales"));
+  const double shown = num(dashboard_value(html, "forecast-total"));
+  const double stored = num(sql(wh, "SELECT printf('%.6f', SUM(yhat)) FROM fact_forecast_total WHERE is_forecast = 1"));
+  CHECK(shown == doctest::Approx(stored).epsilon(1e-9));
+  // Self-contained: nothing is fetched (the SVG namespace URI is an identifier, not a fetch).
+  for (const char* fetch : {"src=\"http", "href=\"http", "url(http", "@import"}) {
+    CAPTURE(fetch);
+    CHECK(html.find(fetch) == std::string::npos);
+  }
+
+  // A no-op rerun recomputes nothing.
+  for (const auto& [id, status] : statuses(f.run())) {
+    CAPTURE(id);
+    CHECK(status == "cached");
+  }
+
+  // The weekly update: seven more days of sales, then the same command.
+  const std::string rows_before = sql(wh, "SELECT COUNT(*) FROM fact_daily_sales");
+  const auto append = sluice::test::sluice("demo-data " + shell_quote((f.dir / "sales.db").string()) + " --append-days 7");
+  REQUIRE(append.exit_code == 0);
+  const auto weekly = f.run();
+  const auto st = statuses(weekly);
+  CHECK(st.at("sales") == "ran");
+  CHECK(st.at("load_daily") == "ran");
+  CHECK(st.at("load_stores") == "cached");  // the stores table did not change: early cutoff
+  CHECK(st.at("dashboard") == "ran");
+  f.check_warehouse_matches_source();
+  const double added = num(sql(wh, "SELECT COUNT(*) FROM fact_daily_sales")) - num(rows_before);
+  CHECK(added >= 7 * 5);  // 7 new days for (at least) every store open all week
+  // Every store's series is contiguous from its first to its last day: no gaps, no duplicates.
+  CHECK(sql(wh, "SELECT COUNT(*) FROM (SELECT store_id FROM fact_daily_sales GROUP BY store_id "
+                "HAVING COUNT(*) != julianday(MAX(ds)) - julianday(MIN(ds)) + 1)") == "0");
+  CHECK(sql(wh, "SELECT COUNT(*) FROM fact_forecast WHERE is_forecast = 1") == "180");  // replaced, not appended
+}
+
+TEST_CASE("deleting the dashboard or dropping a warehouse table reruns just that sink") {
+  Flagship f;
+  REQUIRE(sluice::test::sluice("demo-data " + shell_quote((f.dir / "sales.db").string()) + " --stores 3 --days 560").exit_code == 0);
+  f.run();
+  std::filesystem::remove(f.dir / "out" / "dashboard.html");
+  sql(f.dir / "warehouse.db", "DROP TABLE fact_forecast");
+  const auto st = statuses(f.run());
+  CHECK(st.at("dashboard") == "ran");
+  CHECK(st.at("load_forecast") == "ran");
+  CHECK(st.at("forecast") == "cached");
+  CHECK(st.at("load_daily") == "cached");
+  CHECK(std::filesystem::exists(f.dir / "out" / "dashboard.html"));
+  CHECK(sql(f.dir / "warehouse.db", "SELECT COUNT(DISTINCT store_id) FROM fact_forecast") ==
+        sql(f.dir / "warehouse.db", "SELECT COUNT(DISTINCT store_id) FROM fact_daily_sales"));
+}
