@@ -23,6 +23,13 @@ CommandResult run_checked(const std::string& what, const std::string& command) {
   return r;
 }
 std::string cmake() { return shell_quote(SLUICE_CMAKE_COMMAND); }
+// Empty unless Sluice is built with SLUICE_SANITIZE: then the example must link the same runtime.
+std::string sanitizer_flags() {
+  const std::string flags = SLUICE_OUT_OF_TREE_FLAGS;
+  if (flags.empty()) return "";
+  return " -DCMAKE_CXX_FLAGS=" + shell_quote(flags) + " -DCMAKE_EXE_LINKER_FLAGS=" + shell_quote(flags) +
+         " -DCMAKE_MODULE_LINKER_FLAGS=" + shell_quote(flags);
+}
 }  // namespace
 
 TEST_CASE("an out-of-tree plugin builds against the installed SDK and runs with the installed binary") {
@@ -34,6 +41,7 @@ TEST_CASE("an out-of-tree plugin builds against the installed SDK and runs with 
 
   // The SDK, headers, CMake package and binary; not the bundled plugins, which
   // this build may not have compiled (the hello pipeline does not need them).
+  // Everything but sluice_add_plugin's targets is in CMake's default component.
   run_checked("install", cmake() + " --install " + shell_quote(SLUICE_BINARY_DIR) + " --prefix " +
                              shell_quote(prefix.string()) + " --component Unspecified");
   REQUIRE(fs::exists(installed));
@@ -50,7 +58,7 @@ TEST_CASE("an out-of-tree plugin builds against the installed SDK and runs with 
                                shell_quote(SLUICE_CMAKE_GENERATOR) + " -DCMAKE_MAKE_PROGRAM=" +
                                shell_quote(SLUICE_CMAKE_MAKE_PROGRAM) + " -DCMAKE_CXX_COMPILER=" +
                                shell_quote(SLUICE_CXX_COMPILER) + " -DCMAKE_BUILD_TYPE= -DCMAKE_PREFIX_PATH=" +
-                               shell_quote(prefix.string()) + " -DHELLO_BUILD_TESTS=ON");
+                               shell_quote(prefix.string()) + " -DHELLO_BUILD_TESTS=ON" + sanitizer_flags());
   run_checked("build", cmake() + " --build " + shell_quote(build.string()) + " -j2");
   run_checked("stage unit tests", shell_quote((build / "hello_tests").string()));
 
