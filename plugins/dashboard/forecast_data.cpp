@@ -213,9 +213,11 @@ ForecastSeries sum_series(const std::vector<ForecastSeries>& parts) {
 OverviewNumbers overview_numbers(const ForecastSeries& total) {
   OverviewNumbers o;
   o.data_through = total.last_observed();
+  // History days, with a day without sales (null y: a closure or an outage) counting as zero;
+  // last year's window is complete when it lies inside the history.
   std::map<std::int64_t, double> observed;
   for (std::size_t i = 0; i < total.size(); ++i)
-    if (!total.is_forecast[i] && std::isfinite(total.y[i])) observed[total.ds[i]] = total.y[i];
+    if (!total.is_forecast[i]) observed[total.ds[i]] = std::isfinite(total.y[i]) ? total.y[i] : 0.0;
   bool last_year_complete = true;
   double last_year = 0;
   for (std::size_t i = 0; i < total.size(); ++i) {

@@ -77,6 +77,8 @@ TEST_CASE("the flagship pipeline runs end to end, and the weekly update recomput
   const double shown = num(dashboard_value(html, "forecast-total"));
   const double stored = num(sql(wh, "SELECT printf('%.6f', SUM(yhat)) FROM fact_forecast_total WHERE is_forecast = 1"));
   CHECK(shown == doctest::Approx(stored).epsilon(1e-9));
+  const double mape = num(dashboard_value(html, "model-mape"));
+  CHECK(mape == doctest::Approx(num(sql(wh, "SELECT printf('%.12f', AVG(mape)) FROM fact_backtest WHERE model = 'prophet'"))).epsilon(1e-9));
   // Self-contained: nothing is fetched (the SVG namespace URI is an identifier, not a fetch).
   for (const char* fetch : {"src=\"http", "href=\"http", "url(http", "@import"}) {
     CAPTURE(fetch);
