@@ -1,5 +1,0 @@
-if(EXISTS "/work/main/build/plugins/examples/examples_tests_tests-b858cb2.cmake")
-  include("/work/main/build/plugins/examples/examples_tests_tests-b858cb2.cmake")
-else()
-  add_test(examples_tests_NOT_BUILT-b858cb2 examples_tests_NOT_BUILT-b858cb2)
-endif()
