@@ -195,7 +195,7 @@ PipelineLock PipelineLock::acquire(const std::filesystem::path& cache_dir, const
       std::string message = "pipeline '" + pipeline + "' is already running: held by " + describe(busy) +
                             " (lock " + state->path.string() + ")";
       if (wait.count() > 0) message += "; still held after waiting " + std::to_string(wait.count()) + " ms";
-      message += "; wait for that run to finish, or allow a longer lock wait";
+      message += "; wait for that run to finish, or let this run wait for it with `sluice run --wait SECONDS`";
       throw LockBusyError(message);
     }
     std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(deadline - now,

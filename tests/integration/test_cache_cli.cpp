@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -232,4 +233,29 @@ TEST_CASE("cache gc and clear from the command line") {
   CHECK(bad.err.find("--max-size lots: expected a size such as 2GiB or 500MB") != std::string::npos);
   CHECK(p.sluice("cache clear").exit_code == 0);
   CHECK(statuses(p.run_json())["squares"] == "ran");
+}
+
+TEST_CASE("a rebuilt plugin binary reruns the nodes that use it, and only those") {
+  // A private installation: the binary beside its own plugins/ dir, holding copies we can change.
+  TempDir install;
+  std::filesystem::create_directories(install / "bin");
+  std::filesystem::create_directories(install / "plugins");
+  std::filesystem::copy_file(SLUICE_BIN, install / "bin" / "sluice");
+  std::filesystem::permissions(install / "bin" / "sluice", std::filesystem::perms::owner_all);
+  const std::filesystem::path built = std::filesystem::path(SLUICE_BIN).parent_path() / ".." / "plugins";
+  for (const char* lib : {"libsluice_examples.so", "libsluice_csv.so"}) std::filesystem::copy_file(built / lib, install / "plugins" / lib);
+  PipelineDir p(kPipeline);
+  const std::string bin = shell_quote((install / "bin" / "sluice").string());
+  auto run = [&] {
+    const auto r = run_command("cd " + shell_quote(p.path().string()) + " && " + bin + " run -q --json p.toml");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out);
+  };
+  run();
+  // "Rebuild" the csv plugin: same code, different bytes (as a new build would be).
+  { std::ofstream(install / "plugins" / "libsluice_csv.so", std::ios::app) << "rebuilt"; }
+  const auto r = run();
+  CHECK(statuses(r) == Statuses{{"numbers", "cached"}, {"squares", "cached"}, {"pi", "cached"}, {"write", "ran"}});
+  CHECK(reason(r, "write") == "plugin binary changed");
 }

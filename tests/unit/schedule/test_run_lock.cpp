@@ -78,7 +78,7 @@ TEST_CASE("lock: a second acquire fails and names the holder") {
   CHECK(busy_message(dir, "sales") == "pipeline 'sales' is already running: held by pid " +
                                           std::to_string(::getpid()) + " on host " + host() + " since " +
                                           holder->started_at + " (lock " + lock.path().string() +
-                                          "); wait for that run to finish, or allow a longer lock wait");
+                                          "); wait for that run to finish, or let this run wait for it with `sluice run --wait SECONDS`");
   CHECK(busy_message(dir, "other") == "(acquired)");  // locks are per pipeline
 
   const auto start = std::chrono::steady_clock::now();
@@ -147,7 +147,7 @@ TEST_CASE("lock: another host's lock is busy while its heartbeat is fresh, stale
   sluice::test::write_file(file, "pid=4242\nhost=far-away-host\nstarted_at=2024-03-04T06:00:00Z\npipeline=sales\n");
   CHECK(busy_message(dir, "sales") ==
         "pipeline 'sales' is already running: held by pid 4242 on host far-away-host since 2024-03-04T06:00:00Z "
-        "(lock " + file.string() + "); wait for that run to finish, or allow a longer lock wait");
+        "(lock " + file.string() + "); wait for that run to finish, or let this run wait for it with `sluice run --wait SECONDS`");
 
   // Age the heartbeat (mtime) past the threshold.
   const auto old = std::chrono::system_clock::now() - PipelineLock::kStaleAfter - std::chrono::seconds(30);
