@@ -93,7 +93,7 @@ std::vector<std::filesystem::path> Registry::default_dirs() {
   }
   const std::filesystem::path exe_dir = boost::dll::program_location().parent_path().string();
   dirs.push_back((exe_dir / ".." / "plugins").lexically_normal());
-  dirs.push_back((exe_dir / ".." / "lib" / "sluice" / "plugins").lexically_normal());
+  dirs.push_back((exe_dir / ".." / SLUICE_RELATIVE_PLUGIN_DIR).lexically_normal());
   return dirs;
 }
 
@@ -157,6 +157,9 @@ void Registry::load_file(const std::filesystem::path& file_in) {
   auto& stamp_fn = library->get<const sluice_abi_stamp*()>(SLUICE_PLUGIN_ABI_SYMBOL);
   const sluice_abi_stamp* stamp = stamp_fn();
   if (stamp == nullptr) throw UsageError("plugin " + name + ": its ABI stamp function returned null");
+  if ((stamp->magic & 0xFFFFFF00u) != SLUICE_ABI_MAGIC_BASE) {
+    throw UsageError("plugin " + name + ": its ABI stamp is not a Sluice stamp (bad magic); rebuild the plugin against this Sluice SDK");
+  }
   if (auto problem = abi_mismatch(*stamp); !problem.empty()) {
     throw UsageError("plugin " + name + ": ABI mismatch (" + problem + "): plugin built with [" + describe_stamp(*stamp) +
                      "], engine expects [" + describe_stamp(current_abi_stamp()) +

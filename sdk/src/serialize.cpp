@@ -62,6 +62,7 @@ class Reader {
     return v;
   }
   bool done() const { return pos_ == in_.size(); }
+  std::size_t remaining() const { return in_.size() - pos_; }
 
  private:
   std::string_view in_;
@@ -90,10 +91,14 @@ void encode_table(Writer& w, const Table& t) {
   }
 }
 
+std::size_t bytes_left(const Reader& r) { return r.remaining(); }
+
 Table decode_table(Reader& r) {
   Table t;
   const auto ncols = r.pod<std::uint32_t>();
   const auto nrows = r.pod<std::uint64_t>();
+  // Every row takes at least one byte somewhere, so a larger count is corrupt (and nrows + 1 cannot wrap).
+  if (ncols > 0 && nrows > bytes_left(r)) throw Error("corrupt value encoding: row count " + std::to_string(nrows) + " exceeds the data");
   for (std::uint32_t i = 0; i < ncols; ++i) {
     std::string name = r.str32();
     const auto type_tag = r.pod<std::uint8_t>();
@@ -102,6 +107,8 @@ Table decode_table(Reader& r) {
     const auto has_nulls = r.pod<std::uint8_t>();
     if (has_nulls > 1) throw Error("corrupt value encoding: bad null flag");
     std::vector<std::uint8_t> validity = has_nulls ? r.array<std::uint8_t>(nrows) : std::vector<std::uint8_t>{};
+    for (std::uint8_t v : validity)
+      if (v > 1) throw Error("corrupt value encoding: bad validity byte");
     std::vector<std::int64_t> ints;
     std::vector<double> doubles;
     std::vector<std::uint64_t> offsets{0};
@@ -117,9 +124,11 @@ Table decode_table(Reader& r) {
       ints = r.array<std::int64_t>(nrows);
     }
     Column c(std::move(name), type);
-    c.assign_raw(nrows, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
     try {
+      c.assign_raw(nrows, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
       t.add_column(std::move(c));
+    } catch (const Error& e) {
+      throw Error(std::string("corrupt value encoding: ") + e.what());
     } catch (const std::invalid_argument& e) {
       throw Error(std::string("corrupt value encoding: ") + e.what());
     }

@@ -63,7 +63,7 @@ TEST_CASE("changing a parameter reruns exactly that node and its downstream") {
   CHECK(plan.out.find("cached  squares  cache hit") != std::string::npos);
 }
 
-TEST_CASE("spelling out a default changes nothing; removing a non-default parameter reruns") {
+TEST_CASE("spelling out a default changes nothing, removing a non-default parameter reruns") {
   PipelineDir p(kPipeline);
   p.run_json();
   std::string explicit_default = kPipeline;

@@ -132,7 +132,7 @@ TEST_CASE("inference edge cases: overflow, invalid dates, all-null columns") {
   CHECK(t.column("nothing").null_count() == 2);
 }
 
-TEST_CASE("null_values: custom markers; quoted markers stay strings") {
+TEST_CASE("null_values: custom markers, quoted markers stay strings") {
   ReadOptions opt;
   opt.null_values = {"NA", "-"};
   const Table t = parse("q,s\nNA,\"NA\"\n3,-\n,x\n", opt);

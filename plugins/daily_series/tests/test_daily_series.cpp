@@ -86,13 +86,13 @@ TEST_CASE("mean, count, min, max and fill = null") {
   CHECK(rows_of(base("max", "zero"))[0] == "1:2024-03-01=3.5");
 }
 
-TEST_CASE("no keys: one series over all rows; count without a value counts rows") {
+TEST_CASE("no keys: one series over all rows, count without a value counts rows") {
   const Table t = run({{"ts", "sold_at"}, {"agg", "count"}}, kSales);
   CHECK(t.column_names() == std::vector<std::string>{"ds", "y"});
   CHECK(rows_of(t) == std::vector<std::string>{"2024-03-01=3", "2024-03-02=1", "2024-03-03=0", "2024-03-04=1"});
 }
 
-TEST_CASE("null values are skipped; a day with only nulls is a missing day") {
+TEST_CASE("null values are skipped, a day with only nulls is a missing day") {
   Column k("k", ColumnType::String), ts("ts", ColumnType::Date), v("v", ColumnType::Double);
   k.push_string("b"), ts.push_int(day(2024, 1, 1)), v.push_double(1);
   k.push_string("a"), ts.push_int(day(2024, 1, 1)), v.push_null();

@@ -124,7 +124,7 @@ TEST_CASE("string dates are parsed and bad ones are reported") {
   CHECK_THROWS_WITH_AS(read_forecast(t, "total"), "column 'ds' row 1: 'soon' is not a YYYY-MM-DD date", Error);
 }
 
-TEST_CASE("stores: labels by key; an unknown label column is a parameter error") {
+TEST_CASE("stores: labels by key, an unknown label column is a parameter error") {
   const auto info = read_stores(make_stores(3), "store_id", "name");
   CHECK(info.at("2").label == kHostileName);
   CHECK(info.at("1").city == "Hamburg");

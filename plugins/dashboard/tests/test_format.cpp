@@ -19,7 +19,7 @@ TEST_CASE("format_number groups thousands and rounds") {
   CHECK(format_number(1e12, 0) == "1,000,000,000,000");
 }
 
-TEST_CASE("format_amount picks decimals by magnitude; percentages and changes") {
+TEST_CASE("format_amount picks decimals by magnitude, percentages and changes") {
   CHECK(format_amount(123456.7) == "123,457");
   CHECK(format_amount(12.345) == "12.3");
   CHECK(format_amount(0.1234) == "0.12");

@@ -71,7 +71,7 @@ TEST_CASE("fit and predict a daily series: components add up, intervals bracket 
   CHECK(fc.trend_lower[first_future - 1] == fc.trend[first_future - 1]);
 }
 
-TEST_CASE("same inputs and seed give bit-identical forecasts; another seed changes only the intervals") {
+TEST_CASE("same inputs and seed give bit-identical forecasts, another seed changes only the intervals") {
   const Frame f = forecast_test::synthetic_daily(400);
   ProphetOptions o;
   o.seed = 5;
@@ -102,7 +102,7 @@ TEST_CASE("interval coverage on the history is close to interval_width") {
   CHECK(coverage < 0.92);
 }
 
-TEST_CASE("short series use Newton; no changepoints fold the dummy one into k") {
+TEST_CASE("short series use Newton, no changepoints fold the dummy one into k") {
   Frame f;
   for (int i = 0; i < 20; ++i) {
     f.ds_us.push_back(i * kDay);

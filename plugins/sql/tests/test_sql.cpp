@@ -43,7 +43,7 @@ Table run(std::initializer_list<std::pair<const char*, ParamValue>> params, std:
 
 }  // namespace
 
-TEST_CASE("join and aggregate across two inputs; date columns come back as dates") {
+TEST_CASE("join and aggregate across two inputs, date columns come back as dates") {
   const Table t = run({{"query", "SELECT s.city, d.ds, SUM(d.y) AS total, COUNT(*) AS n FROM daily d JOIN stores s USING (store_id) "
                                  "GROUP BY s.city, d.ds ORDER BY s.city, d.ds"}},
                       {{"daily", Value(daily())}, {"stores", Value(stores())}});
@@ -78,7 +78,7 @@ TEST_CASE("nulls, strings with quotes, and a left join") {
   CHECK(t.column("y").is_null(2));
 }
 
-TEST_CASE("computed columns are typed from their values; types forces a type") {
+TEST_CASE("computed columns are typed from their values, types forces a type") {
   const Table t = run({{"query", "SELECT MIN(ds) AS first_day, MAX(ds) AS last_day, 1 AS one, 2.5 AS half, NULL AS nada FROM daily"}},
                       {{"daily", Value(daily())}});
   CHECK(t.column("first_day").type() == ColumnType::String);  // an aggregate has no origin column

@@ -98,7 +98,7 @@ TEST_CASE("sqlite_load upsert is idempotent and updates by key") {
   CHECK(db.number("SELECT count(*) FROM (SELECT store_id, ds FROM f GROUP BY 1, 2 HAVING count(*) > 1)") == 0);
 }
 
-TEST_CASE("sqlite_load replace swaps in the new content; append never duplicates the same input") {
+TEST_CASE("sqlite_load replace swaps in the new content, append never duplicates the same input") {
   TempDir dir;
   const auto wh = (dir / "wh.db").string();
   testing::TestContext ctx;

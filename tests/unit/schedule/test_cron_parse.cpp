@@ -41,7 +41,7 @@ TEST_CASE("cron: star, single values, lists, ranges and steps") {
   CHECK(bits(CronExpr::parse("  0   6  * * *  ").hours) == "6");
 }
 
-TEST_CASE("cron: month and weekday names, case-insensitive; 7 is Sunday") {
+TEST_CASE("cron: month and weekday names, case-insensitive, 7 is Sunday") {
   const auto e = CronExpr::parse("0 6 * jan-Mar,DEC MON-FRI");
   CHECK(bits(e.months) == "1,2,3,12");
   CHECK(bits(e.days_of_week) == "1,2,3,4,5");

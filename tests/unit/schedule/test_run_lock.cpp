@@ -87,7 +87,7 @@ TEST_CASE("lock: a second acquire fails and names the holder") {
   CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(150));
 }
 
-TEST_CASE("lock: waiting succeeds once the holder releases; moves keep the lock") {
+TEST_CASE("lock: waiting succeeds once the holder releases, moves keep the lock") {
   TempDir dir;
   auto first = PipelineLock::acquire(dir.path(), "sales", std::chrono::milliseconds(0));
   PipelineLock moved = std::move(first);
