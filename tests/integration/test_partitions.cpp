@@ -1,0 +1,448 @@
+// Partitioned (`foreach`) nodes through the real binary: per-partition caching,
+// broadcast inputs, output order at any --jobs, chained foreach nodes, partition
+// filters, failing partitions, cancellation, max_parallel and non-TTY progress.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "cli_fixture.hpp"
+
+using namespace sluice::test;
+
+namespace {
+
+// key,value rows for keys 1..n (two rows per key), written in a scrambled key order
+// so that sorting by key is the engine's doing. Keys in `bumped` get values that are
+// longer (so the file size changes too and the source's fingerprint sees it).
+std::string key_value_csv(int n, const std::set<int>& bumped = {}) {
+  std::string csv = "key,value\n";
+  for (int i = 0; i < n; ++i) {
+    const int key = (i * 17) % n + 1;
+    for (int r = 0; r < 2; ++r) {
+      const int value = key * 10 + r + (bumped.count(key) ? 100000 : 0);
+      csv += std::to_string(key) + "," + std::to_string(value) + "\n";
+    }
+  }
+  return csv;
+}
+
+const nlohmann::json& node(const nlohmann::json& report, const std::string& id) {
+  for (const auto& n : report["nodes"])
+    if (n["id"] == id) return n;
+  FAIL("no node " << id << " in the report");
+  static const nlohmann::json none;
+  return none;
+}
+
+// One number of a node's `partitions` object ("total", "ran", "cached" or "failed").
+std::uint64_t count_of(const nlohmann::json& report, const std::string& id, const char* which) {
+  const auto& p = node(report, id)["partitions"];
+  REQUIRE(p.is_object());
+  return p[which].get<std::uint64_t>();
+}
+
+// A node's `partitions` object as "total/ran/cached/failed", readable in a failed CHECK.
+std::string counts(const nlohmann::json& report, const std::string& id) {
+  std::string out;
+  for (const char* which : {"total", "ran", "cached", "failed"}) {
+    out += (out.empty() ? "" : "/") + std::to_string(count_of(report, id, which));
+  }
+  return out;
+}
+
+const char* kSquares = R"(
+[pipeline]
+name = "parts"
+[nodes.data]
+plugin = "sluice.csv_read"
+params = { path = "data.csv" }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["data"]
+foreach = "key"
+params = { column = "value" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["squares"]
+params = { path = "out.csv" }
+)";
+
+// Appends lines to a node's table in a pipeline text (after its `[nodes.<id>]` header).
+std::string with_node_keys(std::string toml, const std::string& id, const std::string& lines) {
+  const std::string header = "[nodes." + id + "]\n";
+  const auto at = toml.find(header);
+  REQUIRE(at != std::string::npos);
+  toml.insert(at + header.size(), lines + "\n");
+  return toml;
+}
+
+// The sluice binary in the background (stdout/stderr to files in `dir`), for signals.
+struct BackgroundRun {
+  pid_t pid = -1;
+  std::filesystem::path err;
+
+  BackgroundRun(const std::filesystem::path& dir, const std::vector<std::string>& args) : err(dir / "bg.err") {
+    pid = ::fork();
+    if (pid == 0) {
+      if (::chdir(dir.c_str()) != 0) ::_exit(127);
+      const int out = ::open((dir / "bg.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int errfd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(out, 1);
+      ::dup2(errfd, 2);
+      std::vector<char*> argv{const_cast<char*>(SLUICE_BIN)};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execv(SLUICE_BIN, argv.data());
+      ::_exit(127);
+    }
+  }
+  int wait() {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  ~BackgroundRun() {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+}  // namespace
+
+TEST_CASE("changing the rows of 3 keys out of 50 reruns exactly those 3 partitions") {
+  PipelineDir p(kSquares);
+  write_file(p.path("data.csv"), key_value_csv(50));
+  const auto first = p.run_json();
+  CHECK(counts(first, "squares") == "50/50/0/0");
+  const std::string before = slurp(p.path("out.csv"));
+
+  const auto again = p.run_json();
+  CHECK(statuses(again)["squares"] == "cached");
+  CHECK(counts(again, "squares") == "50/0/50/0");
+
+  write_file(p.path("data.csv"), key_value_csv(50, {4, 20, 41}));
+  const auto r = p.run_json();
+  CHECK(statuses(r) == std::map<std::string, std::string>{{"data", "ran"}, {"squares", "ran"}, {"write", "ran"}});
+  CHECK(counts(r, "squares") == "50/3/47/0");
+  CHECK(reason(r, "squares") == "input `data` changed; 3 of 50 partitions recomputed");
+  // Only the changed keys' lines differ.
+  const std::string after = slurp(p.path("out.csv"));
+  CHECK(after != before);
+  CHECK(after.find("4,100040,10008001600\n") != std::string::npos);
+  CHECK(after.find("5,50,2500\n") != std::string::npos);
+}
+
+TEST_CASE("a broadcast input reaches every partition whole, and changing it reruns them all") {
+  PipelineDir p(R"(
+[pipeline]
+name = "broadcast"
+[nodes.data]
+plugin = "sluice.csv_read"
+params = { path = "data.csv" }
+[nodes.names]
+plugin = "sluice.csv_read"
+params = { path = "names.csv" }
+[nodes.joined]
+plugin = "sluice.sql"
+inputs = ["data", "names"]
+foreach = "key"
+params = { query = "SELECT d.key, d.value, n.name, (SELECT COUNT(*) FROM names) AS names_seen FROM data d JOIN names n USING (key) ORDER BY d.value" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["joined"]
+params = { path = "out.csv" }
+)");
+  auto names_csv = [](const std::string& suffix) {
+    std::string csv = "key,name\n";
+    for (int k = 1; k <= 50; ++k) csv += std::to_string(k) + ",n" + std::to_string(k) + (k == 9 ? suffix : "") + "\n";
+    return csv;
+  };
+  write_file(p.path("data.csv"), key_value_csv(50));
+  write_file(p.path("names.csv"), names_csv(""));
+  CHECK(counts(p.run_json(), "joined") == "50/50/0/0");
+  const std::string out = slurp(p.path("out.csv"));
+  // Each partition saw its own 2 rows of `data` but all 50 rows of `names`.
+  CHECK(out.rfind("key,value,name,names_seen\n1,10,n1,50\n1,11,n1,50\n2,20,n2,50\n", 0) == 0);
+  CHECK(out.find("50,501,n50,50\n") != std::string::npos);
+
+  // New data for 3 keys: 3 partitions. A new broadcast table: every partition.
+  write_file(p.path("data.csv"), key_value_csv(50, {1, 2, 3}));
+  CHECK(counts(p.run_json(), "joined") == "50/3/47/0");
+  write_file(p.path("names.csv"), names_csv("-renamed"));
+  const auto r = p.run_json();
+  CHECK(counts(r, "joined") == "50/50/0/0");
+  CHECK(reason(r, "joined") == "input `names` changed; 50 of 50 partitions recomputed");
+  CHECK(slurp(p.path("out.csv")).find("9,90,n9-renamed,50\n") != std::string::npos);
+}
+
+TEST_CASE("partitioned output is byte-identical and in key order at --jobs 1, 2 and 8") {
+  PipelineDir p(kSquares);
+  write_file(p.path("data.csv"), key_value_csv(50));
+  std::vector<std::string> outputs;
+  for (const char* jobs : {"1", "2", "8"}) {
+    // A fresh cache each time, so every partition really runs at this --jobs.
+    const auto r = p.run_json("--jobs " + std::string(jobs) + " --cache-dir cache-j" + jobs +
+                              " --set nodes.write.params.path=out-j" + jobs + ".csv");
+    CHECK(counts(r, "squares") == "50/50/0/0");
+    outputs.push_back(slurp(p.path("out-j" + std::string(jobs) + ".csv")));
+  }
+  CHECK(outputs[0] == outputs[1]);
+  CHECK(outputs[0] == outputs[2]);
+  // Numeric key order (2 before 10), rows of one key in input order.
+  CHECK(outputs[0].rfind("key,value,square\n1,10,100\n1,11,121\n2,20,400\n2,21,441\n3,30,900\n", 0) == 0);
+  CHECK(outputs[0].find("9,91,8281\n10,100,10000\n") != std::string::npos);
+}
+
+TEST_CASE("a foreach node feeding a foreach node by the same key reruns only the changed partitions downstream") {
+  PipelineDir p(R"(
+[pipeline]
+name = "chained"
+[nodes.data]
+plugin = "sluice.csv_read"
+params = { path = "data.csv" }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["data"]
+foreach = "key"
+[nodes.pi]
+plugin = "sluice.pi_leibniz"
+inputs = ["squares"]
+foreach = "key"
+params = { order = 2 }
+[nodes.total]
+plugin = "sluice.sql"
+inputs = ["pi"]
+params = { query = "SELECT COUNT(*) AS n, SUM(square) AS s FROM pi" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["total"]
+params = { path = "out.csv" }
+)");
+  write_file(p.path("data.csv"), key_value_csv(50));
+  const auto first = p.run_json();
+  CHECK(counts(first, "squares") == "50/50/0/0");
+  CHECK(counts(first, "pi") == "50/50/0/0");
+  const std::string before = slurp(p.path("out.csv"));
+  CHECK(before.rfind("n,s\n100,", 0) == 0);
+
+  write_file(p.path("data.csv"), key_value_csv(50, {7, 8, 9}));
+  const auto r = p.run_json();
+  CHECK(counts(r, "squares") == "50/3/47/0");
+  CHECK(counts(r, "pi") == "50/3/47/0");
+  CHECK(statuses(r)["total"] == "ran");
+  CHECK(slurp(p.path("out.csv")) != before);
+
+  // Back to the original data: every partition is a cache hit again, both levels.
+  write_file(p.path("data.csv"), key_value_csv(50) + "\n");
+  const auto back = p.run_json();
+  CHECK(counts(back, "squares") == "50/0/50/0");
+  CHECK(counts(back, "pi") == "50/0/50/0");
+  CHECK(slurp(p.path("out.csv")) == before);
+}
+
+TEST_CASE("--partition and partitions = [...] restrict a foreach node to some keys") {
+  PipelineDir p(kSquares);
+  write_file(p.path("data.csv"), key_value_csv(50));
+
+  SUBCASE("--partition key=value, repeatable") {
+    const auto r = p.run_json("--partition key=7 --partition key=12");
+    CHECK(counts(r, "squares") == "2/2/0/0");
+    CHECK(slurp(p.path("out.csv")) == "key,value,square\n7,70,4900\n7,71,5041\n12,120,14400\n12,121,14641\n");
+    // The full run afterwards reuses the two partitions already computed.
+    CHECK(counts(p.run_json(), "squares") == "50/48/2/0");
+  }
+  SUBCASE("partitions = [...] in the pipeline file") {
+    p.write(with_node_keys(kSquares, "squares", "partitions = [3, 40]"));
+    const auto r = p.run_json();
+    CHECK(counts(r, "squares") == "2/2/0/0");
+    CHECK(slurp(p.path("out.csv")) == "key,value,square\n3,30,900\n3,31,961\n40,400,160000\n40,401,160801\n");
+  }
+  SUBCASE("string keys, quoted in the file") {
+    write_file(p.path("data.csv"), "key,value\nnorth,1\nsouth,2\neast,3\nnorth,4\n");
+    p.write(with_node_keys(kSquares, "squares", "partitions = [\"north\", \"east\"]"));
+    const auto r = p.run_json();
+    CHECK(counts(r, "squares") == "2/2/0/0");
+    CHECK(slurp(p.path("out.csv")) == "key,value,square\neast,3,9\nnorth,1,1\nnorth,4,16\n");
+  }
+  SUBCASE("a filter that matches nothing runs no partition") {
+    const auto r = p.run_json("--partition key=999");
+    CHECK(counts(r, "squares") == "0/0/0/0");
+  }
+}
+
+TEST_CASE("a failing partition fails its node naming the key; a rerun after the fix recomputes only what did not finish") {
+  // sluice.sql's json() raises "malformed JSON" only for the rows that hold bad JSON:
+  // a data-dependent failure in some partitions, fixed by fixing the data.
+  PipelineDir p(R"(
+[pipeline]
+name = "failing"
+[nodes.data]
+plugin = "sluice.csv_read"
+params = { path = "data.csv" }
+[nodes.parse]
+plugin = "sluice.sql"
+inputs = ["data"]
+foreach = "key"
+params = { query = "SELECT key, json(payload) AS parsed FROM data" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["parse"]
+params = { path = "out.csv" }
+)");
+  // payload is JSON text ("[k]"); a broken row lacks the closing bracket. The column stays a
+  // string column either way, so fixing two rows changes only those two partitions.
+  auto data = [](const std::set<int>& broken) {
+    std::string csv = "key,payload\n";
+    for (int k = 1; k <= 20; ++k) csv += std::to_string(k) + ",[" + std::to_string(k) + (broken.count(k) ? "" : "]") + "\n";
+    return csv;
+  };
+  write_file(p.path("data.csv"), data({7, 15}));
+
+  SUBCASE("fail-fast: the node fails at the first bad partition, the rest are cancelled") {
+    const auto r = p.run_json("--jobs 1", 1);
+    CHECK(r["status"] == "failed");
+    CHECK(statuses(r) == std::map<std::string, std::string>{{"data", "ran"}, {"parse", "failed"}, {"write", "skipped"}});
+    const auto ran = count_of(r, "parse", "ran");
+    CHECK(count_of(r, "parse", "total") == 20);
+    CHECK(count_of(r, "parse", "failed") == 1);  // only key 7: key 15 was never tried
+    CHECK(ran + 1 < 20);                          // and the partitions after key 7 were cancelled
+    const std::string error = node(r, "parse")["error"].get<std::string>();
+    CHECK(error.rfind("node 'parse' (sluice.sql) failed: partition key=7: SQL error: malformed JSON", 0) == 0);
+    CHECK(error.find("more failed") == std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
+
+    write_file(p.path("data.csv"), data({}) + "\n");
+    const auto fixed = p.run_json("--jobs 1");
+    // The partitions that finished before the failure are reused; the failed and the
+    // cancelled ones run now.
+    CHECK(counts(fixed, "parse") == "20/" + std::to_string(20 - ran) + "/" + std::to_string(ran) + "/0");
+  }
+  SUBCASE("--keep-going: the other partitions finish and are cached; the fix reruns the failed two") {
+    const auto r = p.run_json("--keep-going", 1);
+    CHECK(counts(r, "parse") == "20/18/0/2");
+    const std::string error = node(r, "parse")["error"].get<std::string>();
+    CHECK(error.rfind("node 'parse' (sluice.sql) failed: partition key=7: SQL error: malformed JSON", 0) == 0);
+    CHECK(error.find("(and 1 more failed partitions)") != std::string::npos);
+    // stderr carries the same message for the user.
+    const auto again = p.sluice("run", "-q --keep-going");
+    CHECK(again.exit_code == 1);
+    CHECK(again.err.find("partition key=7: SQL error: malformed JSON") != std::string::npos);
+
+    write_file(p.path("data.csv"), data({}) + "\n");
+    const auto fixed = p.run_json();
+    CHECK(counts(fixed, "parse") == "20/2/18/0");
+    CHECK(slurp(p.path("out.csv")).find("15,[15]\n") != std::string::npos);
+  }
+}
+
+TEST_CASE("SIGINT during a slow foreach node exits 130 promptly, writes no output, and the rerun completes") {
+  PipelineDir p(R"(
+[pipeline]
+name = "cancel"
+[nodes.numbers]
+plugin = "sluice.range"
+params = { stop = 20 }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["numbers"]
+foreach = "value"
+params = { sleep_ms = 300 }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["squares"]
+params = { path = "out.csv" }
+)");
+  BackgroundRun run(p.path(), {"run", "p.toml", "--jobs", "2"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  const auto signalled = std::chrono::steady_clock::now();
+  REQUIRE(::kill(run.pid, SIGINT) == 0);
+  const int code = run.wait();
+  const double took = seconds_since(signalled);
+  INFO("stderr: " << slurp(run.err));
+  CHECK(code == 130);
+  CHECK(took < 1.5);  // a partition sleeps 300 ms at most before it sees the flag
+  CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
+  for (const auto& e : std::filesystem::directory_iterator(p.path())) {
+    CHECK(e.path().filename().string().find(".tmp") == std::string::npos);
+  }
+
+  // The partitions finished before the signal are kept; the rest run now.
+  const auto r = p.run_json("--jobs 2");
+  CHECK(count_of(r, "squares", "total") == 20);
+  CHECK(count_of(r, "squares", "cached") >= 2);
+  CHECK(count_of(r, "squares", "ran") + count_of(r, "squares", "cached") == 20);
+  CHECK(slurp(p.path("out.csv")).find("19,361\n") != std::string::npos);
+  CHECK(counts(p.run_json(), "squares") == "20/0/20/0");
+}
+
+TEST_CASE("max_parallel caps how many partitions of a node run at once") {
+  const std::string base = R"(
+[pipeline]
+name = "capped"
+[nodes.numbers]
+plugin = "sluice.range"
+params = { stop = 4 }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["numbers"]
+foreach = "value"
+params = { sleep_ms = 200 }
+)";
+  auto wall_ms = [&](int max_parallel) {
+    PipelineDir p(with_node_keys(base, "squares", "max_parallel = " + std::to_string(max_parallel)));
+    const auto r = p.run_json("--jobs 2");
+    CHECK(counts(r, "squares") == "4/4/0/0");
+    return node(r, "squares")["wall_ms"].get<double>();
+  };
+  const double one = wall_ms(1), two = wall_ms(2);
+  INFO("max_parallel 1: " << one << " ms, max_parallel 2: " << two << " ms");
+  CHECK(one >= 800);
+  CHECK(two >= 400);
+  CHECK(two < 700);
+}
+
+TEST_CASE("without a terminal, progress is plain lines: one per finished node and a periodic one for a slow node") {
+  PipelineDir p(R"(
+[pipeline]
+name = "progress"
+[nodes.numbers]
+plugin = "sluice.range"
+params = { stop = 12 }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["numbers"]
+foreach = "value"
+params = { sleep_ms = 500 }
+)");
+  const auto r = p.sluice("run", "--jobs 2");
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("[1/2] numbers: ran (") != std::string::npos);
+  CHECK(r.err.find("[2/2] squares: ran (") != std::string::npos);
+  CHECK(r.err.find("12 of 12 partitions recomputed)") != std::string::npos);
+  // The periodic line: percent, bar, done/total partitions, computed vs cached, rate, elapsed.
+  const auto line = r.err.find("squares: ");
+  REQUIRE(line != std::string::npos);
+  const std::string text = r.err.substr(line, r.err.find('\n', line) - line);
+  CHECK(text.find("% |") != std::string::npos);
+  CHECK(text.find("/12 partitions (") != std::string::npos);
+  CHECK(text.find(" computed, 0 cached)") != std::string::npos);
+  CHECK(text.find("elapsed") != std::string::npos);
+  // No terminal control sequences in a log file.
+  CHECK(r.err.find("\x1b[") == std::string::npos);
+
+  // A rerun with nothing changed is one cache hit for the whole node.
+  const auto again = p.sluice("run", "--jobs 2");
+  CHECK(again.err.find("[2/2] squares: cached (cache hit)") != std::string::npos);
+}
