@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <ctime>
+#include <map>
 #include <random>
 
 #include "app/load.hpp"
@@ -80,12 +81,15 @@ Prepared prepare(const RunOptions& o, Cache*& cache_out, std::unique_ptr<Cache>&
   }
   cache_holder = std::make_unique<Cache>(p.cache_dir);
   cache_out = cache_holder.get();
+  std::map<std::filesystem::path, std::string> plugin_hashes;  // one hash per plugin file, not per node
   for (std::size_t v = 0; v < p.loaded.spec.nodes.size(); ++v) {
     PreparedNode n;
     n.spec = &p.loaded.spec.nodes[v];
     n.stage = p.loaded.registry->find(n.spec->plugin);
     n.resolved = p.loaded.resolved[v];
-    n.plugin_hash = cache_holder->file_hash(n.stage->plugin_path);
+    auto [it, fresh] = plugin_hashes.try_emplace(n.stage->plugin_path);
+    if (fresh) it->second = cache_holder->file_hash(n.stage->plugin_path);
+    n.plugin_hash = it->second;
     p.nodes.push_back(std::move(n));
   }
   return p;

@@ -32,6 +32,28 @@ std::map<std::string, Hash128> decode_outputs(const std::string& text) {
 }
 }  // namespace
 
+// Statements used once per node on every run, prepared once per process.
+struct CacheIndex::Statements {
+  explicit Statements(SQLite::Database& db)
+      : lookup(db, "SELECT outputs, receipt FROM actions WHERE key = ?"),
+        node_state(db,
+                   "SELECT key, stage_version, plugin_hash, params, inputs, fingerprint FROM node_state "
+                   "WHERE pipeline = ? AND node = ? AND partition = ?"),
+        file_hash(db, "SELECT hash FROM file_hashes WHERE path = ? AND inode = ? AND size = ? AND mtime_ns = ?") {}
+  SQLite::Statement lookup, node_state, file_hash;
+};
+
+namespace {
+// Resets a cached statement on every exit path so it can be reused.
+struct Reset {
+  SQLite::Statement& q;
+  ~Reset() {
+    q.reset();
+    q.clearBindings();
+  }
+};
+}  // namespace
+
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -63,13 +85,18 @@ CacheIndex::CacheIndex(const std::filesystem::path& cache_dir) {
   )sql");
   db_->exec("INSERT OR IGNORE INTO meta VALUES('schema_version', '" + std::to_string(kSchemaVersion) + "')");
   tx.commit();
+  stmts_ = std::make_unique<Statements>(*db_);
 }
 
-CacheIndex::~CacheIndex() = default;
+CacheIndex::~CacheIndex() {
+  stmts_.reset();
+  checkpoint_if_large(*db_);
+}
 
 std::optional<ActionEntry> CacheIndex::lookup(const std::string& key) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement q(*db_, "SELECT outputs, receipt FROM actions WHERE key = ?");
+  SQLite::Statement& q = stmts_->lookup;
+  Reset reset{q};
   q.bind(1, key);
   if (!q.executeStep()) return std::nullopt;
   ActionEntry e;
@@ -134,9 +161,8 @@ void CacheIndex::forget(const std::string& key) {
 std::optional<NodeState> CacheIndex::node_state(const std::string& pipeline, const std::string& node,
                                                 const std::string& partition) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement q(*db_,
-                      "SELECT key, stage_version, plugin_hash, params, inputs, fingerprint FROM node_state "
-                      "WHERE pipeline = ? AND node = ? AND partition = ?");
+  SQLite::Statement& q = stmts_->node_state;
+  Reset reset{q};
   q.bind(1, pipeline);
   q.bind(2, node);
   q.bind(3, partition);
@@ -175,7 +201,8 @@ void CacheIndex::touch(const std::vector<std::string>& keys) {
   std::lock_guard lock(mutex_);
   const double now = unix_now();
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement q(*db_, "UPDATE actions SET last_used = ? WHERE key = ?");
+  // Hour resolution is plenty for LRU, and it lets back-to-back no-op reruns write nothing.
+  SQLite::Statement q(*db_, "UPDATE actions SET last_used = ?1 WHERE key = ?2 AND last_used < ?1 - 3600");
   for (const auto& k : keys) {
     q.bind(1, now);
     q.bind(2, k);
@@ -188,7 +215,8 @@ void CacheIndex::touch(const std::vector<std::string>& keys) {
 std::optional<std::string> CacheIndex::file_hash(const std::string& path, std::uint64_t inode, std::uint64_t size,
                                                  std::int64_t mtime_ns) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement q(*db_, "SELECT hash FROM file_hashes WHERE path = ? AND inode = ? AND size = ? AND mtime_ns = ?");
+  SQLite::Statement& q = stmts_->file_hash;
+  Reset reset{q};
   q.bind(1, path);
   q.bind(2, static_cast<std::int64_t>(inode));
   q.bind(3, static_cast<std::int64_t>(size));

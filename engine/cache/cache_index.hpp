@@ -83,7 +83,9 @@ class CacheIndex {
   std::vector<Hash128> clear();
 
  private:
+  struct Statements;
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<Statements> stmts_;  // hot-path statements, prepared once
   std::mutex mutex_;
 };
 

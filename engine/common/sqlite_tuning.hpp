@@ -10,4 +10,8 @@ namespace sluice::engine {
 
 void tune_engine_database(SQLite::Database& db);
 
+// Folds the write-ahead log back into the database when it has grown past a few MiB. Called when a
+// process closes the file, since SQLite's own checkpoint-on-close is off. Never throws.
+void checkpoint_if_large(SQLite::Database& db);
+
 }  // namespace sluice::engine

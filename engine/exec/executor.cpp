@@ -668,15 +668,12 @@ struct Executor::Impl {
     report.run_id = opt.run_id;
     report.wall_ms = ms_since(run_start);
     bool ok = true;
-    for (std::size_t v : dag.topo_order()) {
+    // Node indices are in file order, which is what users read.
+    for (std::size_t v = 0; v < nodes.size(); ++v) {
       if (!opt.selected[v]) continue;
       ok = ok && reports[v].status != "failed" && reports[v].status != "skipped";
       report.nodes.push_back(reports[v]);
     }
-    // Keep file order for the report: it is what users read.
-    std::stable_sort(report.nodes.begin(), report.nodes.end(), [this](const NodeReport& a, const NodeReport& b) {
-      return dag.index_of(a.id) < dag.index_of(b.id);
-    });
     report.status = ok ? "ok" : "failed";
     if (!opt.dry_run) cache.index().touch(keys_used);
     return report;

@@ -86,7 +86,9 @@ RunHistory::RunHistory(const std::filesystem::path& cache_dir) {
   }
 }
 
-RunHistory::~RunHistory() = default;
+RunHistory::~RunHistory() {
+  if (impl_) checkpoint_if_large(impl_->db);
+}
 RunHistory::RunHistory(RunHistory&&) noexcept = default;
 RunHistory& RunHistory::operator=(RunHistory&&) noexcept = default;
 

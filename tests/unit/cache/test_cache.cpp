@@ -87,15 +87,15 @@ TEST_CASE("gc evicts least recently used entries first and never a protected one
     e.outputs["out"] = stored.back().hash;
     cache.index().record("k" + std::to_string(i), e, {{stored.back().hash, stored.back().size}}, "p", "n" + std::to_string(i), "", "r", 0);
   }
-  cache.index().touch({"k0"});  // k0 is now the most recently used
-  const auto r = cache.gc(cache.index().total_bytes() - stored[2].size, std::nullopt, {"k1"});
-  // k1 is protected, so the oldest unprotected entry (k2) goes instead.
+  // k0 is the oldest but protected, so the oldest unprotected entry (k1) goes instead.
+  const auto r = cache.gc(cache.index().total_bytes() - stored[1].size, std::nullopt, {"k0"});
   CHECK(r.entries_removed == 1);
-  CHECK(cache.index().lookup("k1"));
-  CHECK_FALSE(cache.index().lookup("k2"));
-  CHECK_FALSE(cache.objects().contains(stored[2].hash));
-  CHECK(cache.objects().contains(stored[1].hash));
-  CHECK(cache.index().total_bytes() <= stored[0].size + stored[1].size + stored[3].size);
+  CHECK(cache.index().lookup("k0"));
+  CHECK_FALSE(cache.index().lookup("k1"));
+  CHECK(cache.index().lookup("k2"));
+  CHECK_FALSE(cache.objects().contains(stored[1].hash));
+  CHECK(cache.objects().contains(stored[0].hash));
+  CHECK(cache.index().total_bytes() <= stored[0].size + stored[2].size + stored[3].size);
 }
 
 TEST_CASE("gc keeps entries that a node's current state points at") {

@@ -160,7 +160,7 @@ TEST_CASE("decode names the corruption") {
 
   std::string huge = table_header(1, std::uint64_t{1} << 60);
   column_header(huge, "a", 1, 0);
-  CHECK(decode_error(huge) == "corrupt value encoding: array exceeds the data");
+  CHECK(decode_error(huge) == "corrupt value encoding: row count 1152921504606846976 exceeds the data");
 
   std::string twice = table_header(2, 0);
   column_header(twice, "a", 1, 0);
@@ -179,7 +179,7 @@ TEST_CASE("decode names the corruption") {
   column_header(backwards, "s", 3, 0);
   for (std::uint64_t o : {0, 3, 2}) put(backwards, o);
   backwards += "ab";
-  CHECK(decode_error(backwards) == "column 's': inconsistent buffer sizes");
+  CHECK(decode_error(backwards) == "corrupt value encoding: column 's': inconsistent buffer sizes");
 }
 
 // Regression: a string column with 2^64-1 rows once made `nrows + 1` wrap to 0 in decode_table.
