@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Sanitizer CI: the whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer
+# (`asan` preset), then the concurrency tests (executor, partitions, cache) under
+# ThreadSanitizer (`tsan` preset). Any report fails the script.
+#   scripts/ci-sanitizers.sh                 # both
+#   scripts/ci-sanitizers.sh asan            # one of them
+#   SLUICE_ASAN_BUILD_DIR=build-x scripts/ci-sanitizers.sh asan
+# Benchmarks are off in both presets; tests labelled `slow` are skipped (they
+# rebuild the project out of tree, which the sanitizers add nothing to).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+which=("$@")
+((${#which[@]})) || which=(asan tsan)
+jobs="$(nproc)"
+root="$PWD"
+
+run_asan() {
+  local dir="${SLUICE_ASAN_BUILD_DIR:-build-asan}"
+  # Leaks count as failures; a UB report stops the test at once (-fno-sanitize-recover).
+  export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  cmake --preset asan -B "$dir" -DSLUICE_WERROR=ON
+  time cmake --build "$dir" -j "$jobs"
+  time ctest --test-dir "$dir" -j "$jobs" --output-on-failure -LE slow --timeout 600
+}
+
+run_tsan() {
+  local dir="${SLUICE_TSAN_BUILD_DIR:-build-tsan}"
+  export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp"
+  cmake --preset tsan -B "$dir" -DSLUICE_WERROR=ON
+  # Only what the concurrency tests need: the engine, the CLI, the plugins they run.
+  time cmake --build "$dir" -j "$jobs" --target sluice unit_exec unit_cache unit_isolation integration_tests \
+    sluice_plugin_examples sluice_plugin_csv sluice_plugin_sql
+  (cd "$dir" && time ./tests/unit_exec && time ./tests/unit_cache && time ./tests/unit_isolation)
+  # The integration tests drive the TSan-built binary, so a race in a real run
+  # makes that run exit 66 and the test fail.
+  (cd "$dir" && time ./tests/integration_tests --source-file="*test_partitions.cpp,*test_cache_cli.cpp")
+}
+
+for w in "${which[@]}"; do
+  case "$w" in
+    asan) run_asan ;;
+    tsan) run_tsan ;;
+    *) echo "ci-sanitizers: unknown sanitizer '$w' (asan or tsan)" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,1 @@
+CREATE TABLE fact(value INTEGER);
