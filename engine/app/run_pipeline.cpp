@@ -70,6 +70,7 @@ Prepared prepare(const RunOptions& o, Cache*& cache_out, std::unique_ptr<Cache>&
   p.exec.dry_run = dry_run;
   p.exec.cancel = o.cancel;
   p.exec.partition_filters = o.partitions;
+  p.exec.isolate_all = o.isolate;
   p.exec.selected = o.targets.empty() ? std::vector<bool>(dag.size(), true)
                                       : dag.with_upstream(indices_of(dag, o.targets, "--target"));
   p.exec.forced = o.force.empty() ? std::vector<bool>(dag.size(), false)

@@ -47,6 +47,7 @@ struct RunOptions {
   unsigned jobs = 0;                   // 0 = number of cores
   bool keep_going = false;
   bool quiet = false;                  // no progress display
+  bool isolate = false;                // run every stage in a child process (--isolate)
   std::optional<std::filesystem::path> cache_dir;  // else SLUICE_CACHE_DIR, else .sluice/cache beside the pipeline
   std::string trigger = "manual";      // "manual" | "schedule"
   std::optional<std::chrono::system_clock::time_point> scheduled_for;

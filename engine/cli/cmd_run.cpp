@@ -22,7 +22,7 @@ struct RunArgs {
   PipelineArgs pipeline;
   std::vector<std::string> targets, force, partitions;
   unsigned jobs = 0;
-  bool keep_going = false, json = false, quiet = false, explain = false;
+  bool keep_going = false, json = false, quiet = false, explain = false, isolate = false;
   double wait_seconds = 0;
 };
 
@@ -45,31 +45,44 @@ std::string summary(const engine::RunReport& r, bool explain) {
          std::to_string(r.count("failed")) + " failed, " + std::to_string(r.count("skipped")) + " skipped)\n";
   return out;
 }
+
+// The node-selection options that run and plan share.
+void add_selection_options(CLI::App* cmd, RunArgs& args) {
+  cmd->add_option("--target", args.targets, "Only these nodes and what they depend on (repeatable)");
+  cmd->add_option("--force", args.force, "Rerun these nodes and everything downstream, even if cached (repeatable)");
+  cmd->add_option("--partition", args.partitions, "Restrict foreach nodes to partitions KEY=VALUE (repeatable)");
+}
+
+engine::RunOptions selection(const RunArgs& args) {
+  engine::RunOptions o = to_run_options(args.pipeline);
+  o.targets = args.targets;
+  o.force = args.force;
+  o.partitions = args.partitions;
+  return o;
+}
 }  // namespace
 
 void add_run_command(CLI::App& app, ExitCode& exit) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("run", "Run a pipeline; only nodes whose plugin, params or inputs changed rerun");
   add_pipeline_args(*cmd, args->pipeline);
-  cmd->add_option("--target", args->targets, "Run only these nodes and what they depend on (repeatable)");
-  cmd->add_option("--force", args->force, "Rerun these nodes and everything downstream, even if cached (repeatable)");
-  cmd->add_option("--partition", args->partitions, "Restrict foreach nodes to partitions KEY=VALUE (repeatable)");
+  add_selection_options(cmd, *args);
   cmd->add_option("-j,--jobs", args->jobs, "Worker threads (default: number of cores)")->check(CLI::Range(1u, 1024u));
   cmd->add_flag("--keep-going", args->keep_going, "Finish independent branches after a failure (default: fail fast)");
   cmd->add_flag("--json", args->json, "Print the JSON run report on stdout");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress display");
   cmd->add_flag("--explain", args->explain, "Print why each node ran or was cached");
+  cmd->add_flag("--isolate", args->isolate,
+                "Run every stage in a child process, so a crashing plugin fails its node instead of the run");
   cmd->add_option("--wait", args->wait_seconds,
                   "Seconds to wait if another run of this pipeline holds its lock (default 0: fail at once)");
   cmd->callback([args, &exit] {
     guarded(exit, [&] {
-      engine::RunOptions o = to_run_options(args->pipeline);
-      o.targets = args->targets;
-      o.force = args->force;
-      o.partitions = args->partitions;
+      engine::RunOptions o = selection(*args);
       o.jobs = args->jobs;
       o.keep_going = args->keep_going;
       o.quiet = args->quiet;
+      o.isolate = args->isolate;
       o.cancel = &g_cancel;
       o.lock_wait = std::chrono::milliseconds(static_cast<long long>(args->wait_seconds * 1000));
       std::signal(SIGINT, on_signal);
@@ -86,16 +99,11 @@ void add_plan_command(CLI::App& app, ExitCode& exit) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* cmd = app.add_subcommand("plan", "Dry run: one line per node, run or cached, and why (runs nothing)");
   add_pipeline_args(*cmd, args->pipeline);
-  cmd->add_option("--target", args->targets, "Plan only these nodes and what they depend on");
-  cmd->add_option("--force", args->force, "Plan as if these nodes were forced");
-  cmd->add_option("--partition", args->partitions, "Restrict foreach nodes to partitions KEY=VALUE");
+  add_selection_options(cmd, *args);
   cmd->add_flag("--json", args->json, "Print the plan as JSON (the run report shape)");
   cmd->callback([args, &exit] {
     guarded(exit, [&] {
-      engine::RunOptions o = to_run_options(args->pipeline);
-      o.targets = args->targets;
-      o.force = args->force;
-      o.partitions = args->partitions;
+      engine::RunOptions o = selection(*args);
       o.quiet = true;
       const engine::RunReport plan = engine::plan_pipeline(o);
       if (args->json) {

@@ -18,6 +18,7 @@
 #include "common/units.hpp"
 #include "exec/cache_key.hpp"
 #include "exec/dag_runner.hpp"
+#include "exec/isolated_run.hpp"
 #include "exec/partition.hpp"
 #include "exec/port_data.hpp"
 #include "exec/progress.hpp"
@@ -142,7 +143,12 @@ struct Executor::Impl {
       StageContext ctx(context_setup(v, label, node_cancel, report_progress));
       try {
         Outputs out;
-        stage.run(ctx, inputs, out);
+        if (nodes[v].spec->isolate || opt.isolate_all) {
+          // A crash (SIGSEGV, abort) then fails this node instead of the whole run.
+          out = run_isolated(nodes[v].stage->factory, nodes[v].resolved.params, inputs, ctx, ctx.scratch_dir());
+        } else {
+          stage.run(ctx, inputs, out);
+        }
         check_outputs(v, out);
         return out;
       } catch (const Cancelled&) {

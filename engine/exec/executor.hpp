@@ -35,6 +35,7 @@ struct ExecOptions {
   const std::atomic<bool>* cancel = nullptr;   // external cancellation (signals)
   std::string run_id;
   Progress* progress = nullptr;
+  bool isolate_all = false;          // --isolate: every stage in a child process
 };
 
 class Executor {

@@ -113,30 +113,25 @@ std::size_t Dag::index_of(std::string_view id) const {
   return static_cast<std::size_t>(it - ids_.begin());
 }
 
-std::vector<bool> Dag::with_upstream(const std::vector<std::size_t>& nodes) const {
-  std::vector<bool> mark(size(), false);
-  std::vector<std::size_t> stack(nodes);
+namespace {
+// Marks `start` and everything reachable from it through `next`.
+std::vector<bool> reachable(std::size_t n, const std::vector<std::size_t>& start,
+                            const std::vector<std::vector<std::size_t>>& next) {
+  std::vector<bool> mark(n, false);
+  std::vector<std::size_t> stack(start);
   while (!stack.empty()) {
     const std::size_t v = stack.back();
     stack.pop_back();
     if (mark[v]) continue;
     mark[v] = true;
-    for (std::size_t u : preds_[v]) stack.push_back(u);
+    for (std::size_t w : next[v]) stack.push_back(w);
   }
   return mark;
 }
+}  // namespace
 
-std::vector<bool> Dag::with_downstream(const std::vector<std::size_t>& nodes) const {
-  std::vector<bool> mark(size(), false);
-  std::vector<std::size_t> stack(nodes);
-  while (!stack.empty()) {
-    const std::size_t v = stack.back();
-    stack.pop_back();
-    if (mark[v]) continue;
-    mark[v] = true;
-    for (std::size_t w : succs_[v]) stack.push_back(w);
-  }
-  return mark;
-}
+std::vector<bool> Dag::with_upstream(const std::vector<std::size_t>& nodes) const { return reachable(size(), nodes, preds_); }
+
+std::vector<bool> Dag::with_downstream(const std::vector<std::size_t>& nodes) const { return reachable(size(), nodes, succs_); }
 
 }  // namespace sluice::engine
