@@ -140,14 +140,17 @@ EngineTiming run_engine(const Options& o, const std::filesystem::path& dir, bool
   return et;
 }
 
-void print_row(const char* name, const std::vector<Timing>& t, double per_item_base) {
+// One line of the table; the node time from a run report has no CPU time (cpu < 0).
+void print_row(const char* name, const std::vector<Timing>& t, double items) {
   std::vector<double> wall, cpu;
   for (const auto& x : t) {
     wall.push_back(x.wall);
     cpu.push_back(x.cpu);
   }
-  std::printf("  %-34s wall %8.1f ms   cpu %8.1f ms   %6.1f us/item\n", name, median(wall) * 1e3, median(cpu) * 1e3,
-              median(wall) / per_item_base * 1e6);
+  char cpu_text[32] = "       -   ";
+  if (median(cpu) >= 0) std::snprintf(cpu_text, sizeof cpu_text, "%8.1f ms", median(cpu) * 1e3);
+  std::printf("  %-34s wall %8.1f ms   cpu %s   %7.1f us/item\n", name, median(wall) * 1e3, cpu_text,
+              median(wall) / items * 1e6);
 }
 
 }  // namespace
@@ -168,7 +171,7 @@ int main(int argc, char** argv) {
       tbb_t.push_back(run_tbb(o));
       const EngineTiming e = run_engine(o, dir, true, r);
       eng_total.push_back(e.total);
-      eng_node.push_back({e.node, 0});
+      eng_node.push_back({e.node, -1});
       plain_total.push_back(run_engine(o, dir, false, r).total);
     }
     if (!o.keep) std::filesystem::remove_all(dir);
