@@ -6,7 +6,9 @@
 #   scripts/ci-sanitizers.sh asan            # one of them
 #   SLUICE_ASAN_BUILD_DIR=build-x scripts/ci-sanitizers.sh asan
 # Benchmarks are off in both presets; tests labelled `slow` are skipped (they
-# rebuild the project out of tree, which the sanitizers add nothing to).
+# rebuild the project out of tree, which the sanitizers add nothing to). Warnings are
+# not errors here: the main CI build enforces them, and -O0 + sanitizers make GCC
+# emit false positives (e.g. -Wformat-truncation in plugins/forecast/model/prophet_fit.cpp).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 which=("$@")
@@ -19,7 +21,7 @@ run_asan() {
   # Leaks count as failures; a UB report stops the test at once (-fno-sanitize-recover).
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-  cmake --preset asan -B "$dir" -DSLUICE_WERROR=ON
+  cmake --preset asan -B "$dir"
   time cmake --build "$dir" -j "$jobs"
   time ctest --test-dir "$dir" -j "$jobs" --output-on-failure -LE slow --timeout 600
 }
@@ -27,7 +29,7 @@ run_asan() {
 run_tsan() {
   local dir="${SLUICE_TSAN_BUILD_DIR:-build-tsan}"
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp"
-  cmake --preset tsan -B "$dir" -DSLUICE_WERROR=ON
+  cmake --preset tsan -B "$dir"
   # Only what the concurrency tests need: the engine, the CLI, the plugins they run.
   time cmake --build "$dir" -j "$jobs" --target sluice unit_exec unit_cache unit_isolation integration_tests \
     sluice_plugin_examples sluice_plugin_csv sluice_plugin_sql
