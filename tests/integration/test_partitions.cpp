@@ -251,7 +251,7 @@ params = { path = "out.csv" }
   CHECK(slurp(p.path("out.csv")) == before);
 }
 
-TEST_CASE("--partition and partitions = [...] restrict a foreach node to some keys") {
+TEST_CASE("--partition and the partitions key restrict a foreach node to some keys") {
   PipelineDir p(kSquares);
   write_file(p.path("data.csv"), key_value_csv(50));
 
@@ -281,7 +281,7 @@ TEST_CASE("--partition and partitions = [...] restrict a foreach node to some ke
   }
 }
 
-TEST_CASE("a failing partition fails its node naming the key; a rerun after the fix recomputes only what did not finish") {
+TEST_CASE("a failing partition fails its node naming the key, and a rerun after the fix recomputes only what did not finish") {
   // sluice.sql's json() raises "malformed JSON" only for the rows that hold bad JSON:
   // a data-dependent failure in some partitions, fixed by fixing the data.
   PipelineDir p(R"(
