@@ -20,11 +20,11 @@ Cache::Cache(const std::filesystem::path& dir)
                                     std::string(std::getenv("SLUICE_CACHE_COMPRESS")) != "0"),
       index_(dir) {}
 
-Cache::Stored Cache::store(const Value& value) {
+Cache::Stored Cache::store(const Value& value, bool durable) {
   const std::string raw = encode_value(value);
   Stored s;
   s.hash = hash_bytes(raw);
-  s.size = objects_.put(s.hash, raw);
+  s.size = objects_.put(s.hash, raw, durable);
   return s;
 }
 

@@ -28,8 +28,8 @@ class Cache {
     Hash128 hash;
     std::uint64_t size = 0;
   };
-  // Encodes, hashes and stores a value durably.
-  Stored store(const Value& value);
+  // Encodes, hashes and stores a value (durably unless durable=false, see ObjectStore::put).
+  Stored store(const Value& value, bool durable = true);
   // Loads and decodes a value; nullptr if absent or corrupt (the corrupt file is removed).
   std::shared_ptr<const Value> load(const Hash128& hash);
 

@@ -109,39 +109,48 @@ void CacheIndex::record(const std::string& key, const ActionEntry& entry,
                         const std::vector<std::pair<Hash128, std::uint64_t>>& refs, const std::string& pipeline,
                         const std::string& node, const std::string& partition, const std::string& run_id,
                         double wall_ms) {
+  record_many({Record{key, entry, refs, pipeline, node, partition, run_id, wall_ms}});
+}
+
+void CacheIndex::record_many(const std::vector<Record>& records) {
+  if (records.empty()) return;
   std::lock_guard lock(mutex_);
   const double now = unix_now();
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement a(*db_,
                       "INSERT OR REPLACE INTO actions(key, outputs, receipt, pipeline, node, partition, run_id, created, "
                       "last_used, wall_ms) VALUES(?,?,?,?,?,?,?,?,?,?)");
-  a.bind(1, key);
-  a.bind(2, encode_outputs(entry.outputs));
-  a.bind(3, entry.receipt);
-  a.bind(4, pipeline);
-  a.bind(5, node);
-  a.bind(6, partition);
-  a.bind(7, run_id);
-  a.bind(8, now);
-  a.bind(9, now);
-  a.bind(10, wall_ms);
-  a.exec();
   SQLite::Statement del(*db_, "DELETE FROM refs WHERE key = ?");
-  del.bind(1, key);
-  del.exec();
   SQLite::Statement r(*db_, "INSERT OR IGNORE INTO refs(key, hash) VALUES(?, ?)");
   SQLite::Statement o(*db_, "INSERT OR IGNORE INTO objects(hash, size, created) VALUES(?, ?, ?)");
-  for (const auto& [hash, size] : refs) {
-    const std::string hex = hash.hex();
-    r.bind(1, key);
-    r.bind(2, hex);
-    r.exec();
-    r.reset();
-    o.bind(1, hex);
-    o.bind(2, static_cast<std::int64_t>(size));
-    o.bind(3, now);
-    o.exec();
-    o.reset();
+  for (const Record& rec : records) {
+    a.bind(1, rec.key);
+    a.bind(2, encode_outputs(rec.entry.outputs));
+    a.bind(3, rec.entry.receipt);
+    a.bind(4, rec.pipeline);
+    a.bind(5, rec.node);
+    a.bind(6, rec.partition);
+    a.bind(7, rec.run_id);
+    a.bind(8, now);
+    a.bind(9, now);
+    a.bind(10, rec.wall_ms);
+    a.exec();
+    a.reset();
+    del.bind(1, rec.key);
+    del.exec();
+    del.reset();
+    for (const auto& [hash, size] : rec.refs) {
+      const std::string hex = hash.hex();
+      r.bind(1, rec.key);
+      r.bind(2, hex);
+      r.exec();
+      r.reset();
+      o.bind(1, hex);
+      o.bind(2, static_cast<std::int64_t>(size));
+      o.bind(3, now);
+      o.exec();
+      o.reset();
+    }
   }
   tx.commit();
 }

@@ -59,6 +59,16 @@ class CacheIndex {
               const std::string& run_id, double wall_ms);
   void forget(const std::string& key);
 
+  struct Record {
+    std::string key;
+    ActionEntry entry;
+    std::vector<std::pair<Hash128, std::uint64_t>> refs;
+    std::string pipeline, node, partition, run_id;
+    double wall_ms = 0;
+  };
+  // Several records in one transaction (group commit of a batch of partitions).
+  void record_many(const std::vector<Record>& records);
+
   std::optional<NodeState> node_state(const std::string& pipeline, const std::string& node, const std::string& partition);
   void set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,
                       const NodeState& state);

@@ -56,7 +56,7 @@ std::string temp_name() {
 }
 }  // namespace
 
-void write_file_atomic(const std::filesystem::path& target, std::string_view bytes) {
+void write_file_atomic(const std::filesystem::path& target, std::string_view bytes, bool durable) {
   const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
   std::filesystem::create_directories(dir);
   const auto tmp = dir / temp_name();
@@ -65,7 +65,7 @@ void write_file_atomic(const std::filesystem::path& target, std::string_view byt
     if (f.fd < 0) throw std::system_error(errno, std::generic_category(), "creating " + tmp.string());
     try {
       write_all(f.fd, bytes, tmp);
-      if (::fsync(f.fd) != 0) throw std::system_error(errno, std::generic_category(), "fsync " + tmp.string());
+      if (durable && ::fsync(f.fd) != 0) throw std::system_error(errno, std::generic_category(), "fsync " + tmp.string());
     } catch (...) {
       ::unlink(tmp.c_str());
       throw;
@@ -76,7 +76,7 @@ void write_file_atomic(const std::filesystem::path& target, std::string_view byt
     ::unlink(tmp.c_str());
     throw std::system_error(err, std::generic_category(), "renaming into " + target.string());
   }
-  fsync_dir(dir);
+  if (durable) fsync_dir(dir);
 }
 
 ObjectStore::ObjectStore(std::filesystem::path root, bool compress) : root_(std::move(root)), compress_(compress) {
@@ -141,12 +141,19 @@ std::string ObjectStore::unframe(const Hash128& expected, std::string_view file)
   return raw;
 }
 
-std::uint64_t ObjectStore::put(const Hash128& hash, std::string_view raw) {
+void ObjectStore::sync() const {
+  Fd d{::open(root_.c_str(), O_RDONLY | O_DIRECTORY)};
+  if (d.fd < 0 || ::syncfs(d.fd) != 0) {
+    throw std::system_error(errno, std::generic_category(), "syncing cache objects in " + root_.string());
+  }
+}
+
+std::uint64_t ObjectStore::put(const Hash128& hash, std::string_view raw, bool durable) {
   const auto path = path_of(hash);
   std::error_code ec;
   if (auto size = std::filesystem::file_size(path, ec); !ec) return size;
   const std::string framed = frame(hash, raw, compress_);
-  write_file_atomic(path, framed);
+  write_file_atomic(path, framed, durable);
   return framed.size();
 }
 

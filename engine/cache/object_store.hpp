@@ -17,7 +17,11 @@ class ObjectStore {
   explicit ObjectStore(std::filesystem::path root, bool compress = true);
 
   // Stores `raw` (whose hash is `hash`) unless already present; returns the stored file size.
-  std::uint64_t put(const Hash128& hash, std::string_view raw);
+  // With durable=false the file is renamed into place without fsync; the caller must call
+  // sync() before recording anything that refers to it (group commit for many small objects).
+  std::uint64_t put(const Hash128& hash, std::string_view raw, bool durable = true);
+  // Makes every object written so far durable (one syncfs for the whole batch).
+  void sync() const;
   // The verified raw bytes, or nullopt if the object is absent. A corrupt object
   // (bad header, failed decompression, checksum mismatch) is deleted, logged and
   // reported as absent, so the caller recomputes it.
@@ -38,6 +42,7 @@ class ObjectStore {
 };
 
 // Writes `bytes` to `target` atomically: temp file in the same dir, fsync, rename, fsync dir.
-void write_file_atomic(const std::filesystem::path& target, std::string_view bytes);
+// With durable=false: no fsync of the file or directory (see ObjectStore::put).
+void write_file_atomic(const std::filesystem::path& target, std::string_view bytes, bool durable = true);
 
 }  // namespace sluice::engine
