@@ -79,7 +79,7 @@ class BacktestStage : public Stage {
       for (std::size_t i = 0; i < series.ds_us.size(); ++i)
         if (!std::isnan(series.y[i])) observed.push_back(series.ds_us[i]);
       const std::vector<std::int64_t> cutoffs = prophet::generate_cutoffs(observed, horizon, period, initial);
-      ctx.info(std::to_string(cutoffs.size()) + " cutoffs from " + describe_ds(cutoffs.front()) + " to " +
+      ctx.debug(std::to_string(cutoffs.size()) + " cutoffs from " + describe_ds(cutoffs.front()) + " to " +
                describe_ds(cutoffs.back()));
 
       const prophet::ProphetOptions copy_options = full.resolved_copy_options();

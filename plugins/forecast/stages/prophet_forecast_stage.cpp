@@ -56,7 +56,7 @@ class ProphetForecastStage : public Stage {
     } catch (const prophet::ModelError& e) {
       throw Error("input 'history': " + std::string(e.what()));
     }
-    ctx.info("fitted with " + model.algorithm_used() + " in " + std::to_string(model.iterations()) + " iterations");
+    ctx.debug("fitted with " + model.algorithm_used() + " in " + std::to_string(model.iterations()) + " iterations");
     out.set("forecast", forecast_table(series, rows_from(series, fc)));
   }
 
