@@ -109,7 +109,7 @@ void CacheIndex::record(const std::string& key, const ActionEntry& entry,
                         const std::vector<std::pair<Hash128, std::uint64_t>>& refs, const std::string& pipeline,
                         const std::string& node, const std::string& partition, const std::string& run_id,
                         double wall_ms) {
-  record_many({Record{key, entry, refs, pipeline, node, partition, run_id, wall_ms}});
+  record_many({Record{key, entry, refs, pipeline, node, partition, run_id, wall_ms, std::nullopt}});
 }
 
 void CacheIndex::record_many(const std::vector<Record>& records) {
@@ -123,7 +123,25 @@ void CacheIndex::record_many(const std::vector<Record>& records) {
   SQLite::Statement del(*db_, "DELETE FROM refs WHERE key = ?");
   SQLite::Statement r(*db_, "INSERT OR IGNORE INTO refs(key, hash) VALUES(?, ?)");
   SQLite::Statement o(*db_, "INSERT OR IGNORE INTO objects(hash, size, created) VALUES(?, ?, ?)");
+  SQLite::Statement st(*db_,
+                       "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
+                       "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)");
   for (const Record& rec : records) {
+    if (rec.state) {
+      const NodeState& ns = *rec.state;
+      st.bind(1, rec.pipeline);
+      st.bind(2, rec.node);
+      st.bind(3, rec.partition);
+      st.bind(4, ns.key);
+      st.bind(5, ns.stage_version);
+      st.bind(6, ns.plugin_hash);
+      st.bind(7, ns.params);
+      st.bind(8, ns.inputs);
+      st.bind(9, ns.fingerprint);
+      st.bind(10, now);
+      st.exec();
+      st.reset();
+    }
     a.bind(1, rec.key);
     a.bind(2, encode_outputs(rec.entry.outputs));
     a.bind(3, rec.entry.receipt);

@@ -65,6 +65,7 @@ class CacheIndex {
     std::vector<std::pair<Hash128, std::uint64_t>> refs;
     std::string pipeline, node, partition, run_id;
     double wall_ms = 0;
+    std::optional<NodeState> state;  // also make this the node's current state (same transaction)
   };
   // Several records in one transaction (group commit of a batch of partitions).
   void record_many(const std::vector<Record>& records);

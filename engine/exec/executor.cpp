@@ -343,7 +343,6 @@ struct Executor::Impl {
     std::string error;
     // A computed partition waiting for its batch's group commit.
     std::optional<CacheIndex::Record> pending;
-    KeyParts parts;
   };
 
   void process_partitioned(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins) {
@@ -484,15 +483,15 @@ struct Executor::Impl {
         }
         // Not fsynced one by one: the batch is synced once, then recorded (see commit_batch).
         w.stored = store_outputs(out, /*durable=*/false);
-        CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0)};
+        CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0), std::nullopt};
         rec.entry.receipt = out.receipt();
         for (auto& [port, s] : w.stored) {
           rec.entry.outputs[port] = s.hash;
           rec.refs.emplace_back(s.hash, s.size);
           w.values[port] = std::make_shared<const Value>(std::move(out.values().at(port)));
         }
+        rec.state = state_of(w.action_key, pp);
         w.pending = std::move(rec);
-        w.parts = std::move(pp);
         if (opt.progress) opt.progress->item_done(v, false);
       } catch (const Cancelled&) {
         w.failed = true;
@@ -511,7 +510,7 @@ struct Executor::Impl {
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, work.size(), grain),
                         [&](const tbb::blocked_range<std::size_t>& r) {
                           for (std::size_t i = r.begin(); i != r.end(); ++i) do_partition(work[i]);
-                          commit_batch(v, work, r.begin(), r.end());
+                          commit_batch(work, r.begin(), r.end());
                         },
                         tbb::simple_partitioner());
     };
@@ -595,7 +594,7 @@ struct Executor::Impl {
   // Group commit: one syncfs makes the batch's objects durable, then one transaction records them,
   // instead of two fsyncs and a transaction per partition. A crash before the commit loses only
   // the batch's entries (recomputed next run), never their integrity.
-  void commit_batch(std::size_t v, std::vector<PartWork>& work, std::size_t begin, std::size_t end) {
+  void commit_batch(std::vector<PartWork>& work, std::size_t begin, std::size_t end) {
     std::vector<CacheIndex::Record> records;
     for (std::size_t i = begin; i < end; ++i)
       if (work[i].pending) records.push_back(*work[i].pending);
@@ -603,11 +602,7 @@ struct Executor::Impl {
     try {
       cache.objects().sync();
       cache.index().record_many(records);
-      for (std::size_t i = begin; i < end; ++i) {
-        if (!work[i].pending) continue;
-        remember_state(v, work[i].key, work[i].action_key, work[i].parts);
-        work[i].pending.reset();
-      }
+      for (std::size_t i = begin; i < end; ++i) work[i].pending.reset();
     } catch (const std::exception& e) {
       for (std::size_t i = begin; i < end; ++i) {
         if (!work[i].pending) continue;
