@@ -584,9 +584,11 @@ struct Executor::Impl {
     cache.index().record(node_key, node_entry, refs, spec.name, id(v), "", opt.run_id, 0);
     use_key(node_key);
     remember_state(v, "", node_key, node_parts);
-    rep.status = counts.ran > 0 ? "ran" : "cached";
-    reran[v] = counts.ran > 0;
-    rep.reason = counts.ran == 0 ? "all " + std::to_string(counts.total) + " partitions cached"
+    // No partitions at all is still a computation (of an empty result), not a cache hit.
+    rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
+    reran[v] = rep.status == "ran";
+    rep.reason = counts.total == 0  ? node_reason + "; the input has no partitions"
+                 : counts.ran == 0 ? "all " + std::to_string(counts.total) + " partitions cached"
                                  : node_reason + "; " + std::to_string(counts.ran) + " of " + std::to_string(counts.total) +
                                        " partitions recomputed";
   }

@@ -1,6 +1,7 @@
 #include "exec/partition.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <numeric>
 #include <stdexcept>
@@ -15,9 +16,10 @@ std::string cell_text(const Column& c, std::size_t row) {
   switch (c.type()) {
     case ColumnType::Int64: return std::to_string(c.int_at(row));
     case ColumnType::Double: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.17g", c.double_at(row));
-      return buf;
+      // Shortest round-trip text, so `--partition x=0.1` matches the key 0.1.
+      char buf[64];
+      const auto res = std::to_chars(buf, buf + sizeof buf, c.double_at(row));
+      return std::string(buf, res.ptr);
     }
     case ColumnType::String: return std::string(c.string_at(row));
     case ColumnType::Date: return format_date(c.int_at(row));
