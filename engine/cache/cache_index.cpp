@@ -54,6 +54,28 @@ struct Reset {
 };
 }  // namespace
 
+namespace {
+constexpr const char* kUpsertNodeState =
+    "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
+    "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)";
+
+void write_node_state(SQLite::Statement& q, const std::string& pipeline, const std::string& node,
+                      const std::string& partition, const NodeState& s, double now) {
+  q.bind(1, pipeline);
+  q.bind(2, node);
+  q.bind(3, partition);
+  q.bind(4, s.key);
+  q.bind(5, s.stage_version);
+  q.bind(6, s.plugin_hash);
+  q.bind(7, s.params);
+  q.bind(8, s.inputs);
+  q.bind(9, s.fingerprint);
+  q.bind(10, now);
+  q.exec();
+  q.reset();
+}
+}  // namespace
+
 double unix_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -123,25 +145,9 @@ void CacheIndex::record_many(const std::vector<Record>& records) {
   SQLite::Statement del(*db_, "DELETE FROM refs WHERE key = ?");
   SQLite::Statement r(*db_, "INSERT OR IGNORE INTO refs(key, hash) VALUES(?, ?)");
   SQLite::Statement o(*db_, "INSERT OR IGNORE INTO objects(hash, size, created) VALUES(?, ?, ?)");
-  SQLite::Statement st(*db_,
-                       "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
-                       "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement st(*db_, kUpsertNodeState);
   for (const Record& rec : records) {
-    if (rec.state) {
-      const NodeState& ns = *rec.state;
-      st.bind(1, rec.pipeline);
-      st.bind(2, rec.node);
-      st.bind(3, rec.partition);
-      st.bind(4, ns.key);
-      st.bind(5, ns.stage_version);
-      st.bind(6, ns.plugin_hash);
-      st.bind(7, ns.params);
-      st.bind(8, ns.inputs);
-      st.bind(9, ns.fingerprint);
-      st.bind(10, now);
-      st.exec();
-      st.reset();
-    }
+    if (rec.state) write_node_state(st, rec.pipeline, rec.node, rec.partition, *rec.state, now);
     a.bind(1, rec.key);
     a.bind(2, encode_outputs(rec.entry.outputs));
     a.bind(3, rec.entry.receipt);
@@ -207,20 +213,8 @@ std::optional<NodeState> CacheIndex::node_state(const std::string& pipeline, con
 void CacheIndex::set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,
                                 const NodeState& s) {
   std::lock_guard lock(mutex_);
-  SQLite::Statement q(*db_,
-                      "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
-                      "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)");
-  q.bind(1, pipeline);
-  q.bind(2, node);
-  q.bind(3, partition);
-  q.bind(4, s.key);
-  q.bind(5, s.stage_version);
-  q.bind(6, s.plugin_hash);
-  q.bind(7, s.params);
-  q.bind(8, s.inputs);
-  q.bind(9, s.fingerprint);
-  q.bind(10, unix_now());
-  q.exec();
+  SQLite::Statement q(*db_, kUpsertNodeState);
+  write_node_state(q, pipeline, node, partition, s, unix_now());
 }
 
 void CacheIndex::touch(const std::vector<std::string>& keys) {
