@@ -322,7 +322,8 @@ Outputs run_isolated(const StageFactory& factory, const Params& params, const In
 
   // Relay logs and progress until the child closes its end, watching for cancellation.
   using Clock = std::chrono::steady_clock;
-  std::optional<Clock::time_point> kill_at;
+  // max() = no kill pending (an optional here trips GCC 12's -Wmaybe-uninitialized at -O2).
+  Clock::time_point kill_at = Clock::time_point::max();
   std::string buffer;
   char chunk[4096];
   bool cancelled = false;
@@ -343,9 +344,9 @@ Outputs run_isolated(const StageFactory& factory, const Params& params, const In
       cancel.write.reset();  // EOF on the child's cancel pipe: cancelled() turns true there
       kill_at = Clock::now() + std::chrono::seconds(5);
     }
-    if (kill_at && Clock::now() >= *kill_at) {
+    if (Clock::now() >= kill_at) {
       ::kill(pid, SIGKILL);
-      kill_at.reset();
+      kill_at = Clock::time_point::max();
     }
   }
   int status = 0;
