@@ -16,12 +16,21 @@ which=("$@")
 jobs="$(nproc)"
 root="$PWD"
 
+# UBSan is -fsanitize=undefined minus `vptr`: oneTBB 2021.8 (Debian 12) calls a
+# flow-graph task's destructor and then static_casts it to the derived type to
+# free it (graph_task::destruct_and_deallocate, oneapi/tbb/detail/_flow_graph_impl.h:368),
+# which GCC's vptr check reports on every pipeline run; a 15-line flow_graph
+# program reproduces it, and GCC's UBSan runtime does not honour suppressions
+# for that check. Every other UBSan check stays on.
+asan_checks="address;shift;integer-divide-by-zero;unreachable;vla-bound;null;return;signed-integer-overflow"
+asan_checks+=";bounds;alignment;object-size;nonnull-attribute;returns-nonnull-attribute;bool;enum;pointer-overflow;builtin"
+
 run_asan() {
   local dir="${SLUICE_ASAN_BUILD_DIR:-build-asan}"
   # Leaks count as failures; a UB report stops the test at once (-fno-sanitize-recover).
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-  cmake --preset asan -B "$dir"
+  cmake --preset asan -B "$dir" -DSLUICE_SANITIZE="$asan_checks"
   time cmake --build "$dir" -j "$jobs"
   time ctest --test-dir "$dir" -j "$jobs" --output-on-failure -LE slow --timeout 600
 }
