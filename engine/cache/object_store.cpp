@@ -131,7 +131,14 @@ std::string ObjectStore::unframe(const Hash128& expected, std::string_view file)
     // Bound the allocation by what a valid frame could decompress to.
     const unsigned long long frame_size = ZSTD_getFrameContentSize(payload.data(), payload.size());
     if (frame_size != raw_size) throw Error("compressed object size does not match its header");
-    raw.resize(raw_size);
+    // zstd cannot expand data by more than ~32,000x; a larger claim is a damaged header, and
+    // allocating for it would fail (or exhaust memory) before the checksum could say so.
+    if (raw_size / 32768 > payload.size()) throw Error("compressed object claims an impossible size");
+    try {
+      raw.resize(raw_size);
+    } catch (const std::exception&) {
+      throw Error("compressed object claims an impossible size");
+    }
     const std::size_t n = ZSTD_decompress(raw.data(), raw.size(), payload.data(), payload.size());
     if (ZSTD_isError(n) || n != raw_size) throw Error("compressed object is damaged");
   } else {
