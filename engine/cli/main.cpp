@@ -1,4 +1,5 @@
 // The `sluice` command: a thin front end; each sub-command calls the engine library.
+#include <csignal>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -6,6 +7,8 @@
 #include "common/log.hpp"
 
 int main(int argc, char** argv) {
+  // Under a file-size limit, a write should fail with EFBIG (and a clear node error), not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"Sluice: a batch-processing engine. Pipelines are TOML files of nodes; every node output is cached\n"
                "by content hash, so a rerun recomputes only what changed."};
   app.require_subcommand(1);
