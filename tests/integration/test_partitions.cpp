@@ -81,39 +81,6 @@ std::string with_node_keys(std::string toml, const std::string& id, const std::s
   return toml;
 }
 
-// The sluice binary in the background (stdout/stderr to files in `dir`), for signals.
-struct BackgroundRun {
-  pid_t pid = -1;
-  std::filesystem::path err;
-
-  BackgroundRun(const std::filesystem::path& dir, const std::vector<std::string>& args) : err(dir / "bg.err") {
-    pid = ::fork();
-    if (pid == 0) {
-      if (::chdir(dir.c_str()) != 0) ::_exit(127);
-      const int out = ::open((dir / "bg.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int errfd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(out, 1);
-      ::dup2(errfd, 2);
-      std::vector<char*> argv{const_cast<char*>(SLUICE_BIN)};
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(SLUICE_BIN, argv.data());
-      ::_exit(127);
-    }
-  }
-  int wait() {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  ~BackgroundRun() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-};
 
 // Counts the stored cache objects (not temp files) under `objects`.
 std::size_t object_count(const std::filesystem::path& objects) {
@@ -382,7 +349,7 @@ plugin = "sluice.csv_write"
 inputs = ["squares"]
 params = { path = "out.csv" }
 )");
-  BackgroundRun run(p.path(), {"run", "p.toml", "--jobs", "2"});
+  Background run(p.path(), {"run", "p.toml", "--jobs", "2"});
   // Signal once a few partitions are stored (the range's output + 4 partitions; at most two
   // partitions are between storing and indexing), however slowly the machine starts the run.
   REQUIRE(wait_for_objects(p.path(".sluice/cache/objects"), 5));

@@ -25,42 +25,6 @@ std::string pipeline_toml(const std::string& name, int rows, int sleep_ms, const
          std::to_string(sleep_ms) + " }\n";
 }
 
-// Starts the sluice binary with `args` in the background, stdout/stderr to files.
-struct Background {
-  pid_t pid = -1;
-  std::filesystem::path out, err;
-
-  Background(const std::vector<std::string>& args, const std::filesystem::path& dir,
-             const std::vector<std::string>& env = {}) {
-    out = dir / "bg.out";
-    err = dir / "bg.err";
-    pid = ::fork();
-    if (pid == 0) {
-      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
-      std::vector<char*> argv{const_cast<char*>(SLUICE_BIN)};
-      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(SLUICE_BIN, argv.data());
-      ::_exit(127);
-    }
-  }
-  int wait() {
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  ~Background() {
-    if (pid > 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-  }
-};
 
 // Waits until the pipeline's lock file names a holder (the run has started).
 bool wait_for_lock(const std::filesystem::path& cache, const std::string& pipeline) {
@@ -140,7 +104,7 @@ TEST_CASE("overlap: a second process does not run while the first holds the lock
   TempDir dir;
   sluice::test::write_file(dir / "slow.toml", pipeline_toml("slow", 6, 250));
   const auto cache = dir / "cache";
-  Background first({"run", (dir / "slow.toml").string(), "--cache-dir", cache.string()}, dir.path());
+  sluice::test::Background first(dir.path(), {"run", (dir / "slow.toml").string(), "--cache-dir", cache.string()});
   REQUIRE(wait_for_lock(cache, "slow"));
 
   const auto start = std::chrono::steady_clock::now();
@@ -166,9 +130,8 @@ TEST_CASE("SIGTERM during a scheduled run cancels it cleanly and leaves the cach
   TempDir dir;
   sluice::test::write_file(dir / "slow.toml", pipeline_toml("slow", 40, 100));
   const auto cache = dir / "cache";
-  Background daemon({"schedule", (dir / "slow.toml").string(), "--cache-dir", cache.string(), "--now",
-                     "2024-03-04T05:00:00Z"},
-                    dir.path());
+  sluice::test::Background daemon(dir.path(), {"schedule", (dir / "slow.toml").string(), "--cache-dir", cache.string(),
+                                              "--now", "2024-03-04T05:00:00Z"});
   REQUIRE(wait_for_lock(cache, "slow"));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto start = std::chrono::steady_clock::now();

@@ -1,6 +1,8 @@
 #pragma once
 // Test helpers: run a command (the real `sluice` binary) and capture its output,
 // and make throw-away directories. Header-only so any test executable can use it.
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace sluice::test {
 
@@ -81,6 +84,48 @@ inline CommandResult run_command(const std::string& command) {
 #ifdef SLUICE_BIN
 // Runs the real sluice binary with the given (already quoted where needed) arguments.
 inline CommandResult sluice(const std::string& args) { return run_command(shell_quote(SLUICE_BIN) + " " + args); }
+
+// The sluice binary in the background, run in `dir` with stdout/stderr to dir/bg.out and dir/bg.err,
+// for tests that send it signals or race it against another process. Killed if still running at the end.
+class Background {
+ public:
+  Background(const std::filesystem::path& dir, const std::vector<std::string>& args,
+             const std::vector<std::string>& env = {})
+      : out(dir / "bg.out"), err(dir / "bg.err") {
+    pid = ::fork();
+    if (pid == 0) {
+      if (::chdir(dir.c_str()) != 0) ::_exit(127);
+      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      ::dup2(o, 1);
+      ::dup2(e, 2);
+      for (const auto& kv : env) ::putenv(const_cast<char*>(kv.c_str()));
+      std::vector<char*> argv{const_cast<char*>(SLUICE_BIN)};
+      for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+      argv.push_back(nullptr);
+      ::execv(SLUICE_BIN, argv.data());
+      ::_exit(127);
+    }
+  }
+  Background(const Background&) = delete;
+  Background& operator=(const Background&) = delete;
+  ~Background() {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  }
+  // Waits for the process; returns its exit code (128 + signal when killed).
+  int wait() {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    pid = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  pid_t pid = -1;
+  std::filesystem::path out, err;
+};
 #endif
 
 }  // namespace sluice::test
