@@ -8,38 +8,88 @@
 #include <cstdlib>
 #include <fstream>
 
+#include <sluice/errors.hpp>
 #include <sluice/serialize.hpp>
 
+#include "common/errors.hpp"
 #include "common/log.hpp"
 
 namespace sluice::engine {
+
+namespace {
+// Below this size a file per object costs more than the object (inode, rename, fsync), and
+// one partition's result is usually this small. 16 KiB keeps index.db rows to a few pages.
+constexpr std::size_t kDefaultInlineLimit = 16 * 1024;
+
+std::size_t inline_limit_from_env() {
+  const char* env = std::getenv("SLUICE_CACHE_INLINE_MAX");
+  if (env == nullptr || *env == '\0') return kDefaultInlineLimit;
+  try {
+    return static_cast<std::size_t>(std::stoull(env));
+  } catch (const std::exception&) {
+    throw UsageError(std::string("SLUICE_CACHE_INLINE_MAX must be a byte count, got '") + env + "'");
+  }
+}
+}  // namespace
 
 Cache::Cache(const std::filesystem::path& dir)
     : dir_(dir),
       objects_(dir / "objects", std::getenv("SLUICE_CACHE_COMPRESS") == nullptr ||
                                     std::string(std::getenv("SLUICE_CACHE_COMPRESS")) != "0"),
-      index_(dir) {}
+      index_(dir),
+      inline_limit_(inline_limit_from_env()) {}
 
 Cache::Stored Cache::store(const Value& value, bool durable) {
   const std::string raw = encode_value(value);
   Stored s;
   s.hash = hash_bytes(raw);
+  if (raw.size() <= inline_limit_) {
+    std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
+    s.size = framed.size();
+    // Committed before the entry that refers to it, like a file (or with it, by the caller).
+    if (durable) index_.put_inline_object(s.hash, framed);
+    else s.pending_inline = std::move(framed);
+    return s;
+  }
   s.size = objects_.put(s.hash, raw, durable);
+  if (!durable) unsynced_files_ = true;
   return s;
 }
 
+void Cache::sync_files() {
+  // Serialised so that a caller who finds nothing to sync knows an earlier sync has finished.
+  std::lock_guard lock(sync_mutex_);
+  if (unsynced_files_.exchange(false)) objects_.sync();
+}
+
 std::shared_ptr<const Value> Cache::load(const Hash128& hash) {
-  auto raw = objects_.get(hash);
+  std::optional<std::string> raw;
+  bool is_inline = false;
+  if (auto framed = index_.inline_object(hash)) {
+    is_inline = true;
+    try {
+      raw = ObjectStore::unframe(hash, *framed);
+    } catch (const Error& e) {
+      log::warn("cache object " + hash.hex() + " in index.db is corrupt (" + e.what() + "); discarding it and recomputing");
+      index_.remove_inline_object(hash);
+      return nullptr;
+    }
+  } else {
+    raw = objects_.get(hash);
+  }
   if (!raw) return nullptr;
   try {
     return std::make_shared<const Value>(decode_value(*raw));
   } catch (const std::exception& e) {
     // The checksum matched, so this is an encoding from an incompatible build.
     log::warn("cache object " + hash.hex() + " cannot be decoded (" + e.what() + "); recomputing");
-    objects_.remove(hash);
+    if (is_inline) index_.remove_inline_object(hash);
+    else objects_.remove(hash);
     return nullptr;
   }
 }
+
+bool Cache::contains(const Hash128& hash) { return index_.has_inline_object(hash) || objects_.contains(hash); }
 
 std::string Cache::file_hash(const std::filesystem::path& file) {
   struct stat st {};

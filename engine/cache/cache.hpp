@@ -1,8 +1,10 @@
 #pragma once
 // The cache facade used by the executor: object store + index + plugin-binary
 // hash memo + the cross-process lock that keeps GC away from running pipelines.
+#include <atomic>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -27,11 +29,21 @@ class Cache {
   struct Stored {
     Hash128 hash;
     std::uint64_t size = 0;
+    // A small object stored with durable=false: its framed bytes, which the caller commits with
+    // its entry (CacheIndex::Record::inline_objects). Empty otherwise.
+    std::string pending_inline;
   };
-  // Encodes, hashes and stores a value (durably unless durable=false, see ObjectStore::put).
+  // Encodes, hashes and stores a value. Objects up to inline_limit() bytes live in index.db,
+  // larger ones in the object store. Durably by default; with durable=false a small object is
+  // returned in `pending_inline` and a large file is left for sync_files() (group commit).
   Stored store(const Value& value, bool durable = true);
-  // Loads and decodes a value; nullptr if absent or corrupt (the corrupt file is removed).
+  // Makes the files written with durable=false durable (one syncfs, skipped when there are none).
+  void sync_files();
+  // Loads and decodes a value; nullptr if absent or corrupt (the corrupt copy is removed).
   std::shared_ptr<const Value> load(const Hash128& hash);
+  bool contains(const Hash128& hash);
+  // Encoded size up to which an object is stored inline: $SLUICE_CACHE_INLINE_MAX, default 16 KiB.
+  std::size_t inline_limit() const { return inline_limit_; }
 
   // Hash of a plugin file, memoised by (path, inode, size, mtime).
   std::string file_hash(const std::filesystem::path& file);
@@ -45,6 +57,9 @@ class Cache {
   std::filesystem::path dir_;
   ObjectStore objects_;
   CacheIndex index_;
+  std::size_t inline_limit_;
+  std::atomic<bool> unsynced_files_{false};
+  std::mutex sync_mutex_;
 };
 
 // Shared lock held by every run, exclusive lock taken by gc/clear, on <cache>/gc.lock.

@@ -39,8 +39,10 @@ struct CacheIndex::Statements {
         node_state(db,
                    "SELECT key, stage_version, plugin_hash, params, inputs, fingerprint FROM node_state "
                    "WHERE pipeline = ? AND node = ? AND partition = ?"),
-        file_hash(db, "SELECT hash FROM file_hashes WHERE path = ? AND inode = ? AND size = ? AND mtime_ns = ?") {}
-  SQLite::Statement lookup, node_state, file_hash;
+        file_hash(db, "SELECT hash FROM file_hashes WHERE path = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
+        inline_get(db, "SELECT data FROM inline_objects WHERE hash = ?"),
+        inline_has(db, "SELECT 1 FROM inline_objects WHERE hash = ?") {}
+  SQLite::Statement lookup, node_state, file_hash, inline_get, inline_has;
 };
 
 namespace {
@@ -74,6 +76,15 @@ void write_node_state(SQLite::Statement& q, const std::string& pipeline, const s
   q.exec();
   q.reset();
 }
+
+constexpr const char* kInsertInline = "INSERT OR IGNORE INTO inline_objects(hash, data) VALUES(?, ?)";
+
+void write_inline(SQLite::Statement& q, const Hash128& hash, std::string_view framed) {
+  q.bind(1, hash.hex());
+  q.bind(2, framed.data(), static_cast<int>(framed.size()));
+  q.exec();
+  q.reset();
+}
 }  // namespace
 
 double unix_now() {
@@ -102,6 +113,7 @@ CacheIndex::CacheIndex(const std::filesystem::path& cache_dir) {
       pipeline TEXT NOT NULL, node TEXT NOT NULL, partition TEXT NOT NULL,
       key TEXT NOT NULL, stage_version TEXT, plugin_hash TEXT, params TEXT, inputs TEXT, fingerprint TEXT,
       updated REAL NOT NULL, PRIMARY KEY(pipeline, node, partition)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS inline_objects(hash TEXT PRIMARY KEY, data BLOB NOT NULL);
     CREATE TABLE IF NOT EXISTS file_hashes(
       path TEXT PRIMARY KEY, inode INTEGER, size INTEGER, mtime_ns INTEGER, hash TEXT) WITHOUT ROWID;
   )sql");
@@ -131,7 +143,7 @@ void CacheIndex::record(const std::string& key, const ActionEntry& entry,
                         const std::vector<std::pair<Hash128, std::uint64_t>>& refs, const std::string& pipeline,
                         const std::string& node, const std::string& partition, const std::string& run_id,
                         double wall_ms) {
-  record_many({Record{key, entry, refs, pipeline, node, partition, run_id, wall_ms, std::nullopt}});
+  record_many({Record{key, entry, refs, pipeline, node, partition, run_id, wall_ms, std::nullopt, {}}});
 }
 
 void CacheIndex::record_many(const std::vector<Record>& records) {
@@ -146,8 +158,10 @@ void CacheIndex::record_many(const std::vector<Record>& records) {
   SQLite::Statement r(*db_, "INSERT OR IGNORE INTO refs(key, hash) VALUES(?, ?)");
   SQLite::Statement o(*db_, "INSERT OR IGNORE INTO objects(hash, size, created) VALUES(?, ?, ?)");
   SQLite::Statement st(*db_, kUpsertNodeState);
+  SQLite::Statement blob(*db_, kInsertInline);
   for (const Record& rec : records) {
     if (rec.state) write_node_state(st, rec.pipeline, rec.node, rec.partition, *rec.state, now);
+    for (const auto& [hash, framed] : rec.inline_objects) write_inline(blob, hash, framed);
     a.bind(1, rec.key);
     a.bind(2, encode_outputs(rec.entry.outputs));
     a.bind(3, rec.entry.receipt);
@@ -215,6 +229,37 @@ void CacheIndex::set_node_state(const std::string& pipeline, const std::string& 
   std::lock_guard lock(mutex_);
   SQLite::Statement q(*db_, kUpsertNodeState);
   write_node_state(q, pipeline, node, partition, s, unix_now());
+}
+
+std::optional<std::string> CacheIndex::inline_object(const Hash128& hash) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement& q = stmts_->inline_get;
+  Reset reset{q};
+  q.bind(1, hash.hex());
+  if (!q.executeStep()) return std::nullopt;
+  const SQLite::Column c = q.getColumn(0);
+  return std::string(static_cast<const char*>(c.getBlob()), static_cast<std::size_t>(c.getBytes()));
+}
+
+bool CacheIndex::has_inline_object(const Hash128& hash) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement& q = stmts_->inline_has;
+  Reset reset{q};
+  q.bind(1, hash.hex());
+  return q.executeStep();
+}
+
+void CacheIndex::put_inline_object(const Hash128& hash, std::string_view framed) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_, kInsertInline);
+  write_inline(q, hash, framed);
+}
+
+void CacheIndex::remove_inline_object(const Hash128& hash) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_, "DELETE FROM inline_objects WHERE hash = ?");
+  q.bind(1, hash.hex());
+  q.exec();
 }
 
 void CacheIndex::touch(const std::vector<std::string>& keys) {
@@ -308,6 +353,7 @@ GcResult CacheIndex::gc(std::optional<std::uint64_t> max_bytes, std::optional<st
   SQLite::Statement still_used(*db_, "SELECT 1 FROM refs WHERE hash = ? LIMIT 1");
   SQLite::Statement obj_size(*db_, "SELECT size FROM objects WHERE hash = ?");
   SQLite::Statement del_obj(*db_, "DELETE FROM objects WHERE hash = ?");
+  SQLite::Statement del_inline(*db_, "DELETE FROM inline_objects WHERE hash = ?");
   for (const auto& [key, last_used] : lru) {
     const bool too_old = older_than && last_used < cutoff;
     const bool too_big = max_bytes && total > *max_bytes;
@@ -339,12 +385,17 @@ GcResult CacheIndex::gc(std::optional<std::uint64_t> max_bytes, std::optional<st
       del_obj.bind(1, h);
       del_obj.exec();
       del_obj.reset();
+      del_inline.bind(1, h);
+      del_inline.exec();
+      del_inline.reset();
       total -= std::min(total, size);
       result.bytes_freed += size;
       ++result.objects_removed;
       doomed.push_back(Hash128::from_hex(h));
     }
   }
+  // Inline objects whose entry never committed (a run that failed between storing and recording).
+  db_->exec("DELETE FROM inline_objects WHERE hash NOT IN (SELECT hash FROM objects)");
   tx.commit();
   result.bytes_after = total;
   return result;
@@ -356,7 +407,7 @@ std::vector<Hash128> CacheIndex::clear() {
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement q(*db_, "SELECT hash FROM objects");
   while (q.executeStep()) all.push_back(Hash128::from_hex(q.getColumn(0).getString()));
-  db_->exec("DELETE FROM actions; DELETE FROM refs; DELETE FROM objects; DELETE FROM node_state;");
+  db_->exec("DELETE FROM actions; DELETE FROM refs; DELETE FROM objects; DELETE FROM node_state; DELETE FROM inline_objects;");
   tx.commit();
   return all;
 }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sluice/serialize.hpp>
@@ -66,6 +67,8 @@ class CacheIndex {
     std::string pipeline, node, partition, run_id;
     double wall_ms = 0;
     std::optional<NodeState> state;  // also make this the node's current state (same transaction)
+    // Small objects stored in the index itself, committed with the entry (hash -> framed bytes).
+    std::vector<std::pair<Hash128, std::string>> inline_objects;
   };
   // Several records in one transaction (group commit of a batch of partitions).
   void record_many(const std::vector<Record>& records);
@@ -73,6 +76,12 @@ class CacheIndex {
   std::optional<NodeState> node_state(const std::string& pipeline, const std::string& node, const std::string& partition);
   void set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,
                       const NodeState& state);
+
+  // Small objects kept inside index.db (see Cache::store): framed bytes, verified by the reader.
+  std::optional<std::string> inline_object(const Hash128& hash);
+  bool has_inline_object(const Hash128& hash);
+  void put_inline_object(const Hash128& hash, std::string_view framed);
+  void remove_inline_object(const Hash128& hash);
 
   // Marks keys as used now (batched in one transaction).
   void touch(const std::vector<std::string>& keys);

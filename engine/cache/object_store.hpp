@@ -30,6 +30,7 @@ class ObjectStore {
   void remove(const Hash128& hash) const;
   std::filesystem::path path_of(const Hash128& hash) const;
   const std::filesystem::path& root() const { return root_; }
+  bool compresses() const { return compress_; }
 
   // Encodes a stored object's file content (exposed for the fuzzer and tests).
   static std::string frame(const Hash128& hash, std::string_view raw, bool compress);

@@ -216,7 +216,7 @@ struct Executor::Impl {
       return d;
     }
     for (const auto& [port, hash] : d.entry->outputs) {
-      if (!cache.objects().contains(hash)) return {true, "cache object for output `" + port + "` is missing", std::nullopt};
+      if (!cache.contains(hash)) return {true, "cache object for output `" + port + "` is missing", std::nullopt};
     }
     if (is_sink(desc(v)) && stage != nullptr) {
       StageContext ctx(context_setup(v, ns.id, nullptr, false));
@@ -463,7 +463,7 @@ struct Executor::Impl {
         Decision pd = decide(v, w.action_key, pp, part_stage.get(), w.key, true);
         if (!pd.run && !opt.forced[v] && !ns.always_run) {
           w.cached = true;
-          for (const auto& [port, hash] : pd.entry->outputs) w.stored[port] = Cache::Stored{hash, 0};
+          for (const auto& [port, hash] : pd.entry->outputs) w.stored[port] = Cache::Stored{hash, 0, {}};
           remember_state(v, w.key, w.action_key, pp);
           if (opt.progress) opt.progress->item_done(v, true);
           return;
@@ -483,11 +483,12 @@ struct Executor::Impl {
         }
         // Not fsynced one by one: the batch is synced once, then recorded (see commit_batch).
         w.stored = store_outputs(out, /*durable=*/false);
-        CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0), std::nullopt};
+        CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0), std::nullopt, {}};
         rec.entry.receipt = out.receipt();
         for (auto& [port, s] : w.stored) {
           rec.entry.outputs[port] = s.hash;
           rec.refs.emplace_back(s.hash, s.size);
+          if (!s.pending_inline.empty()) rec.inline_objects.emplace_back(s.hash, std::move(s.pending_inline));
           w.values[port] = std::make_shared<const Value>(std::move(out.values().at(port)));
         }
         rec.state = state_of(w.action_key, pp);
@@ -593,16 +594,17 @@ struct Executor::Impl {
                                        " partitions recomputed";
   }
 
-  // Group commit: one syncfs makes the batch's objects durable, then one transaction records them,
-  // instead of two fsyncs and a transaction per partition. A crash before the commit loses only
-  // the batch's entries (recomputed next run), never their integrity.
+  // Group commit: one transaction records the batch's entries with their small (inline) objects,
+  // after one syncfs for any larger object files, instead of fsyncs and a transaction per
+  // partition. A crash before the commit loses only the batch's entries (recomputed next run),
+  // never their integrity.
   void commit_batch(std::vector<PartWork>& work, std::size_t begin, std::size_t end) {
     std::vector<CacheIndex::Record> records;
     for (std::size_t i = begin; i < end; ++i)
-      if (work[i].pending) records.push_back(*work[i].pending);
+      if (work[i].pending) records.push_back(std::move(*work[i].pending));  // stays engaged until committed
     if (records.empty()) return;
     try {
-      cache.objects().sync();
+      cache.sync_files();
       cache.index().record_many(records);
       for (std::size_t i = begin; i < end; ++i) work[i].pending.reset();
     } catch (const std::exception& e) {

@@ -7,6 +7,8 @@
 #include <random>
 #include <thread>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "cli_fixture.hpp"
 
 using namespace sluice::test;
@@ -118,6 +120,7 @@ TEST_CASE("--force reruns a node and its downstream") {
 }
 
 TEST_CASE("a corrupted object file is detected and recomputed, never used") {
+  ScopedEnv files_only("SLUICE_CACHE_INLINE_MAX", "0");  // every object in a file
   PipelineDir p(kPipeline);
   p.run_json();
   const std::string clean = slurp(p.path("out.csv"));
@@ -133,6 +136,26 @@ TEST_CASE("a corrupted object file is detected and recomputed, never used") {
   CHECK(r.err.find("is corrupt") != std::string::npos);
   CHECK(r.err.find("recomputing") != std::string::npos);
   // Back to the original params: the result must equal the clean run's output.
+  const auto again = p.sluice("run", "-q --json");
+  CHECK(again.exit_code == 0);
+  CHECK(slurp(p.path("out.csv")) == clean);
+}
+
+TEST_CASE("a corrupted inline object in index.db is detected and recomputed, never used") {
+  PipelineDir p(kPipeline);
+  p.run_json();
+  const std::string clean = slurp(p.path("out.csv"));
+  {
+    SQLite::Database db(p.path(".sluice/cache/index.db").string(), SQLite::OPEN_READWRITE);
+    REQUIRE(db.execAndGet("SELECT count(*) FROM inline_objects").getInt() > 0);
+    // Flip one byte in the middle of every inline object.
+    db.exec("UPDATE inline_objects SET data = CAST(substr(data, 1, length(data) / 2) || "
+            "CASE WHEN substr(data, length(data) / 2 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || "
+            "substr(data, length(data) / 2 + 2) AS BLOB)");
+  }
+  const auto r = p.sluice("run", "-q --json --set vars.order=3");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("in index.db is corrupt") != std::string::npos);
   const auto again = p.sluice("run", "-q --json");
   CHECK(again.exit_code == 0);
   CHECK(slurp(p.path("out.csv")) == clean);

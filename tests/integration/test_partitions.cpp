@@ -10,6 +10,8 @@
 #include <set>
 #include <thread>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "cli_fixture.hpp"
 
 using namespace sluice::test;
@@ -82,20 +84,20 @@ std::string with_node_keys(std::string toml, const std::string& id, const std::s
 }
 
 
-// Counts the stored cache objects (not temp files) under `objects`.
-std::size_t object_count(const std::filesystem::path& objects) {
-  std::size_t n = 0;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(objects, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && it->path().filename().string().rfind(".tmp", 0) != 0) ++n;
+// Partitions recorded in the cache index so far (0 while the index does not exist yet).
+std::int64_t recorded_partitions(const std::filesystem::path& index) {
+  try {
+    SQLite::Database db(index.string(), SQLite::OPEN_READONLY);
+    db.setBusyTimeout(1000);
+    return db.execAndGet("SELECT count(*) FROM actions WHERE partition != ''").getInt64();
+  } catch (const std::exception&) {
+    return 0;
   }
-  return n;
 }
 
-bool wait_for_objects(const std::filesystem::path& objects, std::size_t at_least) {
-  for (int i = 0; i < 500; ++i) {
-    if (object_count(objects) >= at_least) return true;
+bool wait_for_partitions(const std::filesystem::path& index, std::int64_t at_least) {
+  for (int i = 0; i < 1000; ++i) {
+    if (recorded_partitions(index) >= at_least) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
@@ -350,16 +352,15 @@ inputs = ["squares"]
 params = { path = "out.csv" }
 )");
   Background run(p.path(), {"run", "p.toml", "--jobs", "2"});
-  // Signal once a few partitions are stored (the range's output + 4 partitions; at most two
-  // partitions are between storing and indexing), however slowly the machine starts the run.
-  REQUIRE(wait_for_objects(p.path(".sluice/cache/objects"), 5));
+  // Signal once a few partitions are recorded, however slowly the machine starts the run.
+  REQUIRE(wait_for_partitions(p.path(".sluice/cache/index.db"), 2));
   const auto signalled = std::chrono::steady_clock::now();
   REQUIRE(::kill(run.pid, SIGINT) == 0);
   const int code = run.wait();
   const double took = seconds_since(signalled);
   INFO("stderr: " << slurp(run.err));
   CHECK(code == 130);
-  CHECK(took < 1.5);  // a partition sleeps 300 ms at most before it sees the flag
+  CHECK(took < 1.5 * time_scale());  // a partition sleeps 300 ms at most before it sees the flag
   CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
   for (const auto& e : std::filesystem::directory_iterator(p.path())) {
     CHECK(e.path().filename().string().find(".tmp") == std::string::npos);

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -22,6 +23,25 @@ struct CommandResult {
   int exit_code = -1;
   std::string out;  // stdout
   std::string err;  // stderr
+};
+
+// How much slower than a plain build this one runs (sanitizer jobs set SLUICE_TEST_TIME_SCALE);
+// deadlines in tests are multiplied by it.
+inline double time_scale() {
+  const char* env = std::getenv("SLUICE_TEST_TIME_SCALE");
+  return env != nullptr && *env != '\0' ? std::stod(env) : 1.0;
+}
+
+// Sets an environment variable for the current scope (tests run one at a time).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) { ::setenv(name, value.c_str(), 1); }
+  ~ScopedEnv() { ::unsetenv(name_); }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* name_;
 };
 
 inline std::string shell_quote(const std::string& s) {

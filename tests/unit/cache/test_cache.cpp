@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <cstdlib>
 #include <fstream>
+
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include <sluice/errors.hpp>
 
@@ -44,6 +47,80 @@ TEST_CASE("a corrupted object is detected, removed and reported as absent") {
   }
   CHECK(cache.load(s.hash) == nullptr);
   CHECK_FALSE(std::filesystem::exists(path));
+}
+
+namespace {
+std::size_t object_files(const Cache& cache) {
+  std::size_t n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(cache.dir() / "objects"))
+    if (e.is_regular_file()) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("small objects live in index.db, large ones in files") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto small = cache.store(Value(numbers(100)));
+  CHECK(small.pending_inline.empty());
+  CHECK(object_files(cache) == 0);
+  CHECK(cache.contains(small.hash));
+  CHECK(std::get<Table>(*cache.load(small.hash)).column("v").int_at(99) == 99);
+  cache.store(Value(numbers(5000)));
+  CHECK(object_files(cache) == 1);
+}
+
+TEST_CASE("a small object stored without durability is written only with its entry") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  auto s = cache.store(Value(numbers(10)), /*durable=*/false);
+  REQUIRE_FALSE(s.pending_inline.empty());
+  CHECK_FALSE(cache.contains(s.hash));
+  CacheIndex::Record rec;
+  rec.key = "k";
+  rec.entry.outputs["out"] = s.hash;
+  rec.refs.emplace_back(s.hash, s.size);
+  rec.inline_objects.emplace_back(s.hash, s.pending_inline);
+  cache.index().record_many({rec});
+  CHECK(cache.contains(s.hash));
+  CHECK(std::get<Table>(*cache.load(s.hash)).num_rows() == 10);
+  cache.sync_files();  // nothing to sync: no file was written
+}
+
+TEST_CASE("a corrupted inline object is detected, removed and reported as absent") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto s = cache.store(Value(numbers(50)));
+  {
+    SQLite::Database db((dir.path() / "index.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE inline_objects SET data = CAST(substr(data, 1, length(data) - 1) || x'7f' AS BLOB)");
+  }
+  CHECK(cache.load(s.hash) == nullptr);
+  CHECK_FALSE(cache.contains(s.hash));
+}
+
+TEST_CASE("SLUICE_CACHE_INLINE_MAX=0 keeps every object in a file") {
+  sluice::test::TempDir dir;
+  sluice::test::ScopedEnv no_inline("SLUICE_CACHE_INLINE_MAX", "0");
+  Cache cache(dir.path());
+  cache.store(Value(numbers(3)));
+  CHECK(object_files(cache) == 1);
+}
+
+TEST_CASE("gc drops inline objects with their entries, and orphans") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto kept = cache.store(Value(numbers(7)));
+  const auto orphan = cache.store(Value(numbers(8)));  // stored, never recorded
+  ActionEntry e;
+  e.outputs["out"] = kept.hash;
+  cache.index().record("k", e, {{kept.hash, kept.size}}, "p", "n", "", "r", 0);
+  cache.gc(std::nullopt, std::nullopt, {});
+  CHECK(cache.contains(kept.hash));
+  CHECK_FALSE(cache.contains(orphan.hash));
+  const auto r = cache.gc(0, std::nullopt, {});
+  CHECK(r.entries_removed == 1);
+  CHECK_FALSE(cache.contains(kept.hash));
 }
 
 TEST_CASE("unframe rejects every kind of damage with a clear reason") {
@@ -93,8 +170,8 @@ TEST_CASE("gc evicts least recently used entries first and never a protected one
   CHECK(cache.index().lookup("k0"));
   CHECK_FALSE(cache.index().lookup("k1"));
   CHECK(cache.index().lookup("k2"));
-  CHECK_FALSE(cache.objects().contains(stored[1].hash));
-  CHECK(cache.objects().contains(stored[0].hash));
+  CHECK_FALSE(cache.contains(stored[1].hash));
+  CHECK(cache.contains(stored[0].hash));
   CHECK(cache.index().total_bytes() <= stored[0].size + stored[2].size + stored[3].size);
 }
 
