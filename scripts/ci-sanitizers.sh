@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sanitizer CI: the whole test suite under AddressSanitizer + UndefinedBehaviorSanitizer
-# (`asan` preset), then the concurrency tests (executor, partitions, cache) under
-# ThreadSanitizer (`tsan` preset). Any report fails the script.
+# (`asan` preset), then the concurrency tests (executor, partitions, cache, isolation) under
+# ThreadSanitizer (`tsan` preset, linked against an instrumented libtbb built from Debian's
+# source by scripts/build-tsan-tbb.sh). Any report fails the script.
 #   scripts/ci-sanitizers.sh                 # both
 #   scripts/ci-sanitizers.sh asan            # one of them
 #   SLUICE_ASAN_BUILD_DIR=build-x scripts/ci-sanitizers.sh asan
@@ -30,6 +31,7 @@ run_asan() {
   # Leaks count as failures; a UB report stops the test at once (-fno-sanitize-recover).
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export SLUICE_TEST_TIME_SCALE=4  # deadlines in tests: -O0 and the leak check at exit are slow
   cmake --preset asan -B "$dir" -DSLUICE_SANITIZE="$asan_checks"
   time cmake --build "$dir" -j "$jobs"
   time ctest --test-dir "$dir" -j "$jobs" --output-on-failure -LE slow --timeout 600
@@ -38,14 +40,18 @@ run_asan() {
 run_tsan() {
   local dir="${SLUICE_TSAN_BUILD_DIR:-build-tsan}"
   export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp"
-  cmake --preset tsan -B "$dir"
+  export SLUICE_TEST_TIME_SCALE=4
+  # An instrumented libtbb (Debian's own source, see the script): without it TSan cannot see
+  # oneTBB's task handoffs and reports every parallel_for and flow-graph edge as a race.
+  ./scripts/build-tsan-tbb.sh "$dir/tbb-tsan"
+  cmake --preset tsan -B "$dir" -DTBB_DIR="$(realpath "$dir/tbb-tsan/lib/cmake/TBB")"
   # Only what the concurrency tests need: the engine, the CLI, the plugins they run.
   time cmake --build "$dir" -j "$jobs" --target sluice unit_exec unit_cache unit_isolation integration_tests \
     sluice_plugin_examples sluice_plugin_csv sluice_plugin_sql
   (cd "$dir" && time ./tests/unit_exec && time ./tests/unit_cache && time ./tests/unit_isolation)
   # The integration tests drive the TSan-built binary, so a race in a real run
   # makes that run exit 66 and the test fail.
-  (cd "$dir" && time ./tests/integration_tests --source-file="*test_partitions.cpp,*test_cache_cli.cpp")
+  (cd "$dir" && time ./tests/integration_tests --source-file="*test_partitions.cpp,*test_cache_cli.cpp,*test_isolation.cpp")
 }
 
 for w in "${which[@]}"; do

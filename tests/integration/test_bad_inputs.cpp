@@ -16,6 +16,7 @@
 //   writes       true: the case succeeds and may write (skip the nothing-written check)
 //   failing_node no cache entry may exist for it afterwards
 //   setup        world_writable_plugin_dir | read_only_warehouse | locked_warehouse | small_disk:<dir>
+//   fixture_plugin  load the broken-on-purpose plugin tests/fixtures/plugins/<name> (SLUICE_PLUGIN_PATH)
 //   expect_file  a file that must exist afterwards
 //   [warehouse]  db, query, expect: `sqlite3 db query` must print expect
 // A file NAME.db.sql becomes the SQLite database NAME.db before the run.
@@ -208,6 +209,9 @@ void run_case(const Case& c) {
     cache_args = " --cache-dir " + shell_quote((tmp / "cache").string());
     // Root ignores permission bits, so run as an unprivileged user there.
     if (::geteuid() == 0) prefix = "setpriv --reuid=65534 --regid=65534 --clear-groups ";
+  }
+  if (const std::string fixture = c.str("fixture_plugin"); !fixture.empty()) {
+    prefix += "SLUICE_PLUGIN_PATH=" + shell_quote((fs::path(SLUICE_FIXTURE_PLUGIN_DIR) / fixture).string()) + " ";
   }
   const std::string command = c.str("command", "run");
   const std::string base = "cd " + shell_quote(work.string()) + " && " + prefix + shell_quote(SLUICE_BIN) + " " +
