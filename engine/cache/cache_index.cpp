@@ -32,6 +32,13 @@ std::map<std::string, Hash128> decode_outputs(const std::string& text) {
 }
 }  // namespace
 
+namespace {
+constexpr const char* kUpsertNodeState =
+    "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
+    "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)";
+constexpr const char* kInsertInline = "INSERT OR IGNORE INTO inline_objects(hash, data) VALUES(?, ?)";
+}  // namespace
+
 // Statements used once per node on every run, prepared once per process.
 struct CacheIndex::Statements {
   explicit Statements(SQLite::Database& db)
@@ -41,8 +48,18 @@ struct CacheIndex::Statements {
                    "WHERE pipeline = ? AND node = ? AND partition = ?"),
         file_hash(db, "SELECT hash FROM file_hashes WHERE path = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
         inline_get(db, "SELECT data FROM inline_objects WHERE hash = ?"),
-        inline_has(db, "SELECT 1 FROM inline_objects WHERE hash = ?") {}
+        inline_has(db, "SELECT 1 FROM inline_objects WHERE hash = ?"),
+        insert_action(db,
+                      "INSERT OR REPLACE INTO actions(key, outputs, receipt, pipeline, node, partition, run_id, created, "
+                      "last_used, wall_ms) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+        delete_refs(db, "DELETE FROM refs WHERE key = ?"),
+        insert_ref(db, "INSERT OR IGNORE INTO refs(key, hash) VALUES(?, ?)"),
+        insert_object(db, "INSERT OR IGNORE INTO objects(hash, size, created) VALUES(?, ?, ?)"),
+        upsert_state(db, kUpsertNodeState),
+        insert_inline(db, kInsertInline) {}
   SQLite::Statement lookup, node_state, file_hash, inline_get, inline_has;
+  // record_many: run for every partition of every run, so prepared once too.
+  SQLite::Statement insert_action, delete_refs, insert_ref, insert_object, upsert_state, insert_inline;
 };
 
 namespace {
@@ -57,9 +74,7 @@ struct Reset {
 }  // namespace
 
 namespace {
-constexpr const char* kUpsertNodeState =
-    "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
-    "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)";
+
 
 void write_node_state(SQLite::Statement& q, const std::string& pipeline, const std::string& node,
                       const std::string& partition, const NodeState& s, double now) {
@@ -77,7 +92,7 @@ void write_node_state(SQLite::Statement& q, const std::string& pipeline, const s
   q.reset();
 }
 
-constexpr const char* kInsertInline = "INSERT OR IGNORE INTO inline_objects(hash, data) VALUES(?, ?)";
+
 
 void write_inline(SQLite::Statement& q, const Hash128& hash, std::string_view framed) {
   q.bind(1, hash.hex());
@@ -127,16 +142,38 @@ CacheIndex::~CacheIndex() {
   checkpoint_if_large(*db_);
 }
 
+namespace {
+ActionEntry read_entry(SQLite::Statement& q) {
+  ActionEntry e;
+  e.outputs = decode_outputs(q.getColumn(0).getString());
+  e.receipt = q.getColumn(1).getString();
+  return e;
+}
+}  // namespace
+
 std::optional<ActionEntry> CacheIndex::lookup(const std::string& key) {
   std::lock_guard lock(mutex_);
   SQLite::Statement& q = stmts_->lookup;
   Reset reset{q};
   q.bind(1, key);
   if (!q.executeStep()) return std::nullopt;
-  ActionEntry e;
-  e.outputs = decode_outputs(q.getColumn(0).getString());
-  e.receipt = q.getColumn(1).getString();
-  return e;
+  return read_entry(q);
+}
+
+std::unordered_map<std::string, ActionEntry> CacheIndex::lookup_many(const std::vector<std::string>& keys) {
+  std::lock_guard lock(mutex_);
+  std::unordered_map<std::string, ActionEntry> out;
+  SQLite::Statement& q = stmts_->lookup;
+  Reset reset{q};
+  // One read transaction for the whole batch instead of one per key.
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::DEFERRED);
+  for (const auto& key : keys) {
+    q.bind(1, key);
+    if (q.executeStep()) out.emplace(key, read_entry(q));
+    q.reset();
+  }
+  tx.commit();
+  return out;
 }
 
 void CacheIndex::record(const std::string& key, const ActionEntry& entry,
@@ -151,14 +188,14 @@ void CacheIndex::record_many(const std::vector<Record>& records) {
   std::lock_guard lock(mutex_);
   const double now = unix_now();
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement a(*db_,
-                      "INSERT OR REPLACE INTO actions(key, outputs, receipt, pipeline, node, partition, run_id, created, "
-                      "last_used, wall_ms) VALUES(?,?,?,?,?,?,?,?,?,?)");
-  SQLite::Statement del(*db_, "DELETE FROM refs WHERE key = ?");
-  SQLite::Statement r(*db_, "INSERT OR IGNORE INTO refs(key, hash) VALUES(?, ?)");
-  SQLite::Statement o(*db_, "INSERT OR IGNORE INTO objects(hash, size, created) VALUES(?, ?, ?)");
-  SQLite::Statement st(*db_, kUpsertNodeState);
-  SQLite::Statement blob(*db_, kInsertInline);
+  SQLite::Statement& a = stmts_->insert_action;
+  SQLite::Statement& del = stmts_->delete_refs;
+  SQLite::Statement& r = stmts_->insert_ref;
+  SQLite::Statement& o = stmts_->insert_object;
+  SQLite::Statement& st = stmts_->upsert_state;
+  SQLite::Statement& blob = stmts_->insert_inline;
+  // A failed statement must not stay half-run for the next batch.
+  Reset reset_a{a}, reset_del{del}, reset_r{r}, reset_o{o}, reset_st{st}, reset_blob{blob};
   for (const Record& rec : records) {
     if (rec.state) write_node_state(st, rec.pipeline, rec.node, rec.partition, *rec.state, now);
     for (const auto& [hash, framed] : rec.inline_objects) write_inline(blob, hash, framed);
@@ -205,6 +242,20 @@ void CacheIndex::forget(const std::string& key) {
   tx.commit();
 }
 
+namespace {
+// Columns 0..5 of a node_state row: key, stage_version, plugin_hash, params, inputs, fingerprint.
+NodeState read_node_state(SQLite::Statement& q, int first) {
+  NodeState s;
+  s.key = q.getColumn(first).getString();
+  s.stage_version = q.getColumn(first + 1).getString();
+  s.plugin_hash = q.getColumn(first + 2).getString();
+  s.params = q.getColumn(first + 3).getString();
+  s.inputs = q.getColumn(first + 4).getString();
+  s.fingerprint = q.getColumn(first + 5).getString();
+  return s;
+}
+}  // namespace
+
 std::optional<NodeState> CacheIndex::node_state(const std::string& pipeline, const std::string& node,
                                                 const std::string& partition) {
   std::lock_guard lock(mutex_);
@@ -214,14 +265,19 @@ std::optional<NodeState> CacheIndex::node_state(const std::string& pipeline, con
   q.bind(2, node);
   q.bind(3, partition);
   if (!q.executeStep()) return std::nullopt;
-  NodeState s;
-  s.key = q.getColumn(0).getString();
-  s.stage_version = q.getColumn(1).getString();
-  s.plugin_hash = q.getColumn(2).getString();
-  s.params = q.getColumn(3).getString();
-  s.inputs = q.getColumn(4).getString();
-  s.fingerprint = q.getColumn(5).getString();
-  return s;
+  return read_node_state(q, 0);
+}
+
+std::unordered_map<std::string, NodeState> CacheIndex::node_states(const std::string& pipeline, const std::string& node) {
+  std::lock_guard lock(mutex_);
+  SQLite::Statement q(*db_,
+                      "SELECT partition, key, stage_version, plugin_hash, params, inputs, fingerprint FROM node_state "
+                      "WHERE pipeline = ? AND node = ?");
+  q.bind(1, pipeline);
+  q.bind(2, node);
+  std::unordered_map<std::string, NodeState> out;
+  while (q.executeStep()) out.emplace(q.getColumn(0).getString(), read_node_state(q, 1));
+  return out;
 }
 
 void CacheIndex::set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <sluice/serialize.hpp>
@@ -53,6 +54,8 @@ class CacheIndex {
   ~CacheIndex();
 
   std::optional<ActionEntry> lookup(const std::string& key);
+  // The entries that exist among `keys` (one pass, for the partitions of a node).
+  std::unordered_map<std::string, ActionEntry> lookup_many(const std::vector<std::string>& keys);
   // Records an action after its objects are durable. `refs` are every object the
   // entry keeps alive (outputs plus, for partitioned outputs, the partitions).
   void record(const std::string& key, const ActionEntry& entry, const std::vector<std::pair<Hash128, std::uint64_t>>& refs,
@@ -74,6 +77,8 @@ class CacheIndex {
   void record_many(const std::vector<Record>& records);
 
   std::optional<NodeState> node_state(const std::string& pipeline, const std::string& node, const std::string& partition);
+  // Every partition's state of a node: partition key -> state.
+  std::unordered_map<std::string, NodeState> node_states(const std::string& pipeline, const std::string& node);
   void set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,
                       const NodeState& state);
 

@@ -200,8 +200,14 @@ struct Executor::Impl {
     return stored;
   }
 
+  // What the index already said about a partition (looked up for all partitions at once).
+  struct Known {
+    const ActionEntry* entry = nullptr;  // nullptr: no entry for the key
+    const NodeState* state = nullptr;    // nullptr: the partition was never computed
+  };
+
   Decision decide(std::size_t v, const std::string& key, const KeyParts& parts, Stage* stage, const std::string& partition,
-                  bool has_fingerprint) {
+                  bool has_fingerprint, const Known* known = nullptr) {
     Decision d;
     const NodeSpec& ns = *nodes[v].spec;
     if (opt.forced[v]) return {true, "forced (--force)", std::nullopt};
@@ -209,10 +215,12 @@ struct Executor::Impl {
     if (nodes[v].resolved.bindings.empty() && !has_fingerprint) {
       return {true, "source without fingerprint: always runs (early cutoff protects downstream)", std::nullopt};
     }
-    d.entry = cache.index().lookup(key);
+    if (known == nullptr) d.entry = cache.index().lookup(key);
+    else if (known->entry != nullptr) d.entry = *known->entry;
     if (!d.entry) {
       d.run = true;
-      d.reason = explain_change(cache.index().node_state(spec.name, ns.id, partition), parts);
+      d.reason = known == nullptr ? explain_change(cache.index().node_state(spec.name, ns.id, partition), parts)
+                                  : explain_change(known->state ? std::optional(*known->state) : std::nullopt, parts);
       return d;
     }
     for (const auto& [port, hash] : d.entry->outputs) {
@@ -242,6 +250,11 @@ struct Executor::Impl {
     if (opt.dry_run) return;
     auto prev = cache.index().node_state(spec.name, id(v), partition);
     if (!prev || prev->key != key) cache.index().set_node_state(spec.name, id(v), partition, state_of(key, parts));
+  }
+  void remember_state(std::size_t v, const std::string& partition, const std::string& key, const KeyParts& parts,
+                      const NodeState* prev) {
+    if (!opt.dry_run && (prev == nullptr || prev->key != key))
+      cache.index().set_node_state(spec.name, id(v), partition, state_of(key, parts));
   }
 
   // ---------------------------------------------------------------- plain node
@@ -339,6 +352,7 @@ struct Executor::Impl {
     std::map<std::string, Cache::Stored> stored;
     std::map<std::string, ValuePtr> values;
     std::string action_key;
+    KeyParts parts;
     bool cached = false, failed = false;
     std::string error;
     // A computed partition waiting for its batch's group commit.
@@ -448,23 +462,38 @@ struct Executor::Impl {
     std::atomic<bool> node_cancel{false};
     const auto& bindings = nodes[v].resolved.bindings;
 
+    // Every partition's key first, then one pass over the index for their entries and last states,
+    // so the parallel loop below reads the index only to confirm a hit's objects exist.
+    const KeyParts part_base = base_parts(v);
+    std::vector<std::string> action_keys;
+    action_keys.reserve(work.size());
+    for (auto& w : work) {
+      w.parts = part_base;
+      w.parts.inputs = bindings.front().port + ":" + id(bindings.front().upstream) + "=" + w.input_hash.hex() + ";" + broadcast;
+      w.parts.scope = "partition=" + w.key;
+      w.action_key = compute_key(w.parts);
+      action_keys.push_back(w.action_key);
+    }
+    const auto known_entries = cache.index().lookup_many(action_keys);
+    const auto known_states = cache.index().node_states(spec.name, ns.id);
+
     auto do_partition = [&](PartWork& w) {
       if (cancelled() || node_cancel.load()) {
         w.failed = true;
         w.error = "cancelled";
         return;
       }
-      KeyParts pp = base_parts(v);
-      pp.inputs = bindings.front().port + ":" + id(bindings.front().upstream) + "=" + w.input_hash.hex() + ";" + broadcast;
-      pp.scope = "partition=" + w.key;
-      w.action_key = compute_key(pp);
+      const KeyParts& pp = w.parts;
+      Known known;
+      if (auto it = known_entries.find(w.action_key); it != known_entries.end()) known.entry = &it->second;
+      if (auto it = known_states.find(w.key); it != known_states.end()) known.state = &it->second;
       try {
         auto part_stage = create_stage(v);
-        Decision pd = decide(v, w.action_key, pp, part_stage.get(), w.key, true);
+        Decision pd = decide(v, w.action_key, pp, part_stage.get(), w.key, true, &known);
         if (!pd.run && !opt.forced[v] && !ns.always_run) {
           w.cached = true;
           for (const auto& [port, hash] : pd.entry->outputs) w.stored[port] = Cache::Stored{hash, 0, {}};
-          remember_state(v, w.key, w.action_key, pp);
+          remember_state(v, w.key, w.action_key, pp, known.state);
           if (opt.progress) opt.progress->item_done(v, true);
           return;
         }
