@@ -99,8 +99,15 @@ Prepared prepare(const RunOptions& o, Cache*& cache_out, std::unique_ptr<Cache>&
 }  // namespace
 
 std::filesystem::path resolve_cache_dir(const RunOptions& options) {
-  if (options.cache_dir) return std::filesystem::absolute(*options.cache_dir);
-  return default_cache_dir(options.pipeline_file);
+  const std::filesystem::path dir =
+      options.cache_dir ? std::filesystem::absolute(*options.cache_dir) : default_cache_dir(options.pipeline_file);
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_directory(dir, ec)) {
+    throw UsageError("cache directory '" + dir.string() +
+                     "' exists but is not a directory; point --cache-dir or SLUICE_CACHE_DIR at a directory "
+                     "(it is created if missing)");
+  }
+  return dir;
 }
 
 RunReport plan_pipeline(const RunOptions& options) {

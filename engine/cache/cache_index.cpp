@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <sluice/errors.hpp>
+
 #include <algorithm>
 #include <set>
 #include <sstream>
@@ -108,7 +110,8 @@ double unix_now() {
 
 CacheIndex::CacheIndex(const std::filesystem::path& cache_dir) {
   std::filesystem::create_directories(cache_dir);
-  db_ = std::make_unique<SQLite::Database>((cache_dir / "index.db").string(),
+  path_ = cache_dir / "index.db";
+  db_ = std::make_unique<SQLite::Database>(path_.string(),
                                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
   // Objects are fsynced before their index entry commits, so NORMAL sync is enough.
   tune_engine_database(*db_);
@@ -186,6 +189,15 @@ void CacheIndex::record(const std::string& key, const ActionEntry& entry,
 void CacheIndex::record_many(const std::vector<Record>& records) {
   if (records.empty()) return;
   std::lock_guard lock(mutex_);
+  try {
+    record_many_locked(records);
+  } catch (const SQLite::Exception& e) {
+    // SQLite says "disk I/O error" or "database is locked"; the user needs to know which file.
+    throw Error("writing the cache index " + path_.string() + ": " + e.what());
+  }
+}
+
+void CacheIndex::record_many_locked(const std::vector<Record>& records) {
   const double now = unix_now();
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement& a = stmts_->insert_action;

@@ -109,6 +109,9 @@ class CacheIndex {
 
  private:
   struct Statements;
+  void record_many_locked(const std::vector<Record>& records);
+
+  std::filesystem::path path_;
   std::unique_ptr<SQLite::Database> db_;
   std::unique_ptr<Statements> stmts_;  // hot-path statements, prepared once
   std::mutex mutex_;

@@ -30,6 +30,18 @@ std::string closest_match(std::string_view name, const std::vector<std::string>&
       best = c;
     }
   }
+  if (!best.empty()) return best;
+  // A shortened or differently inflected word ('retry' for 'retries') is too far by edits but
+  // shares a long start with what was meant: at least 4 characters and half the name.
+  std::size_t best_prefix = std::max<std::size_t>(4, (name.size() + 1) / 2);
+  for (const auto& c : candidates) {
+    const auto mismatch = std::mismatch(name.begin(), name.end(), c.begin(), c.end());
+    const auto prefix = static_cast<std::size_t>(mismatch.first - name.begin());
+    if (prefix >= best_prefix) {
+      best_prefix = prefix + 1;  // a longer shared start wins; ties keep the first
+      best = c;
+    }
+  }
   return best;
 }
 
