@@ -79,7 +79,11 @@ class HtmlDashboardStage : public Stage {
     } else {
       data.total = sum_series(data.stores);
     }
-    if (in.has("metrics")) data.accuracy = summarize_metrics(in.table("metrics"), key_);
+    // No rows (no series had history enough to backtest): an empty table, whatever columns it has.
+    if (in.has("metrics")) {
+      const Table& metrics = in.table("metrics");
+      data.accuracy = metrics.num_rows() > 0 ? summarize_metrics(metrics, key_) : AccuracyTable{};
+    }
     if (in.has("stores")) data.store_info = read_stores(in.table("stores"), key_, store_label_);
     data.run = parse_run_info(ctx.run_info_json());
     ctx.check_cancelled();

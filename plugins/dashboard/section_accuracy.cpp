@@ -82,8 +82,9 @@ std::string accuracy_section(const PageData& d) {
   m.element("h2", {{"id", "accuracy-h"}}, "Accuracy");
   if (!d.accuracy || d.accuracy->models.empty()) {
     m.element("p", {{"class", "empty"}},
-              "No backtest metrics: connect the output of sluice.backtest to the 'metrics' input to compare the "
-              "model with the seasonal-naive baseline.");
+              d.accuracy ? "No backtest metrics yet: no series has enough history to backtest."
+                         : "No backtest metrics: connect the output of sluice.backtest to the 'metrics' input to "
+                           "compare the model with the seasonal-naive baseline.");
     m.close("section");
     return m.take();
   }

@@ -106,7 +106,9 @@ class LoadStage : public Stage {
 
   void run(Context& ctx, const Inputs& inputs, Outputs& out) override {
     const Table& input = inputs.table("in");
-    check_input(input);
+    // A table without columns (a foreach over no partitions cannot know its stage's columns) has
+    // nothing to type or check; see load_nothing.
+    if (input.num_columns() > 0) check_input(input);
     const auto path = resolve_db_path(db_param_);
     require_parent_dir(path);
 
@@ -129,6 +131,11 @@ class LoadStage : public Stage {
         return;
       }
     }
+    if (input.num_columns() == 0) {
+      load_nothing(ctx, db, receipt);
+      finish(out, receipt, 0);
+      return;
+    }
     {
       StagingArea staging(db, ctx.scratch_dir(), input);
       staging.fill(input, batch_size_, fail_after_rows_, ctx);
@@ -147,7 +154,8 @@ class LoadStage : public Stage {
     if (!std::filesystem::is_regular_file(receipt->db, ec)) return false;
     try {
       Connection db(receipt->db, OpenMode::ReadOnly, busy_timeout_ms_);
-      if (!table_exists(db, receipt->table)) return false;
+      // A load of no columns into a table that did not exist created nothing (see load_nothing).
+      if (!table_exists(db, receipt->table)) return receipt->rows == 0;
       const std::int64_t count =
           query_int(db, "SELECT count(*) FROM main." + quote_identifier(receipt->table), "verifying the load");
       if (receipt->mode == "replace") {
@@ -268,6 +276,22 @@ class LoadStage : public Stage {
     }
     record_load(db, receipt);
     tx.commit();
+  }
+
+  // An input without columns (and so without rows): "replace" empties an existing table (the
+  // current set is empty), in one transaction with its ledger entry; "append" and "upsert" have
+  // nothing to write. A table that does not exist is not created: there are no columns to type.
+  void load_nothing(Context& ctx, Connection& db, const LoadReceipt& receipt) const {
+    if (mode_ != "replace" || !table_exists(db, table_)) {
+      ctx.info("no rows to load into '" + table_ + "' (" + mode_ + "); nothing written");
+      return;
+    }
+    Transaction tx(db, "BEGIN IMMEDIATE", "emptying '" + table_ + "'");
+    ensure_ledger(db);
+    db.exec("DELETE FROM main." + quote_identifier(table_), "emptying '" + table_ + "'");
+    record_load(db, receipt);
+    tx.commit();
+    ctx.info("no rows: emptied '" + table_ + "' (replace) in '" + receipt.db + "'");
   }
 
   void finish(Outputs& out, const LoadReceipt& receipt, std::int64_t loaded) const {

@@ -125,3 +125,26 @@ TEST_CASE("deleting the dashboard or dropping a warehouse table reruns just that
   CHECK(sql(f.dir / "warehouse.db", "SELECT COUNT(DISTINCT store_id) FROM fact_forecast") ==
         sql(f.dir / "warehouse.db", "SELECT COUNT(DISTINCT store_id) FROM fact_daily_sales"));
 }
+
+TEST_CASE("a chain with less history than min_backtest_days gets forecasts and a dashboard, and no backtest") {
+  Flagship f;
+  REQUIRE(sluice::test::sluice("demo-data " + shell_quote((f.dir / "sales.db").string()) + " --stores 3 --days 200").exit_code == 0);
+  const auto report = f.run();
+  const auto wh = f.dir / "warehouse.db";
+  CHECK(num(sql(wh, "SELECT COUNT(DISTINCT store_id) FROM fact_forecast")) >= 1);
+  CHECK(sql(wh, "SELECT COUNT(DISTINCT store_id) FROM fact_forecast") ==
+        sql(wh, "SELECT COUNT(DISTINCT store_id) FROM fact_daily_sales"));
+  // No store qualifies for a backtest: the partitioned node has nothing to do, and the sink
+  // creates no table rather than one without columns.
+  for (const auto& n : report["nodes"])
+    if (n["id"] == "backtest") CHECK(n["partitions"]["total"] == 0);
+  CHECK(sql(wh, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'fact_backtest'") == "0");
+  const std::string html = slurp(f.dir / "out" / "dashboard.html");
+  CHECK(html.find("No backtest metrics yet: no series has enough history to backtest.") != std::string::npos);
+  CHECK(statuses(f.run()) == std::map<std::string, std::string>{
+                                 {"sales", "cached"}, {"stores", "cached"}, {"daily", "cached"}, {"total", "cached"},
+                                 {"load_stores", "cached"}, {"load_daily", "cached"}, {"forecast", "cached"},
+                                 {"forecast_total", "cached"}, {"load_forecast", "cached"},
+                                 {"load_forecast_total", "cached"}, {"backtest_input", "cached"},
+                                 {"backtest", "cached"}, {"load_metrics", "cached"}, {"dashboard", "cached"}});
+}

@@ -358,6 +358,34 @@ TEST_CASE("sqlite_load of an empty input creates the table and records the load"
   CHECK(load_stage({{"db", wh}, {"table", "empty"}})->verify(ctx, out.receipt()));
 }
 
+TEST_CASE("sqlite_load of a table without columns (a foreach over nothing) empties on replace and creates nothing") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  testing::TestContext ctx;
+  const auto replace = {std::pair<const char*, ParamValue>{"db", wh}, {"table", "r"}, {"mode", "replace"},
+                        {"key", ParamValue::strings({"store_id", "ds"})}};
+  const auto upsert = {std::pair<const char*, ParamValue>{"db", wh}, {"table", "u"}, {"mode", "upsert"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}};
+  // Nothing there yet: no table is created, and the load counts as done.
+  const auto first = load(replace, Table{}, ctx);
+  CHECK(table_of(first).column("rows_loaded").int_at(0) == 0);
+  RawDb db(dir / "wh.db");
+  CHECK(db.number("SELECT count(*) FROM sqlite_master WHERE name = 'r'") == 0);
+  CHECK(load_stage(replace)->verify(ctx, first.receipt()));
+  // Replace over an existing table: the current set is empty, so the table is emptied, schema kept.
+  (void)load(replace, daily(2, 10), ctx);
+  const auto emptied = load(replace, Table{}, ctx);
+  CHECK(db.number("SELECT count(*) FROM r") == 0);
+  CHECK(db.number("SELECT count(*) FROM pragma_table_info('r')") == 4);
+  CHECK(load_stage(replace)->verify(ctx, emptied.receipt()));
+  db.exec("INSERT INTO r VALUES (1, '2026-01-01', 1.0, NULL)");  // someone wrote into it
+  CHECK_FALSE(load_stage(replace)->verify(ctx, emptied.receipt()));
+  // Upsert has nothing to write and leaves an existing table alone.
+  (void)load(upsert, daily(1, 3), ctx);
+  (void)load(upsert, Table{}, ctx);
+  CHECK(db.number("SELECT count(*) FROM u") == 3);
+}
+
 TEST_CASE("parallel loads into one warehouse queue for the write lock and both land") {
   TempDir dir;
   const auto wh = (dir / "wh.db").string();
