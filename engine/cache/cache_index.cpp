@@ -32,9 +32,7 @@ std::map<std::string, Hash128> decode_outputs(const std::string& text) {
   }
   return out;
 }
-}  // namespace
 
-namespace {
 constexpr const char* kUpsertNodeState =
     "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
     "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)";
@@ -73,10 +71,6 @@ struct Reset {
     q.clearBindings();
   }
 };
-}  // namespace
-
-namespace {
-
 
 void write_node_state(SQLite::Statement& q, const std::string& pipeline, const std::string& node,
                       const std::string& partition, const NodeState& s, double now) {
@@ -93,8 +87,6 @@ void write_node_state(SQLite::Statement& q, const std::string& pipeline, const s
   q.exec();
   q.reset();
 }
-
-
 
 void write_inline(SQLite::Statement& q, const Hash128& hash, std::string_view framed) {
   q.bind(1, hash.hex());

@@ -248,9 +248,10 @@ struct Executor::Impl {
 
   void remember_state(std::size_t v, const std::string& partition, const std::string& key, const KeyParts& parts) {
     if (opt.dry_run) return;
-    auto prev = cache.index().node_state(spec.name, id(v), partition);
-    if (!prev || prev->key != key) cache.index().set_node_state(spec.name, id(v), partition, state_of(key, parts));
+    const auto prev = cache.index().node_state(spec.name, id(v), partition);
+    remember_state(v, partition, key, parts, prev ? &*prev : nullptr);
   }
+  // The same, when the previous state is already known (read for all partitions at once).
   void remember_state(std::size_t v, const std::string& partition, const std::string& key, const KeyParts& parts,
                       const NodeState* prev) {
     if (!opt.dry_run && (prev == nullptr || prev->key != key))
