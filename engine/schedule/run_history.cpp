@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 
 #include "schedule/clock.hpp"
 
@@ -30,11 +31,26 @@ std::optional<std::string> optional_text(const SQLite::Column& c) {
 
 }  // namespace
 
+namespace {
+// Runs kept per pipeline: $SLUICE_RUNS_KEEP, default 1,000 (19 years of a weekly schedule, 41 days of
+// an hourly one); a 1,000-node run's report is about 100 KB, so the file stays bounded.
+std::int64_t runs_to_keep() {
+  const char* env = std::getenv("SLUICE_RUNS_KEEP");
+  if (env == nullptr || *env == '\0') return 1000;
+  char* end = nullptr;
+  const long long n = std::strtoll(env, &end, 10);
+  if (*end != '\0' || n < 1)
+    throw std::runtime_error(std::string("SLUICE_RUNS_KEEP must be a positive number of runs, got '") + env + "'");
+  return n;
+}
+}  // namespace
+
 struct RunHistory::Impl {
   explicit Impl(const std::filesystem::path& file)
       : db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {}
   SQLite::Database db;
   std::string host = this_host();
+  std::int64_t keep = runs_to_keep();
 };
 
 std::filesystem::path RunHistory::db_path(const std::filesystem::path& cache_dir) { return cache_dir / "runs.db"; }
@@ -104,7 +120,14 @@ std::int64_t RunHistory::begin(const std::string& pipeline, const std::string& t
   insert.bind(5, impl_->host);
   insert.bind(6, static_cast<std::int64_t>(::getpid()));
   insert.exec();
-  return impl_->db.getLastInsertRowid();
+  const std::int64_t id = impl_->db.getLastInsertRowid();
+  // Retention: the pipeline's newest `keep` runs stay (the newest scheduled slot among them).
+  SQLite::Statement prune(impl_->db, R"(DELETE FROM "runs" WHERE "pipeline" = ?1 AND "id" <= (
+      SELECT "id" FROM "runs" WHERE "pipeline" = ?1 ORDER BY "id" DESC LIMIT 1 OFFSET ?2))");
+  prune.bind(1, pipeline);
+  prune.bind(2, impl_->keep);
+  prune.exec();
+  return id;
 }
 
 void RunHistory::fail(std::int64_t id, const std::string& error) { complete(id, "failed", 0, 0, 0, error, ""); }

@@ -27,7 +27,8 @@ struct RunRecord {
 class RunHistory {
  public:
   // Opens (creating if needed) <cache_dir>/runs.db. Rows left "running" by a process
-  // on this host that no longer exists are marked "interrupted".
+  // on this host that no longer exists are marked "interrupted". Each pipeline keeps its
+  // newest $SLUICE_RUNS_KEEP runs (default 1,000); begin() drops older ones.
   explicit RunHistory(const std::filesystem::path& cache_dir);
   ~RunHistory();
   RunHistory(RunHistory&&) noexcept;

@@ -96,3 +96,23 @@ TEST_CASE("history: concurrent writers from several connections") {
   CHECK(runs.size() == 100);
   for (const auto& r : runs) CHECK(r.status == "ok");
 }
+
+TEST_CASE("history: each pipeline keeps its newest SLUICE_RUNS_KEEP runs") {
+  TempDir dir;
+  sluice::test::ScopedEnv keep("SLUICE_RUNS_KEEP", "3");
+  RunHistory history(dir.path());
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(history.begin("sales", "manual", std::nullopt));
+  const auto other = history.begin("other", "manual", std::nullopt);
+  const auto kept = history.list(std::string("sales"), 10);
+  REQUIRE(kept.size() == 3);
+  CHECK(kept[0].id == ids[4]);
+  CHECK(kept[2].id == ids[2]);
+  CHECK(history.list(std::string("other"), 10).front().id == other);
+}
+
+TEST_CASE("history: a bad SLUICE_RUNS_KEEP is refused with the value") {
+  TempDir dir;
+  sluice::test::ScopedEnv keep("SLUICE_RUNS_KEEP", "lots");
+  CHECK_THROWS_WITH(RunHistory(dir.path()), "SLUICE_RUNS_KEEP must be a positive number of runs, got 'lots'");
+}
