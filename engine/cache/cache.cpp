@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 
@@ -24,11 +25,12 @@ constexpr std::size_t kDefaultInlineLimit = 16 * 1024;
 std::size_t inline_limit_from_env() {
   const char* env = std::getenv("SLUICE_CACHE_INLINE_MAX");
   if (env == nullptr || *env == '\0') return kDefaultInlineLimit;
-  try {
-    return static_cast<std::size_t>(std::stoull(env));
-  } catch (const std::exception&) {
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long n = std::strtoull(env, &end, 10);
+  if (*env == '-' || *end != '\0' || errno == ERANGE)
     throw UsageError(std::string("SLUICE_CACHE_INLINE_MAX must be a byte count, got '") + env + "'");
-  }
+  return static_cast<std::size_t>(n);
 }
 }  // namespace
 

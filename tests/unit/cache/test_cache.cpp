@@ -107,6 +107,14 @@ TEST_CASE("SLUICE_CACHE_INLINE_MAX=0 keeps every object in a file") {
   CHECK(object_files(cache) == 1);
 }
 
+TEST_CASE("a bad SLUICE_CACHE_INLINE_MAX is refused with the value") {
+  sluice::test::TempDir dir;
+  for (const char* bad : {"abc", "12kb", "-1"}) {
+    sluice::test::ScopedEnv env("SLUICE_CACHE_INLINE_MAX", bad);
+    CHECK_THROWS_WITH(Cache(dir.path()), (std::string("SLUICE_CACHE_INLINE_MAX must be a byte count, got '") + bad + "'").c_str());
+  }
+}
+
 TEST_CASE("gc drops inline objects with their entries, and orphans") {
   sluice::test::TempDir dir;
   Cache cache(dir.path());
