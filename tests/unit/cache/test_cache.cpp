@@ -50,6 +50,13 @@ TEST_CASE("a corrupted object is detected, removed and reported as absent") {
 }
 
 namespace {
+// Records `key` as the entry whose output port "out" is `s` (node `node` of pipeline "p").
+void record_output(Cache& cache, const std::string& key, const Cache::Stored& s, const std::string& node = "n") {
+  ActionEntry e;
+  e.outputs["out"] = s.hash;
+  cache.index().record(key, e, {{s.hash, s.size}}, "p", node, "", "r", 0);
+}
+
 std::size_t object_files(const Cache& cache) {
   std::size_t n = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(cache.dir() / "objects"))
@@ -120,9 +127,7 @@ TEST_CASE("gc drops inline objects with their entries, and orphans") {
   Cache cache(dir.path());
   const auto kept = cache.store(Value(numbers(7)));
   const auto orphan = cache.store(Value(numbers(8)));  // stored, never recorded
-  ActionEntry e;
-  e.outputs["out"] = kept.hash;
-  cache.index().record("k", e, {{kept.hash, kept.size}}, "p", "n", "", "r", 0);
+  record_output(cache, "k", kept);
   cache.gc(std::nullopt, std::nullopt, {});
   CHECK(cache.contains(kept.hash));
   CHECK_FALSE(cache.contains(orphan.hash));
@@ -168,9 +173,7 @@ TEST_CASE("gc evicts least recently used entries first and never a protected one
   std::vector<Cache::Stored> stored;
   for (int i = 0; i < 4; ++i) {
     stored.push_back(cache.store(Value(numbers(1000 + i))));
-    ActionEntry e;
-    e.outputs["out"] = stored.back().hash;
-    cache.index().record("k" + std::to_string(i), e, {{stored.back().hash, stored.back().size}}, "p", "n" + std::to_string(i), "", "r", 0);
+    record_output(cache, "k" + std::to_string(i), stored.back(), "n" + std::to_string(i));
   }
   // k0 is the oldest but protected, so the oldest unprotected entry (k1) goes instead.
   const auto r = cache.gc(cache.index().total_bytes() - stored[1].size, std::nullopt, {"k0"});
@@ -187,9 +190,7 @@ TEST_CASE("gc keeps entries that a node's current state points at") {
   sluice::test::TempDir dir;
   Cache cache(dir.path());
   const auto s = cache.store(Value(numbers(100)));
-  ActionEntry e;
-  e.outputs["out"] = s.hash;
-  cache.index().record("k", e, {{s.hash, s.size}}, "p", "n", "", "r", 0);
+  record_output(cache, "k", s);
   cache.index().set_node_state("p", "n", "", NodeState{"k", "1", "h", "{}", "", ""});
   const auto r = cache.gc(0, std::nullopt, {});
   CHECK(r.entries_removed == 0);
