@@ -55,7 +55,9 @@ struct Executor::Impl {
 
   std::vector<NodeReport> reports;
   std::vector<PortMap> outputs;
-  std::vector<bool> reran;  // the node executed its stage in this run
+  // One byte per node, not vector<bool>: concurrent node tasks write their own entries, and
+  // vector<bool> packs neighbours into one word.
+  std::vector<std::uint8_t> reran;  // the node executed its stage in this run
   std::vector<std::unique_ptr<std::mutex>> node_mutex;
   std::atomic<bool> fail_fast{false};
   std::string first_failure;
@@ -68,7 +70,7 @@ struct Executor::Impl {
       : spec(s), dag(d), nodes(std::move(n)), cache(c), opt(std::move(o)) {
     reports.resize(nodes.size());
     outputs.resize(nodes.size());
-    reran.assign(nodes.size(), false);
+    reran.assign(nodes.size(), 0);
     for (std::size_t i = 0; i < nodes.size(); ++i) node_mutex.push_back(std::make_unique<std::mutex>());
     scratch_root = cache.dir() / "tmp" / ("run-" + opt.run_id);
   }
@@ -258,9 +260,15 @@ struct Executor::Impl {
       cache.index().set_node_state(spec.name, id(v), partition, state_of(key, parts));
   }
 
+  // What a node's processing decided. It stays private to the node's task until process()
+  // publishes it under state_mutex: run_info_json() reads every report from other threads.
+  struct Outcome {
+    std::string status, reason;
+    std::optional<PartitionCounts> partitions;
+  };
+
   // ---------------------------------------------------------------- plain node
-  void process_plain(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins) {
-    NodeReport& rep = reports[v];
+  void process_plain(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins, Outcome& rep) {
     auto stage = create_stage(v);
     KeyParts parts = base_parts(v);
     for (std::size_t i = 0; i < ins.size(); ++i) {
@@ -320,7 +328,7 @@ struct Executor::Impl {
     cache.index().record(key, entry, refs, spec.name, id(v), "", opt.run_id, ms_since(t0));
     use_key(key);
     remember_state(v, "", key, parts);
-    reran[v] = true;
+    reran[v] = 1;
     rep.status = "ran";
   }
 
@@ -360,8 +368,7 @@ struct Executor::Impl {
     std::optional<CacheIndex::Record> pending;
   };
 
-  void process_partitioned(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins) {
-    NodeReport& rep = reports[v];
+  void process_partitioned(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins, Outcome& rep) {
     const NodeSpec& ns = *nodes[v].spec;
     const auto& keys = ns.foreach;
     auto stage = create_stage(v);
@@ -617,7 +624,7 @@ struct Executor::Impl {
     remember_state(v, "", node_key, node_parts);
     // No partitions at all is still a computation (of an empty result), not a cache hit.
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
-    reran[v] = rep.status == "ran";
+    reran[v] = rep.status == "ran" ? 1 : 0;
     rep.reason = counts.total == 0  ? node_reason + "; the input has no partitions"
                  : counts.ran == 0 ? "all " + std::to_string(counts.total) + " partitions cached"
                                  : node_reason + "; " + std::to_string(counts.ran) + " of " + std::to_string(counts.total) +
@@ -666,6 +673,7 @@ struct Executor::Impl {
     }
     std::string status, reason;
     std::optional<std::string> error;
+    Outcome outcome;
     if (!blocked.empty()) {
       status = "skipped";
       reason = blocked;
@@ -688,16 +696,16 @@ struct Executor::Impl {
     } else {
       try {
         if (opt.progress && nodes[v].spec->foreach.empty()) opt.progress->node_started(v, 0, "rows");
-        if (nodes[v].spec->foreach.empty()) process_plain(v, ins);
-        else process_partitioned(v, ins);
-        status = rep.status;
-        reason = rep.reason;
+        if (nodes[v].spec->foreach.empty()) process_plain(v, ins, outcome);
+        else process_partitioned(v, ins, outcome);
+        status = outcome.status;
+        reason = outcome.reason;
       } catch (const Cancelled&) {
         status = "skipped";
         reason = fail_fast.load() ? "cancelled after `" + first_failure + "` failed (fail-fast; use --keep-going)" : "cancelled";
       } catch (const std::exception& e) {
         status = "failed";
-        reason = rep.reason.empty() ? "stage failed" : rep.reason;
+        reason = outcome.reason.empty() ? "stage failed" : outcome.reason;
         error = "node '" + id(v) + "' (" + desc(v).id + ") failed: " + e.what();
         log::error(*error);
         if (!opt.keep_going) {
@@ -711,6 +719,7 @@ struct Executor::Impl {
     rep.status = status;
     rep.reason = reason;
     rep.error = error;
+    rep.partitions = outcome.partitions;
     rep.wall_ms = ms_since(t0);
     if (opt.progress && !opt.dry_run) {
       std::string summary = reason;
