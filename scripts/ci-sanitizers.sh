@@ -43,8 +43,11 @@ run_tsan() {
   export SLUICE_TEST_TIME_SCALE=4
   # An instrumented libtbb (Debian's own source, see the script): without it TSan cannot see
   # oneTBB's task handoffs and reports every parallel_for and flow-graph edge as a race.
-  ./scripts/build-tsan-tbb.sh "$dir/tbb-tsan"
-  cmake --preset tsan -B "$dir" -DTBB_DIR="$(realpath "$dir/tbb-tsan/lib/cmake/TBB")"
+  # Outside the project, so an installed TSan binary (the out-of-tree test) keeps it in its RPATH
+  # (INSTALL_RPATH_USE_LINK_PATH skips directories inside the source and build trees).
+  local tbb="${SLUICE_TSAN_TBB_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice/tbb-tsan-2021.8}"
+  ./scripts/build-tsan-tbb.sh "$tbb"
+  cmake --preset tsan -B "$dir" -DTBB_DIR="$(realpath "$tbb/lib/cmake/TBB")"
   # Only what the concurrency tests need: the engine, the CLI, the plugins they run.
   time cmake --build "$dir" -j "$jobs" --target sluice unit_exec unit_cache unit_isolation integration_tests \
     sluice_plugin_examples sluice_plugin_csv sluice_plugin_sql

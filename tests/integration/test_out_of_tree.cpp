@@ -73,7 +73,8 @@ TEST_CASE("an out-of-tree plugin builds against the installed SDK and runs with 
 
   // A rerun is served from the cache; deleting the output makes the sink run again (verify()).
   r = run_checked("rerun", run);
-  for (const auto& n : nlohmann::json::parse(r.out)["nodes"]) CHECK(n["status"] == "cached");
+  report = nlohmann::json::parse(r.out);  // named: a range-for over a temporary's member dangles
+  for (const auto& n : report["nodes"]) CHECK(n["status"] == "cached");
   fs::remove(work / "out" / "greetings.txt");
   r = run_checked("rerun after delete", run);
   report = nlohmann::json::parse(r.out);
