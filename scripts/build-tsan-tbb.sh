@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Debian 12's own oneTBB source package (onetbb 2021.8, Debian patches applied) with
 # -fsanitize=thread and installs libtbb into PREFIX, for the ThreadSanitizer build.
-#   scripts/build-tsan-tbb.sh ~/.cache/sluice/tbb-tsan-2021.8
+#   scripts/build-tsan-tbb.sh /var/tmp/sluice-tbb-tsan-2021.8
 # Why: Debian's libtbb12 is not instrumented, so TSan cannot see the synchronisation with which
 # oneTBB hands a task (and the data it captures) from one thread to another, and reports every
 # parallel_for / flow-graph handoff as a race, even in a 15-line correct program. Against an
