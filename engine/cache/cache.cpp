@@ -7,12 +7,12 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <fstream>
 
 #include <sluice/errors.hpp>
 #include <sluice/serialize.hpp>
 
 #include "common/errors.hpp"
+#include "common/file_io.hpp"
 #include "common/log.hpp"
 
 namespace sluice::engine {
@@ -100,9 +100,7 @@ std::string Cache::file_hash(const std::filesystem::path& file) {
   const auto inode = static_cast<std::uint64_t>(st.st_ino);
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (auto h = index_.file_hash(file.string(), inode, size, mtime_ns)) return *h;
-  std::ifstream in(file, std::ios::binary);
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string h = hash_bytes(bytes).hex();
+  const std::string h = hash_bytes(read_whole_file(file).value_or("")).hex();
   index_.set_file_hash(file.string(), inode, size, mtime_ns, h);
   return h;
 }

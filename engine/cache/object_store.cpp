@@ -4,13 +4,16 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
-#include <fstream>
+#include <memory>
 #include <random>
 #include <system_error>
+#include <thread>
 
 #include <sluice/errors.hpp>
 
+#include "common/file_io.hpp"
 #include "common/log.hpp"
 
 namespace sluice::engine {
@@ -88,27 +91,48 @@ std::filesystem::path ObjectStore::path_of(const Hash128& hash) const {
   return root_ / hex.substr(0, 2) / hex.substr(2);
 }
 
+namespace {
+// Compresses `raw` into `out` from offset `at`; returns the compressed size, or 0 if zstd failed
+// or saved nothing. Objects of several MiB (a whole extract) are compressed by zstd's worker
+// threads: at level 1 compression runs near memory speed per core, and a large output is
+// usually written while the rest of the pipeline waits for it.
+std::size_t compress_into(std::string& out, std::size_t at, std::string_view raw) {
+  constexpr std::size_t kParallelFrom = 8u << 20;
+  out.resize(at + ZSTD_compressBound(raw.size()));
+  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+  if (!cctx) return 0;
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 1);
+  if (raw.size() >= kParallelFrom) {
+    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    // Ignored (single-threaded) if this libzstd was built without threads.
+    if (threads > 1) ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_nbWorkers, static_cast<int>(threads));
+  }
+  const std::size_t n = ZSTD_compress2(cctx.get(), out.data() + at, out.size() - at, raw.data(), raw.size());
+  return ZSTD_isError(n) || n >= raw.size() ? 0 : n;
+}
+}  // namespace
+
 std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, bool compress) {
-  std::string out(kHeaderSize, '\0');
+  std::string out;
   std::uint8_t codec = kCodecRaw;
-  std::string payload;
   if (compress && raw.size() >= kCompressThreshold) {
-    payload.resize(ZSTD_compressBound(raw.size()));
-    const std::size_t n = ZSTD_compress(payload.data(), payload.size(), raw.data(), raw.size(), 1);
-    if (!ZSTD_isError(n) && n < raw.size()) {
-      payload.resize(n);
+    if (const std::size_t n = compress_into(out, kHeaderSize, raw)) {
+      out.resize(kHeaderSize + n);
       codec = kCodecZstd;
     }
+  }
+  if (codec == kCodecRaw) {
+    out.resize(kHeaderSize + raw.size());
+    std::memcpy(out.data() + kHeaderSize, raw.data(), raw.size());
   }
   std::memcpy(out.data(), kMagic, 4);
   out[4] = static_cast<char>(kVersion);
   out[5] = static_cast<char>(codec);
+  out[6] = out[7] = 0;
   const std::uint64_t raw_size = raw.size();
   std::memcpy(out.data() + 8, &raw_size, 8);
   std::memcpy(out.data() + 16, &hash.high, 8);
   std::memcpy(out.data() + 24, &hash.low, 8);
-  if (codec == kCodecZstd) out += payload;
-  else out.append(raw);
   return out;
 }
 
@@ -166,11 +190,10 @@ std::uint64_t ObjectStore::put(const Hash128& hash, std::string_view raw, bool d
 
 std::optional<std::string> ObjectStore::get(const Hash128& hash) const {
   const auto path = path_of(hash);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto bytes = read_whole_file(path);
+  if (!bytes) return std::nullopt;
   try {
-    return unframe(hash, bytes);
+    return unframe(hash, *bytes);
   } catch (const Error& e) {
     log::warn("cache object " + path.string() + " is corrupt (" + e.what() + "); discarding it and recomputing");
     remove(hash);

@@ -13,12 +13,13 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 
 #include <sluice/errors.hpp>
 #include <sluice/serialize.hpp>
+
+#include "common/file_io.hpp"
 
 namespace sluice::engine {
 
@@ -108,11 +109,9 @@ void write_file(const std::filesystem::path& file, std::string_view bytes) {
 }
 
 std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("isolation: cannot read " + file.string());
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto bytes = read_whole_file(file);
+  if (!bytes) throw Error("isolation: cannot read " + file.string());
+  return std::move(*bytes);
 }
 
 // ---- the pipe protocol: child -> parent ------------------------------------

@@ -1,4 +1,6 @@
 // sluice.sqlite_extract: reads a table or a query from a SQLite file into a Table.
+#include <algorithm>
+#include <filesystem>
 #include <sluice/errors.hpp>
 
 #include "db_path.hpp"
@@ -69,7 +71,7 @@ class ExtractStage : public Stage {
     Statement st(db, sql, "the extract query");
     bind_params(st);
     const std::string source = "'" + path.string() + "'";
-    Table result = read_table(st, ctx, source);
+    Table result = read_table(st, ctx, source, 16384, expected_rows(db, path));
     if (require_rows_ && result.num_rows() == 0)
       throw Error("the extract returned no rows from " + source + " and require_rows is true; SQL: " + sql);
     ctx.info("read " + std::to_string(result.num_rows()) + " rows from " + source);
@@ -105,6 +107,22 @@ class ExtractStage : public Stage {
                   "' does not exist (param 'db'); check the path, or create a demo database with `sluice demo-data " +
                   path.string() + "`");
     return path;
+  }
+
+  // How many rows a whole-table extract will read, from max(rowid) (an index lookup; rowids are
+  // usually dense), capped by the file size (a row takes at least a few bytes) so that sparse
+  // rowids cannot make the columns reserve more than the database could hold. 0 = unknown.
+  std::size_t expected_rows(Connection& db, const std::filesystem::path& path) const {
+    if (table_.empty() || !where_.empty()) return 0;
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(path, ec);
+    if (ec) return 0;
+    try {
+      const std::int64_t max_rowid = query_int(db, "SELECT max(rowid) FROM " + quote_identifier(table_), "sizing the extract");
+      return max_rowid > 0 ? static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(max_rowid), bytes / 4)) : 0;
+    } catch (const Error&) {
+      return 0;  // a view or a WITHOUT ROWID table
+    }
   }
 
   std::string table_query(Connection& db) const {

@@ -83,7 +83,7 @@ struct ColumnPlan {
 
 class Reader {
  public:
-  Reader(Statement& query, std::string_view source) : st_(query.raw()), source_(source) {
+  Reader(Statement& query, std::string_view source, std::size_t expected_rows) : st_(query.raw()), source_(source) {
     const int n = sqlite3_column_count(st_);
     for (int i = 0; i < n; ++i) {
       ColumnPlan p;
@@ -103,6 +103,7 @@ class Reader {
       p.table_index = table_.num_columns();
       table_.add_column(p.name, *p.type);
     }
+    for (std::size_t c = 0; c < table_.num_columns() && expected_rows > 0; ++c) table_.column(c).reserve(expected_rows);
   }
 
   void read_row(std::size_t row) {
@@ -188,8 +189,9 @@ class Reader {
 
 }  // namespace
 
-Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch) {
-  Reader reader(query, source);
+Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch,
+                 std::size_t expected_rows) {
+  Reader reader(query, source, expected_rows);
   std::size_t rows = 0;
   while (query.step()) {
     reader.read_row(rows);

@@ -13,6 +13,9 @@ namespace sluice::sqlite {
 
 // Reads every row of `query` (already bound). Polls cancellation and reports
 // progress every `rows_per_batch` rows. `source` names the database for messages.
-Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch = 16384);
+// `expected_rows` (0: unknown) sizes the columns up front: at tens of millions of rows,
+// growing them by doubling costs a copy of everything read so far and page faults on top.
+Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch = 16384,
+                 std::size_t expected_rows = 0);
 
 }  // namespace sluice::sqlite

@@ -35,6 +35,21 @@ TEST_CASE("objects round-trip, compressed or not, and are named by content") {
   CHECK(std::get<Table>(*cache.load(small.hash)).column("v").int_at(2) == 2);
 }
 
+TEST_CASE("an object of several MiB is compressed by zstd's workers and reads back intact") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const Table t = numbers(2'000'000);  // 16 MB encoded: above the multi-threaded threshold
+  const auto stored = cache.store(Value(t));
+  CHECK(stored.size < 2'000'000 * 8 / 2);
+  const auto back = cache.load(stored.hash);
+  REQUIRE(back);
+  const Table& r = std::get<Table>(*back);
+  REQUIRE(r.num_rows() == 2'000'000);
+  CHECK(r.column("v").int_at(0) == 0);
+  CHECK(r.column("v").int_at(1'999'999) == 1'999'999);
+  CHECK(hash_value(*back) == stored.hash);
+}
+
 TEST_CASE("a corrupted object is detected, removed and reported as absent") {
   sluice::test::TempDir dir;
   Cache cache(dir.path());
