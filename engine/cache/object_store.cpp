@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <random>
 #include <system_error>
 #include <thread>
@@ -92,42 +93,47 @@ std::filesystem::path ObjectStore::path_of(const Hash128& hash) const {
 }
 
 namespace {
-// Compresses `raw` into `out` from offset `at`; returns the compressed size, or 0 if zstd failed
-// or saved nothing. Objects of several MiB (a whole extract) are compressed by zstd's worker
-// threads: at level 1 compression runs near memory speed per core, and a large output is
-// usually written while the rest of the pipeline waits for it.
-std::size_t compress_into(std::string& out, std::size_t at, std::string_view raw) {
+// `raw` compressed as a zstd frame, or nullopt if zstd failed or saved nothing. Objects of several
+// MiB (a whole extract) are compressed by zstd's worker threads: at level 1 compression runs near
+// memory speed per core, and a large output is usually written while the rest of the pipeline
+// waits for it. The worst-case buffer is left uninitialised: zeroing it (std::string::resize)
+// would fault in and clear gigabytes of pages that the compressed frame never uses.
+std::optional<std::string> compress(std::string_view raw, std::size_t header_room) {
   constexpr std::size_t kParallelFrom = 8u << 20;
-  out.resize(at + ZSTD_compressBound(raw.size()));
   std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), &ZSTD_freeCCtx);
-  if (!cctx) return 0;
+  if (!cctx) return std::nullopt;
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 1);
   if (raw.size() >= kParallelFrom) {
     const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     // Ignored (single-threaded) if this libzstd was built without threads.
     if (threads > 1) ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_nbWorkers, static_cast<int>(threads));
   }
-  const std::size_t n = ZSTD_compress2(cctx.get(), out.data() + at, out.size() - at, raw.data(), raw.size());
-  return ZSTD_isError(n) || n >= raw.size() ? 0 : n;
+  const std::size_t bound = ZSTD_compressBound(raw.size());
+  const auto buffer = std::make_unique_for_overwrite<char[]>(bound);
+  const std::size_t n = ZSTD_compress2(cctx.get(), buffer.get(), bound, raw.data(), raw.size());
+  if (ZSTD_isError(n) || n >= raw.size()) return std::nullopt;
+  std::string out;
+  out.reserve(header_room + n);
+  out.resize(header_room);
+  out.append(buffer.get(), n);
+  return out;
 }
 }  // namespace
 
-std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, bool compress) {
+std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, bool compress_payload) {
+  std::optional<std::string> compressed;
+  if (compress_payload && raw.size() >= kCompressThreshold) compressed = compress(raw, kHeaderSize);
   std::string out;
-  std::uint8_t codec = kCodecRaw;
-  if (compress && raw.size() >= kCompressThreshold) {
-    if (const std::size_t n = compress_into(out, kHeaderSize, raw)) {
-      out.resize(kHeaderSize + n);
-      codec = kCodecZstd;
-    }
-  }
-  if (codec == kCodecRaw) {
-    out.resize(kHeaderSize + raw.size());
-    std::memcpy(out.data() + kHeaderSize, raw.data(), raw.size());
+  if (compressed) {
+    out = std::move(*compressed);
+  } else {
+    out.reserve(kHeaderSize + raw.size());
+    out.resize(kHeaderSize);
+    out.append(raw);
   }
   std::memcpy(out.data(), kMagic, 4);
   out[4] = static_cast<char>(kVersion);
-  out[5] = static_cast<char>(codec);
+  out[5] = static_cast<char>(compressed ? kCodecZstd : kCodecRaw);
   out[6] = out[7] = 0;
   const std::uint64_t raw_size = raw.size();
   std::memcpy(out.data() + 8, &raw_size, 8);

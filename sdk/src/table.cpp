@@ -81,6 +81,10 @@ void Column::reserve(std::size_t rows) {
   }
 }
 
+void Column::reserve_bytes(std::size_t bytes) {
+  if (type_ == ColumnType::String) bytes_.reserve(bytes);
+}
+
 void Column::assign_raw(std::size_t rows, std::vector<std::int64_t> ints, std::vector<double> doubles,
                         std::vector<std::uint64_t> offsets, std::string bytes, std::vector<std::uint8_t> validity) {
   const bool ok = [&] {

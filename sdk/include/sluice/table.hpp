@@ -55,6 +55,8 @@ class SLUICE_API Column {
   // Appends row `row` of `other` (same type) to this column.
   void push_from(const Column& other, std::size_t row);
   void reserve(std::size_t rows);
+  // String columns: room for `bytes` characters in total (no effect on other types).
+  void reserve_bytes(std::size_t bytes);
 
   // Raw buffers for bulk producers and consumers (serialisation, hashing).
   const std::vector<std::int64_t>& ints() const { return ints_; }
