@@ -42,19 +42,24 @@ Cache::Cache(const std::filesystem::path& dir)
       inline_limit_(inline_limit_from_env()) {}
 
 Cache::Stored Cache::store(const Value& value, bool durable) {
-  const std::string raw = encode_value(value);
+  // Hashed in one streaming pass; only a small object is ever encoded into memory. A large one
+  // is encoded a second time straight into its compressor and file, so a multi-gigabyte table
+  // is never copied whole.
+  const ValueDigest digest = digest_value(value);
   Stored s;
-  s.hash = hash_bytes(raw);
-  if (raw.size() <= inline_limit_) {
-    std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
-    s.size = framed.size();
-    // Committed before the entry that refers to it, like a file (or with it, by the caller).
-    if (durable) index_.put_inline_object(s.hash, framed);
-    else s.pending_inline = std::move(framed);
+  s.hash = digest.hash;
+  if (digest.size > inline_limit_) {
+    s.size = objects_.put_stream(s.hash, digest.size, [&](const ValueSink& sink) { encode_value_to(value, sink); },
+                                 durable);
+    if (!durable) unsynced_files_ = true;
     return s;
   }
-  s.size = objects_.put(s.hash, raw, durable);
-  if (!durable) unsynced_files_ = true;
+  const std::string raw = encode_value(value);
+  std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
+  s.size = framed.size();
+  // Committed before the entry that refers to it, like a file (or with it, by the caller).
+  if (durable) index_.put_inline_object(s.hash, framed);
+  else s.pending_inline = std::move(framed);
   return s;
 }
 

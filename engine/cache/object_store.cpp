@@ -8,7 +8,6 @@
 #include <cstring>
 #include <memory>
 #include <optional>
-#include <random>
 #include <system_error>
 #include <thread>
 
@@ -35,53 +34,37 @@ struct Fd {
   }
 };
 
-void write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
-  const char* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw std::system_error(errno, std::generic_category(), "writing " + path.string());
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+// The frame header: magic, version, codec, two spare bytes, raw size, hash.
+std::string frame_header(const Hash128& hash, std::uint64_t raw_size, std::uint8_t codec) {
+  std::string h(kHeaderSize, '\0');
+  std::memcpy(h.data(), kMagic, 4);
+  h[4] = static_cast<char>(kVersion);
+  h[5] = static_cast<char>(codec);
+  std::memcpy(h.data() + 8, &raw_size, 8);
+  std::memcpy(h.data() + 16, &hash.high, 8);
+  std::memcpy(h.data() + 24, &hash.low, 8);
+  return h;
+}
+
+using CompressionContext = std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)>;
+
+// Level 1; objects of several MiB (a whole extract) are compressed by zstd's worker threads:
+// at level 1 compression runs near memory speed per core, and a large output is usually
+// written while the rest of the pipeline waits for it.
+CompressionContext compression_context(std::uint64_t raw_size) {
+  constexpr std::uint64_t kParallelFrom = 8u << 20;
+  CompressionContext cctx(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+  if (!cctx) throw std::bad_alloc();
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 1);
+  if (raw_size >= kParallelFrom) {
+    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+    // Ignored (single-threaded) if this libzstd was built without threads.
+    if (threads > 1) ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_nbWorkers, static_cast<int>(threads));
   }
-}
-
-void fsync_dir(const std::filesystem::path& dir) {
-  Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY)};
-  if (d.fd >= 0) ::fsync(d.fd);
-}
-
-std::string temp_name() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(rng());
+  ZSTD_CCtx_setPledgedSrcSize(cctx.get(), raw_size);
+  return cctx;
 }
 }  // namespace
-
-void write_file_atomic(const std::filesystem::path& target, std::string_view bytes, bool durable) {
-  const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
-  std::filesystem::create_directories(dir);
-  const auto tmp = dir / temp_name();
-  {
-    Fd f{::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
-    if (f.fd < 0) throw std::system_error(errno, std::generic_category(), "creating " + tmp.string());
-    try {
-      write_all(f.fd, bytes, tmp);
-      if (durable && ::fsync(f.fd) != 0) throw std::system_error(errno, std::generic_category(), "fsync " + tmp.string());
-    } catch (...) {
-      ::unlink(tmp.c_str());
-      throw;
-    }
-  }
-  if (::rename(tmp.c_str(), target.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw std::system_error(err, std::generic_category(), "renaming into " + target.string());
-  }
-  if (durable) fsync_dir(dir);
-}
 
 ObjectStore::ObjectStore(std::filesystem::path root, bool compress) : root_(std::move(root)), compress_(compress) {
   std::filesystem::create_directories(root_);
@@ -93,21 +76,11 @@ std::filesystem::path ObjectStore::path_of(const Hash128& hash) const {
 }
 
 namespace {
-// `raw` compressed as a zstd frame, or nullopt if zstd failed or saved nothing. Objects of several
-// MiB (a whole extract) are compressed by zstd's worker threads: at level 1 compression runs near
-// memory speed per core, and a large output is usually written while the rest of the pipeline
-// waits for it. The worst-case buffer is left uninitialised: zeroing it (std::string::resize)
-// would fault in and clear gigabytes of pages that the compressed frame never uses.
+// `raw` as a zstd frame after `header_room` bytes, or nullopt if zstd failed or saved nothing.
+// The worst-case buffer is left uninitialised: zeroing it (std::string::resize) would fault in
+// and clear pages that the compressed frame never uses.
 std::optional<std::string> compress(std::string_view raw, std::size_t header_room) {
-  constexpr std::size_t kParallelFrom = 8u << 20;
-  std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> cctx(ZSTD_createCCtx(), &ZSTD_freeCCtx);
-  if (!cctx) return std::nullopt;
-  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 1);
-  if (raw.size() >= kParallelFrom) {
-    const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-    // Ignored (single-threaded) if this libzstd was built without threads.
-    if (threads > 1) ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_nbWorkers, static_cast<int>(threads));
-  }
+  const auto cctx = compression_context(raw.size());
   const std::size_t bound = ZSTD_compressBound(raw.size());
   const auto buffer = std::make_unique_for_overwrite<char[]>(bound);
   const std::size_t n = ZSTD_compress2(cctx.get(), buffer.get(), bound, raw.data(), raw.size());
@@ -131,15 +104,51 @@ std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, bool c
     out.resize(kHeaderSize);
     out.append(raw);
   }
-  std::memcpy(out.data(), kMagic, 4);
-  out[4] = static_cast<char>(kVersion);
-  out[5] = static_cast<char>(compressed ? kCodecZstd : kCodecRaw);
-  out[6] = out[7] = 0;
-  const std::uint64_t raw_size = raw.size();
-  std::memcpy(out.data() + 8, &raw_size, 8);
-  std::memcpy(out.data() + 16, &hash.high, 8);
-  std::memcpy(out.data() + 24, &hash.low, 8);
+  const std::string header = frame_header(hash, raw.size(), compressed ? kCodecZstd : kCodecRaw);
+  std::memcpy(out.data(), header.data(), kHeaderSize);
   return out;
+}
+
+std::uint64_t ObjectStore::put_stream(const Hash128& hash, std::uint64_t raw_size, const Producer& produce,
+                                      bool durable) {
+  const auto path = path_of(hash);
+  std::error_code ec;
+  if (auto size = std::filesystem::file_size(path, ec); !ec) return size;
+  AtomicFile file(path);
+  const bool zstd = compress_ && raw_size >= kCompressThreshold;
+  file.write(frame_header(hash, raw_size, zstd ? kCodecZstd : kCodecRaw));
+  std::uint64_t streamed = 0;
+  if (!zstd) {
+    produce([&](std::string_view piece) {
+      file.write(piece);
+      streamed += piece.size();
+    });
+  } else {
+    const auto cctx = compression_context(raw_size);
+    std::string out(ZSTD_CStreamOutSize(), '\0');
+    // Feeds one piece (or, with ZSTD_e_end, flushes the frame) and writes what zstd produced.
+    auto pump = [&](std::string_view piece, ZSTD_EndDirective mode) {
+      ZSTD_inBuffer in{piece.data(), piece.size(), 0};
+      for (;;) {
+        ZSTD_outBuffer o{out.data(), out.size(), 0};
+        const std::size_t left = ZSTD_compressStream2(cctx.get(), &o, &in, mode);
+        if (ZSTD_isError(left)) throw Error(std::string("compressing a cache object: ") + ZSTD_getErrorName(left));
+        file.write(std::string_view(out.data(), o.pos));
+        const bool done = mode == ZSTD_e_end ? left == 0 : in.pos == in.size;
+        if (done) return;
+      }
+    };
+    produce([&](std::string_view piece) {
+      pump(piece, ZSTD_e_continue);
+      streamed += piece.size();
+    });
+    pump({}, ZSTD_e_end);
+  }
+  if (streamed != raw_size)
+    throw Error("cache object " + hash.hex() + ": the value encoded to " + std::to_string(streamed) +
+                " bytes, not the " + std::to_string(raw_size) + " it was hashed at");
+  file.commit(durable);
+  return file.bytes_written();
 }
 
 std::string ObjectStore::unframe(const Hash128& expected, std::string_view file) {
@@ -183,15 +192,6 @@ void ObjectStore::sync() const {
   if (d.fd < 0 || ::syncfs(d.fd) != 0) {
     throw std::system_error(errno, std::generic_category(), "syncing cache objects in " + root_.string());
   }
-}
-
-std::uint64_t ObjectStore::put(const Hash128& hash, std::string_view raw, bool durable) {
-  const auto path = path_of(hash);
-  std::error_code ec;
-  if (auto size = std::filesystem::file_size(path, ec); !ec) return size;
-  const std::string framed = frame(hash, raw, compress_);
-  write_file_atomic(path, framed, durable);
-  return framed.size();
 }
 
 std::optional<std::string> ObjectStore::get(const Hash128& hash) const {

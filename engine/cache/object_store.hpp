@@ -4,11 +4,14 @@
 // every read re-hashes the content and rejects a mismatch.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <sluice/serialize.hpp>
+
+#include "cache/atomic_file.hpp"
 
 namespace sluice::engine {
 
@@ -16,10 +19,13 @@ class ObjectStore {
  public:
   explicit ObjectStore(std::filesystem::path root, bool compress = true);
 
-  // Stores `raw` (whose hash is `hash`) unless already present; returns the stored file size.
+  // Stores an object unless already present; returns the stored file size. `produce` writes the
+  // raw encoding in pieces to the sink it is given (raw_size bytes whose hash is `hash`), and the
+  // pieces are compressed straight into the file, so a large value is never held encoded.
   // With durable=false the file is renamed into place without fsync; the caller must call
-  // sync() before recording anything that refers to it (group commit for many small objects).
-  std::uint64_t put(const Hash128& hash, std::string_view raw, bool durable = true);
+  // sync() before recording anything that refers to it (group commit for many objects).
+  using Producer = std::function<void(const ValueSink&)>;
+  std::uint64_t put_stream(const Hash128& hash, std::uint64_t raw_size, const Producer& produce, bool durable = true);
   // Makes every object written so far durable (one syncfs for the whole batch).
   void sync() const;
   // The verified raw bytes, or nullopt if the object is absent. A corrupt object
@@ -41,9 +47,5 @@ class ObjectStore {
   std::filesystem::path root_;
   bool compress_;
 };
-
-// Writes `bytes` to `target` atomically: temp file in the same dir, fsync, rename, fsync dir.
-// With durable=false: no fsync of the file or directory (see ObjectStore::put).
-void write_file_atomic(const std::filesystem::path& target, std::string_view bytes, bool durable = true);
 
 }  // namespace sluice::engine

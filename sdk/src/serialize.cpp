@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <new>
 
 #include "sluice/errors.hpp"
 
@@ -18,21 +20,40 @@ constexpr char kMagic[4] = {'S', 'L', 'V', '1'};
 constexpr std::uint8_t kTableTag = 1;
 constexpr std::uint8_t kBlobTag = 2;
 
+// Encodes into a sink in pieces: small fields are gathered in a buffer, large column buffers
+// are passed straight through, so a multi-gigabyte table is never copied to be hashed or stored.
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
+  explicit Writer(const ValueSink& sink) : sink_(sink) { buffer_.reserve(kBuffer); }
   template <typename T>
   void pod(T v) {
-    out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+    if (buffer_.size() + sizeof v > kBuffer) flush();
+    buffer_.append(reinterpret_cast<const char*>(&v), sizeof v);
   }
-  void bytes(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
+  void bytes(const void* p, std::size_t n) {
+    if (n >= kDirect) {
+      flush();
+      sink_(std::string_view(static_cast<const char*>(p), n));
+      return;
+    }
+    if (buffer_.size() + n > kBuffer) flush();
+    buffer_.append(static_cast<const char*>(p), n);
+  }
   void str32(std::string_view s) {
     pod(static_cast<std::uint32_t>(s.size()));
     bytes(s.data(), s.size());
   }
+  void flush() {
+    if (buffer_.empty()) return;
+    sink_(buffer_);
+    buffer_.clear();
+  }
 
  private:
-  std::string& out_;
+  static constexpr std::size_t kBuffer = 64 * 1024;
+  static constexpr std::size_t kDirect = 16 * 1024;
+  const ValueSink& sink_;
+  std::string buffer_;
 };
 
 class Reader {
@@ -187,14 +208,10 @@ Hash128 Hasher::finish() const {
   return Hash128{h.high64, h.low64};
 }
 
-std::string encode_value(const Value& value) {
-  std::string out;
-  Writer w(out);
+void encode_value_to(const Value& value, const ValueSink& sink) {
+  Writer w(sink);
   w.bytes(kMagic, 4);
   if (const auto* t = std::get_if<Table>(&value)) {
-    std::size_t estimate = 64;
-    for (const auto& c : t->columns()) estimate += 32 + c.name().size() + c.size() * 9 + c.string_bytes().size();
-    out.reserve(estimate);
     w.pod(kTableTag);
     encode_table(w, *t);
   } else {
@@ -204,6 +221,17 @@ std::string encode_value(const Value& value) {
     w.pod(static_cast<std::uint64_t>(b.bytes.size()));
     w.bytes(b.bytes.data(), b.bytes.size());
   }
+  w.flush();
+}
+
+std::string encode_value(const Value& value) {
+  std::string out;
+  if (const auto* t = std::get_if<Table>(&value)) {
+    std::size_t estimate = 64;
+    for (const auto& c : t->columns()) estimate += 32 + c.name().size() + c.size() * 9 + c.string_bytes().size();
+    out.reserve(estimate);
+  }
+  encode_value_to(value, [&out](std::string_view piece) { out.append(piece); });
   return out;
 }
 
@@ -228,6 +256,20 @@ Value decode_value(std::string_view bytes) {
   return v;
 }
 
-Hash128 hash_value(const Value& value) { return hash_bytes(encode_value(value)); }
+ValueDigest digest_value(const Value& value) {
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+  if (!state) throw std::bad_alloc();
+  XXH3_128bits_reset(state.get());
+  ValueDigest d;
+  encode_value_to(value, [&](std::string_view piece) {
+    XXH3_128bits_update(state.get(), piece.data(), piece.size());
+    d.size += piece.size();
+  });
+  const XXH128_hash_t h = XXH3_128bits_digest(state.get());
+  d.hash = Hash128{h.high64, h.low64};
+  return d;
+}
+
+Hash128 hash_value(const Value& value) { return digest_value(value).hash; }
 
 }  // namespace sluice

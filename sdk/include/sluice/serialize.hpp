@@ -4,6 +4,7 @@
 // the encoding is the value's identity in the cache.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -42,5 +43,16 @@ class SLUICE_API Hasher {
 SLUICE_API std::string encode_value(const Value& value);
 SLUICE_API Value decode_value(std::string_view bytes);
 SLUICE_API Hash128 hash_value(const Value& value);
+
+// The same encoding delivered in pieces (column buffers without copying); the pieces
+// concatenated equal encode_value(value).
+using ValueSink = std::function<void(std::string_view)>;
+SLUICE_API void encode_value_to(const Value& value, const ValueSink& sink);
+// The encoding's hash (= hash_bytes(encode_value(value))) and size, without building it.
+struct ValueDigest {
+  Hash128 hash;
+  std::uint64_t size = 0;
+};
+SLUICE_API ValueDigest digest_value(const Value& value);
 
 }  // namespace sluice

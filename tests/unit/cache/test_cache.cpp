@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <stdexcept>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -48,6 +50,36 @@ TEST_CASE("an object of several MiB is compressed by zstd's workers and reads ba
   CHECK(r.column("v").int_at(0) == 0);
   CHECK(r.column("v").int_at(1'999'999) == 1'999'999);
   CHECK(hash_value(*back) == stored.hash);
+}
+
+TEST_CASE("a streamed object is written whole or not at all") {
+  sluice::test::TempDir dir;
+  const Value v(numbers(100'000));
+  const ValueDigest d = digest_value(v);
+  for (bool compress : {true, false}) {
+    ObjectStore store(dir / (compress ? "z" : "raw"), compress);
+    // A producer that delivers fewer bytes than promised (or throws) leaves no file and no temp file.
+    CHECK_THROWS_AS(store.put_stream(d.hash, d.size + 1, [&](const ValueSink& sink) { encode_value_to(v, sink); }),
+                    Error);
+    CHECK_THROWS_AS(store.put_stream(d.hash, d.size,
+                                     [&](const ValueSink& sink) {
+                                       sink("partial");
+                                       throw std::runtime_error("producer failed");
+                                     }),
+                    std::runtime_error);
+    CHECK_FALSE(store.contains(d.hash));
+    std::size_t files = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(store.root()))
+      files += e.is_regular_file() ? 1 : 0;
+    CHECK(files == 0);
+    // The real thing reads back verified, raw or compressed.
+    const auto size = store.put_stream(d.hash, d.size, [&](const ValueSink& sink) { encode_value_to(v, sink); });
+    CHECK(size == std::filesystem::file_size(store.path_of(d.hash)));
+    CHECK((compress ? size < d.size : size > d.size));
+    const auto raw = store.get(d.hash);
+    REQUIRE(raw);
+    CHECK(*raw == encode_value(v));
+  }
 }
 
 TEST_CASE("a corrupted object is detected, removed and reported as absent") {

@@ -265,3 +265,32 @@ TEST_CASE("Hasher length-prefixes fields so they never run together") {
   n2.add(std::uint64_t{2});
   CHECK(n1.finish() != n2.finish());
 }
+
+TEST_CASE("the streamed encoding equals encode_value, piece by piece, and its digest matches") {
+  Table big;
+  Column& ids = big.add_column("id", ColumnType::Int64);
+  Column& names = big.add_column("name", ColumnType::String);
+  Column& ys = big.add_column("y", ColumnType::Double);
+  for (int i = 0; i < 5000; ++i) {  // columns above the pass-through size, and a null
+    ids.push_int(i);
+    names.push_string("store-" + std::to_string(i));
+    if (i == 17) ys.push_null();
+    else ys.push_double(i == 3 ? std::numeric_limits<double>::quiet_NaN() : i * 0.5);
+  }
+  Blob blob{"text/plain", std::string(40000, 'x')};
+  for (const Value& v : {Value(sample_table()), Value(big), Value(blob), Value(Table{})}) {
+    std::string streamed;
+    std::size_t pieces = 0;
+    encode_value_to(v, [&](std::string_view piece) {
+      streamed.append(piece);
+      ++pieces;
+    });
+    const std::string whole = encode_value(v);
+    CHECK(streamed == whole);
+    CHECK(pieces >= 1);
+    const ValueDigest d = digest_value(v);
+    CHECK(d.hash == hash_bytes(whole));
+    CHECK(d.size == whole.size());
+    CHECK(hash_value(v) == d.hash);
+  }
+}
