@@ -84,13 +84,19 @@ Operand operand_from(const Token& t) {
   return o;
 }
 
-// Numeric view of one operand: a pointer into the column or a converted copy.
+// Numeric view of one operand: a pointer into an int64 or a double column, or a constant. Ints are
+// converted element by element where they are used: a 64 M-row column is not copied first.
 struct OperandValues {
-  const double* data = nullptr;
-  std::vector<double> converted;
+  const double* doubles = nullptr;
+  const std::int64_t* ints = nullptr;
   const std::vector<std::uint8_t>* validity = nullptr;  // null when no nulls
   bool constant = false;
   double value = 0;
+
+  double operator[](std::size_t i) const {
+    if (constant) return value;
+    return doubles != nullptr ? doubles[i] : static_cast<double>(ints[i]);
+  }
 };
 
 OperandValues operand_values(const Operand& o, const Table& table, const std::string& expr) {
@@ -110,28 +116,19 @@ OperandValues operand_values(const Operand& o, const Table& table, const std::st
     throw Error("value expression '" + expr + "': column '" + o.column + "' has type " + std::string(to_string(c->type())) +
                 "; the value must be numeric (int64 or double)");
   }
-  if (c->type() == ColumnType::Double) {
-    v.data = c->doubles().data();
-  } else {
-    v.converted.resize(c->size());
-    const auto& ints = c->ints();
-    for (std::size_t i = 0; i < ints.size(); ++i) v.converted[i] = static_cast<double>(ints[i]);
-    v.data = v.converted.data();
-  }
+  if (c->type() == ColumnType::Double) v.doubles = c->doubles().data();
+  else v.ints = c->ints().data();
   if (c->has_nulls()) v.validity = &c->validity();
   return v;
 }
 
+// out[i] = op(a[i], b[i]) for every row; reserve + push_back writes each element once (no zero fill).
 template <typename Op>
-void combine(const OperandValues& a, const OperandValues& b, std::vector<double>& out, Op op) {
-  const std::size_t n = out.size();
-  if (a.constant) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = op(a.value, b.data[i]);
-  } else if (b.constant) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = op(a.data[i], b.value);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) out[i] = op(a.data[i], b.data[i]);
-  }
+std::vector<double> combine(const OperandValues& a, const OperandValues& b, std::size_t n, Op op) {
+  std::vector<double> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(op(a[i], b[i]));
+  return out;
 }
 
 }  // namespace
@@ -169,17 +166,16 @@ Evaluated evaluate(const ValueExpression& expr, const Table& table) {
   const std::size_t n = table.num_rows();
   OperandValues a = operand_values(expr.lhs, table, expr.text);
   if (expr.op == 0) {
-    out.values = a.converted.empty() ? std::vector<double>(a.data, a.data + n) : std::move(a.converted);
+    out.values = combine(a, a, n, [](double x, double) { return x; });
     if (a.validity) out.valid = *a.validity;
     return out;
   }
   OperandValues b = operand_values(expr.rhs, table, expr.text);
-  out.values.resize(n);
   switch (expr.op) {
-    case '+': combine(a, b, out.values, [](double x, double y) { return x + y; }); break;
-    case '-': combine(a, b, out.values, [](double x, double y) { return x - y; }); break;
-    case '*': combine(a, b, out.values, [](double x, double y) { return x * y; }); break;
-    default: combine(a, b, out.values, [](double x, double y) { return x / y; }); break;
+    case '+': out.values = combine(a, b, n, [](double x, double y) { return x + y; }); break;
+    case '-': out.values = combine(a, b, n, [](double x, double y) { return x - y; }); break;
+    case '*': out.values = combine(a, b, n, [](double x, double y) { return x * y; }); break;
+    default: out.values = combine(a, b, n, [](double x, double y) { return x / y; }); break;
   }
   if (a.validity && b.validity) {
     out.valid.resize(n);
