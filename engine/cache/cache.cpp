@@ -42,10 +42,13 @@ Cache::Cache(const std::filesystem::path& dir)
       inline_limit_(inline_limit_from_env()) {}
 
 Cache::Stored Cache::store(const Value& value, bool durable) {
-  // Hashed in one streaming pass; only a small object is ever encoded into memory. A large one
-  // is encoded a second time straight into its compressor and file, so a multi-gigabyte table
+  // One streaming pass hashes the encoding and keeps it while it fits inline. Only a large object
+  // is encoded a second time, straight into its compressor and file, so a multi-gigabyte table
   // is never copied whole.
-  const ValueDigest digest = digest_value(value);
+  std::string raw;
+  const ValueDigest digest = digest_value(value, [&](std::string_view piece) {
+    if (raw.size() + piece.size() <= inline_limit_) raw.append(piece);
+  });
   Stored s;
   s.hash = digest.hash;
   if (digest.size > inline_limit_) {
@@ -54,7 +57,6 @@ Cache::Stored Cache::store(const Value& value, bool durable) {
     if (!durable) unsynced_files_ = true;
     return s;
   }
-  const std::string raw = encode_value(value);
   std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
   s.size = framed.size();
   // Committed before the entry that refers to it, like a file (or with it, by the caller).

@@ -256,7 +256,7 @@ Value decode_value(std::string_view bytes) {
   return v;
 }
 
-ValueDigest digest_value(const Value& value) {
+ValueDigest digest_value(const Value& value, const ValueSink& tee) {
   std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
   if (!state) throw std::bad_alloc();
   XXH3_128bits_reset(state.get());
@@ -264,6 +264,7 @@ ValueDigest digest_value(const Value& value) {
   encode_value_to(value, [&](std::string_view piece) {
     XXH3_128bits_update(state.get(), piece.data(), piece.size());
     d.size += piece.size();
+    if (tee) tee(piece);
   });
   const XXH128_hash_t h = XXH3_128bits_digest(state.get());
   d.hash = Hash128{h.high64, h.low64};

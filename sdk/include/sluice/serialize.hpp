@@ -49,10 +49,11 @@ SLUICE_API Hash128 hash_value(const Value& value);
 using ValueSink = std::function<void(std::string_view)>;
 SLUICE_API void encode_value_to(const Value& value, const ValueSink& sink);
 // The encoding's hash (= hash_bytes(encode_value(value))) and size, without building it.
+// `tee`, if given, also receives every piece (to keep a small encoding in the same pass).
 struct ValueDigest {
   Hash128 hash;
   std::uint64_t size = 0;
 };
-SLUICE_API ValueDigest digest_value(const Value& value);
+SLUICE_API ValueDigest digest_value(const Value& value, const ValueSink& tee = nullptr);
 
 }  // namespace sluice

@@ -292,5 +292,8 @@ TEST_CASE("the streamed encoding equals encode_value, piece by piece, and its di
     CHECK(d.hash == hash_bytes(whole));
     CHECK(d.size == whole.size());
     CHECK(hash_value(v) == d.hash);
+    std::string teed;
+    CHECK(digest_value(v, [&](std::string_view piece) { teed.append(piece); }).hash == d.hash);
+    CHECK(teed == whole);
   }
 }
