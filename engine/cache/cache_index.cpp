@@ -74,23 +74,24 @@ struct Reset {
 
 void write_node_state(SQLite::Statement& q, const std::string& pipeline, const std::string& node,
                       const std::string& partition, const NodeState& s, double now) {
-  q.bind(1, pipeline);
-  q.bind(2, node);
-  q.bind(3, partition);
-  q.bind(4, s.key);
-  q.bind(5, s.stage_version);
-  q.bind(6, s.plugin_hash);
-  q.bind(7, s.params);
-  q.bind(8, s.inputs);
-  q.bind(9, s.fingerprint);
+  q.bindNoCopy(1, pipeline);
+  q.bindNoCopy(2, node);
+  q.bindNoCopy(3, partition);
+  q.bindNoCopy(4, s.key);
+  q.bindNoCopy(5, s.stage_version);
+  q.bindNoCopy(6, s.plugin_hash);
+  q.bindNoCopy(7, s.params);
+  q.bindNoCopy(8, s.inputs);
+  q.bindNoCopy(9, s.fingerprint);
   q.bind(10, now);
   q.exec();
   q.reset();
 }
 
 void write_inline(SQLite::Statement& q, const Hash128& hash, std::string_view framed) {
-  q.bind(1, hash.hex());
-  q.bind(2, framed.data(), static_cast<int>(framed.size()));
+  const std::string hex = hash.hex();
+  q.bindNoCopy(1, hex);
+  q.bindNoCopy(2, framed.data(), static_cast<int>(framed.size()));
   q.exec();
   q.reset();
 }
@@ -175,7 +176,7 @@ void CacheIndex::record(const std::string& key, const ActionEntry& entry,
                         const std::vector<std::pair<Hash128, std::uint64_t>>& refs, const std::string& pipeline,
                         const std::string& node, const std::string& partition, const std::string& run_id,
                         double wall_ms) {
-  record_many({Record{key, entry, refs, pipeline, node, partition, run_id, wall_ms, std::nullopt, {}}});
+  record_many({Record{key, entry, refs, pipeline, node, partition, run_id, wall_ms, std::nullopt, {}, {}}});
 }
 
 void CacheIndex::record_many(const std::vector<Record>& records) {
@@ -203,33 +204,41 @@ void CacheIndex::record_many_locked(const std::vector<Record>& records) {
   for (const Record& rec : records) {
     if (rec.state) write_node_state(st, rec.pipeline, rec.node, rec.partition, *rec.state, now);
     for (const auto& [hash, framed] : rec.inline_objects) write_inline(blob, hash, framed);
-    a.bind(1, rec.key);
-    a.bind(2, encode_outputs(rec.entry.outputs));
-    a.bind(3, rec.entry.receipt);
-    a.bind(4, rec.pipeline);
-    a.bind(5, rec.node);
-    a.bind(6, rec.partition);
-    a.bind(7, rec.run_id);
+    // Bound without copies: every string outlives its statement's exec().
+    a.bindNoCopy(1, rec.key);
+    const std::string outputs = encode_outputs(rec.entry.outputs);
+    a.bindNoCopy(2, outputs);
+    a.bindNoCopy(3, rec.entry.receipt);
+    a.bindNoCopy(4, rec.pipeline);
+    a.bindNoCopy(5, rec.node);
+    a.bindNoCopy(6, rec.partition);
+    a.bindNoCopy(7, rec.run_id);
     a.bind(8, now);
     a.bind(9, now);
     a.bind(10, rec.wall_ms);
     a.exec();
     a.reset();
-    del.bind(1, rec.key);
-    del.exec();
-    del.reset();
-    for (const auto& [hash, size] : rec.refs) {
-      const std::string hex = hash.hex();
-      r.bind(1, rec.key);
-      r.bind(2, hex);
+    if (rec.replaces) {
+      del.bindNoCopy(1, rec.key);
+      del.exec();
+      del.reset();
+    }
+    const auto add_ref = [&](const std::string& hex) {
+      r.bindNoCopy(1, rec.key);
+      r.bindNoCopy(2, hex);
       r.exec();
       r.reset();
-      o.bind(1, hex);
+    };
+    for (const auto& [hash, size] : rec.refs) {
+      const std::string hex = hash.hex();
+      add_ref(hex);
+      o.bindNoCopy(1, hex);
       o.bind(2, static_cast<std::int64_t>(size));
       o.bind(3, now);
       o.exec();
       o.reset();
     }
+    for (const Hash128& hash : rec.shared_refs) add_ref(hash.hex());
   }
   tx.commit();
 }
@@ -281,6 +290,21 @@ std::unordered_map<std::string, NodeState> CacheIndex::node_states(const std::st
   q.bind(2, node);
   std::unordered_map<std::string, NodeState> out;
   while (q.executeStep()) out.emplace(q.getColumn(0).getString(), read_node_state(q, 1));
+  const auto node_level = out.find("");
+  for (auto it = out.begin(); it != out.end();) {
+    NodeState& s = it->second;
+    const bool lean = s.plugin_hash.empty();
+    if (lean && node_level == out.end()) {
+      it = out.erase(it);  // nothing to complete it from: as if never computed
+      continue;
+    }
+    if (lean) {
+      s.stage_version = node_level->second.stage_version;
+      s.plugin_hash = node_level->second.plugin_hash;
+      s.params = node_level->second.params;
+    }
+    ++it;
+  }
   return out;
 }
 

@@ -69,15 +69,23 @@ class CacheIndex {
     std::vector<std::pair<Hash128, std::uint64_t>> refs;
     std::string pipeline, node, partition, run_id;
     double wall_ms = 0;
-    std::optional<NodeState> state;  // also make this the node's current state (same transaction)
+    // Also make this the node's current state (same transaction). A partition's state may leave
+    // stage_version, plugin_hash and params empty: they are the node's (see node_states).
+    std::optional<NodeState> state;
     // Small objects stored in the index itself, committed with the entry (hash -> framed bytes).
     std::vector<std::pair<Hash128, std::string>> inline_objects;
+    // Objects that other entries already recorded (a manifest's partitions): refs only.
+    std::vector<Hash128> shared_refs;
+    // False when the caller knows the key had no entry, so there are no old refs to delete.
+    bool replaces = true;
   };
   // Several records in one transaction (group commit of a batch of partitions).
   void record_many(const std::vector<Record>& records);
 
   std::optional<NodeState> node_state(const std::string& pipeline, const std::string& node, const std::string& partition);
-  // Every partition's state of a node: partition key -> state.
+  // Every partition's state of a node: partition key -> state; the node's own state is under "".
+  // A partition state stored without stage_version, plugin_hash and params takes them from the
+  // node's state (they are the same for every partition); without a node state it is left out.
   std::unordered_map<std::string, NodeState> node_states(const std::string& pipeline, const std::string& node);
   void set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,
                       const NodeState& state);

@@ -62,7 +62,8 @@ struct Executor::Impl {
   std::atomic<bool> fail_fast{false};
   std::string first_failure;
   mutable std::mutex state_mutex;
-  std::vector<std::string> keys_used;
+  std::vector<std::string> keys_used;     // protected from a concurrent GC
+  std::vector<std::string> keys_to_touch;  // used but not written by this run
   std::filesystem::path scratch_root;
   Clock::time_point run_start = Clock::now();
 
@@ -80,9 +81,11 @@ struct Executor::Impl {
 
   bool cancelled() const { return fail_fast.load() || (opt.cancel && opt.cancel->load()); }
 
-  void use_key(const std::string& key) {
+  // `recorded_now`: the entry was written by this run, so its last use is already now.
+  void use_key(const std::string& key, bool recorded_now = false) {
     std::lock_guard lock(state_mutex);
     keys_used.push_back(key);
+    if (!recorded_now) keys_to_touch.push_back(key);
   }
 
   std::string run_info_json() const {
@@ -326,7 +329,7 @@ struct Executor::Impl {
       outputs[v][port] = pd;
     }
     cache.index().record(key, entry, refs, spec.name, id(v), "", opt.run_id, ms_since(t0));
-    use_key(key);
+    use_key(key, /*recorded_now=*/true);
     remember_state(v, "", key, parts);
     reran[v] = 1;
     rep.status = "ran";
@@ -520,7 +523,8 @@ struct Executor::Impl {
         }
         // Not fsynced one by one: the batch is synced once, then recorded (see commit_batch).
         w.stored = store_outputs(out, /*durable=*/false);
-        CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0), std::nullopt, {}};
+        CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0), std::nullopt, {}, {}};
+        rec.replaces = known.entry != nullptr;
         rec.entry.receipt = out.receipt();
         for (auto& [port, s] : w.stored) {
           rec.entry.outputs[port] = s.hash;
@@ -528,7 +532,8 @@ struct Executor::Impl {
           if (!s.pending_inline.empty()) rec.inline_objects.emplace_back(s.hash, std::move(s.pending_inline));
           w.values[port] = std::make_shared<const Value>(std::move(out.values().at(port)));
         }
-        rec.state = state_of(w.action_key, pp);
+        // The node's state (written when the node finishes) holds what every partition shares.
+        rec.state = NodeState{w.action_key, {}, {}, {}, pp.inputs, pp.fingerprint};
         w.pending = std::move(rec);
         if (opt.progress) opt.progress->item_done(v, false);
       } catch (const Cancelled&) {
@@ -591,21 +596,22 @@ struct Executor::Impl {
         key_sources.push_back(&std::get<Table>(*loaded_keys.back()));
       }
     }
-    ActionEntry node_entry;
-    node_entry.receipt = std::to_string(work.size());
-    std::vector<std::pair<Hash128, std::uint64_t>> refs;
+    // The node's entry owns its manifests and keeps every partition's objects alive; those are
+    // already recorded by the partitions' own entries, so they are refs only.
+    CacheIndex::Record node_record{node_key, {}, {}, spec.name, id(v), "", opt.run_id, 0, std::nullopt, {}, {}};
+    node_record.entry.receipt = std::to_string(work.size());
     for (const auto& p : desc(v).outputs) {
       std::vector<Hash128> hashes;
       for (const auto& w : work) {
         auto it = w.stored.find(p.name);
         if (it == w.stored.end()) throw NodeFailure("a partition produced no output `" + p.name + "`");
         hashes.push_back(it->second.hash);
-        refs.emplace_back(it->second.hash, it->second.size);
       }
+      node_record.shared_refs.insert(node_record.shared_refs.end(), hashes.begin(), hashes.end());
       Table manifest = make_manifest(key_sources, keys, hashes);
       auto stored = cache.store(Value(manifest));
-      refs.emplace_back(stored.hash, stored.size);
-      node_entry.outputs[p.name] = stored.hash;
+      node_record.refs.emplace_back(stored.hash, stored.size);
+      node_record.entry.outputs[p.name] = stored.hash;
       auto pd = std::make_shared<PortData>();
       pd->hash = stored.hash;
       pd->partitioned = true;
@@ -618,9 +624,9 @@ struct Executor::Impl {
       }
       outputs[v][p.name] = pd;
     }
-    for (const auto& w : work) use_key(w.action_key);
-    cache.index().record(node_key, node_entry, refs, spec.name, id(v), "", opt.run_id, 0);
-    use_key(node_key);
+    for (const auto& w : work) use_key(w.action_key, /*recorded_now=*/!w.cached);
+    cache.index().record_many({std::move(node_record)});
+    use_key(node_key, /*recorded_now=*/true);
     remember_state(v, "", node_key, node_parts);
     // No partitions at all is still a computation (of an empty result), not a cache hit.
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
@@ -748,7 +754,7 @@ struct Executor::Impl {
       report.nodes.push_back(reports[v]);
     }
     report.status = ok ? "ok" : "failed";
-    if (!opt.dry_run) cache.index().touch(keys_used);
+    if (!opt.dry_run) cache.index().touch(keys_to_touch);
     return report;
   }
 };

@@ -243,3 +243,50 @@ TEST_CASE("gc keeps entries that a node's current state points at") {
   CHECK(r.entries_removed == 0);
   CHECK(cache.index().lookup("k"));
 }
+
+TEST_CASE("a partition's state takes stage, plugin and params from its node's state") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  CacheIndex::Record part;
+  part.key = "kp";
+  part.pipeline = "p";
+  part.node = "n";
+  part.partition = "store_id=7";
+  part.state = NodeState{"kp", "", "", "", "in:up=abc;", ""};
+  part.replaces = false;
+  cache.index().record_many({part});
+  // Without a node state there is nothing to complete it from: as if never computed.
+  CHECK(cache.index().node_states("p", "n").empty());
+
+  cache.index().set_node_state("p", "n", "", NodeState{"kn", "2.0", "ph", R"({"order":5})", "in:up=all;", ""});
+  const auto states = cache.index().node_states("p", "n");
+  REQUIRE(states.size() == 2);
+  const NodeState& s = states.at("store_id=7");
+  CHECK(s.key == "kp");
+  CHECK(s.inputs == "in:up=abc;");
+  CHECK(s.stage_version == "2.0");
+  CHECK(s.plugin_hash == "ph");
+  CHECK(s.params == R"({"order":5})");
+  // A full partition state (older caches write them) is kept as stored.
+  cache.index().set_node_state("p", "n", "store_id=8", NodeState{"k8", "1.0", "old", "{}", "x", ""});
+  CHECK(cache.index().node_states("p", "n").at("store_id=8").plugin_hash == "old");
+}
+
+TEST_CASE("a manifest's shared refs keep partition objects alive after the partition entries go") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto part = cache.store(Value(numbers(20)));
+  record_output(cache, "kpart", part);
+  CacheIndex::Record node;
+  node.key = "knode";
+  node.shared_refs.push_back(part.hash);
+  cache.index().record_many({node});
+  // Evict only the partition's entry (the oldest): its object stays, the manifest needs it.
+  const auto r = cache.gc(std::nullopt, std::chrono::seconds(-3600), {"knode"});
+  CHECK(r.entries_removed == 1);
+  CHECK_FALSE(cache.index().lookup("kpart"));
+  CHECK(cache.contains(part.hash));
+  CHECK(cache.index().total_bytes() == part.size);  // shared refs add no second size
+  cache.gc(0, std::nullopt, {});
+  CHECK_FALSE(cache.contains(part.hash));
+}
