@@ -18,6 +18,7 @@
 #include "common/units.hpp"
 #include "exec/cache_key.hpp"
 #include "exec/dag_runner.hpp"
+#include "exec/group_commit.hpp"
 #include "exec/isolated_run.hpp"
 #include "exec/partition.hpp"
 #include "exec/port_data.hpp"
@@ -29,6 +30,10 @@ namespace sluice::engine {
 namespace {
 using Clock = std::chrono::steady_clock;
 using PortMap = std::map<std::string, std::shared_ptr<PortData>>;
+
+// Partitions recorded per index transaction, and the longest a finished partition waits for it.
+constexpr std::size_t kCommitGroup = 64;
+constexpr std::chrono::milliseconds kCommitInterval{100};
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
@@ -455,9 +460,7 @@ struct Executor::Impl {
         if (!partition_selected(p.key, filters)) continue;
         PartWork w;
         w.key = p.key;
-        auto value = std::make_shared<const Value>(std::move(p.rows));
-        w.input_hash = hash_value(*value);
-        w.rows = std::move(value);
+        w.rows = std::make_shared<const Value>(std::move(p.rows));  // hashed below, in parallel
         work.push_back(std::move(w));
       }
     }
@@ -476,15 +479,18 @@ struct Executor::Impl {
     // Every partition's key first, then one pass over the index for their entries and last states,
     // so the parallel loop below reads the index only to confirm a hit's objects exist.
     const KeyParts part_base = base_parts(v);
-    std::vector<std::string> action_keys;
-    action_keys.reserve(work.size());
-    for (auto& w : work) {
+    const std::string input_prefix = bindings.front().port + ":" + id(bindings.front().upstream) + "=";
+    tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
+      PartWork& w = work[i];
+      if (w.rows) w.input_hash = hash_value(*w.rows);
       w.parts = part_base;
-      w.parts.inputs = bindings.front().port + ":" + id(bindings.front().upstream) + "=" + w.input_hash.hex() + ";" + broadcast;
+      w.parts.inputs = input_prefix + w.input_hash.hex() + ";" + broadcast;
       w.parts.scope = "partition=" + w.key;
       w.action_key = compute_key(w.parts);
-      action_keys.push_back(w.action_key);
-    }
+    });
+    std::vector<std::string> action_keys;
+    action_keys.reserve(work.size());
+    for (const auto& w : work) action_keys.push_back(w.action_key);
     const auto known_entries = cache.index().lookup_many(action_keys);
     const auto known_states = cache.index().node_states(spec.name, ns.id);
 
@@ -548,14 +554,26 @@ struct Executor::Impl {
     };
 
     const std::size_t jobs = opt.jobs == 0 ? default_jobs() : opt.jobs;
-    std::size_t grain = ns.batch_size.value_or(std::max<std::size_t>(1, work.size() / (jobs * 8)));
+    // Finished partitions are recorded in groups, whatever the scheduling: a durable commit per
+    // group of kCommitGroup, or of whatever finished within kCommitInterval (so a long node loses
+    // little to a crash or Ctrl-C), instead of one per scheduling task.
+    GroupCommit committer([&](std::vector<std::size_t>&& items) { commit_batch(work, items); }, kCommitGroup,
+                          kCommitInterval);
+    auto body = [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) {
+        do_partition(work[i]);
+        if (work[i].pending) committer.add(i);
+      }
+    };
     auto run_all = [&] {
-      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, work.size(), grain),
-                        [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (std::size_t i = r.begin(); i != r.end(); ++i) do_partition(work[i]);
-                          commit_batch(work, r.begin(), r.end());
-                        },
-                        tbb::simple_partitioner());
+      if (ns.batch_size) {
+        // An explicit batch_size: tasks of exactly that many partitions (joblib's batch_size).
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, work.size(), *ns.batch_size), body, tbb::simple_partitioner());
+      } else {
+        // auto: TBB splits the range on demand, so the last partitions are shared out too.
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, work.size()), body, tbb::auto_partitioner());
+      }
+      committer.flush();
     };
     if (ns.max_parallel > 0 && ns.max_parallel < jobs) {
       tbb::task_arena limited(static_cast<int>(ns.max_parallel));
@@ -641,18 +659,16 @@ struct Executor::Impl {
   // after one syncfs for any larger object files, instead of fsyncs and a transaction per
   // partition. A crash before the commit loses only the batch's entries (recomputed next run),
   // never their integrity.
-  void commit_batch(std::vector<PartWork>& work, std::size_t begin, std::size_t end) {
+  void commit_batch(std::vector<PartWork>& work, const std::vector<std::size_t>& items) {
     std::vector<CacheIndex::Record> records;
-    for (std::size_t i = begin; i < end; ++i)
-      if (work[i].pending) records.push_back(std::move(*work[i].pending));  // stays engaged until committed
+    for (std::size_t i : items) records.push_back(std::move(*work[i].pending));  // stays engaged until committed
     if (records.empty()) return;
     try {
       cache.sync_files();
       cache.index().record_many(records);
-      for (std::size_t i = begin; i < end; ++i) work[i].pending.reset();
+      for (std::size_t i : items) work[i].pending.reset();
     } catch (const std::exception& e) {
-      for (std::size_t i = begin; i < end; ++i) {
-        if (!work[i].pending) continue;
+      for (std::size_t i : items) {
         work[i].failed = true;
         work[i].error = std::string("could not record the result in the cache: ") + e.what();
       }
