@@ -11,6 +11,7 @@
 #include <system_error>
 #include <thread>
 
+#include <sluice/atomic_file.hpp>
 #include <sluice/errors.hpp>
 
 #include "common/file_io.hpp"
@@ -114,7 +115,8 @@ std::uint64_t ObjectStore::put_stream(const Hash128& hash, std::uint64_t raw_siz
   const auto path = path_of(hash);
   std::error_code ec;
   if (auto size = std::filesystem::file_size(path, ec); !ec) return size;
-  AtomicFile file(path);
+  // Shard directories (objects/ab/) are created on the first write into them.
+  AtomicFile file(path, ParentDirs::Create);
   const bool zstd = compress_ && raw_size >= kCompressThreshold;
   file.write(frame_header(hash, raw_size, zstd ? kCodecZstd : kCodecRaw));
   std::uint64_t streamed = 0;

@@ -11,8 +11,6 @@
 
 #include <sluice/serialize.hpp>
 
-#include "cache/atomic_file.hpp"
-
 namespace sluice::engine {
 
 class ObjectStore {

@@ -1,6 +1,7 @@
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
+#include <sluice/atomic_file.hpp>
 
 #include "csv_format.hpp"
 #include "file_io.hpp"
@@ -47,7 +48,7 @@ class CsvWriteStage : public Stage {
       std::filesystem::create_directories(path_.parent_path(), ec);
       if (ec) throw Error("cannot create the directory '" + path_.parent_path().string() + "' for the CSV file: " + ec.message());
     }
-    write_file_atomically(path_, text);
+    sluice::write_file_atomically(path_, text);
     ctx.progress(table.num_rows(), table.num_rows(), "rows");
 
     nlohmann::json receipt = {{"path", path_.string()}, {"size", text.size()}, {"xxh3_128", content_hash(text)}};

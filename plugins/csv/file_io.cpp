@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <vector>
 
 #include <xxhash.h>
 
@@ -28,23 +27,7 @@ struct Fd {
   ~Fd() {
     if (fd >= 0) ::close(fd);
   }
-  int release() {
-    int f = fd;
-    fd = -1;
-    return f;
-  }
 };
-
-void write_all(int fd, std::string_view content, const std::filesystem::path& path) {
-  while (!content.empty()) {
-    const ssize_t n = ::write(fd, content.data(), content.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error(os_error("cannot write", path));
-    }
-    content.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
 
 }  // namespace
 
@@ -66,29 +49,6 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
 
 MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(data_, size_);
-}
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view content) {
-  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-  std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  Fd f{::mkstemp(name.data())};
-  if (f.fd < 0) throw Error(os_error("cannot create a temp file in", dir) + " (does the directory exist and is it writable?)");
-  const std::filesystem::path tmp(name.data());
-  try {
-    write_all(f.fd, content, tmp);
-    if (::fchmod(f.fd, 0644) != 0) throw Error(os_error("cannot chmod", tmp));
-    if (::fsync(f.fd) != 0) throw Error(os_error("cannot fsync", tmp));
-    if (::close(f.release()) != 0) throw Error(os_error("cannot close", tmp));
-    if (::rename(tmp.c_str(), path.c_str()) != 0) throw Error(os_error("cannot rename the temp file to", path));
-  } catch (...) {
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  // Persist the rename itself.
-  Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-  if (d.fd >= 0) ::fsync(d.fd);
 }
 
 std::string content_hash(std::string_view bytes) {

@@ -1,6 +1,6 @@
 #pragma once
-// File helpers for the CSV stages: a read-only memory map, an atomic
-// replace-by-rename write, and content hashing for sink receipts.
+// File helpers for the CSV stages: a read-only memory map and content hashing for
+// sink receipts (atomic writes are sluice::write_file_atomically, <sluice/atomic_file.hpp>).
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -20,11 +20,6 @@ class MappedFile {
   void* data_ = nullptr;
   std::size_t size_ = 0;
 };
-
-// Writes `content` to a temp file in the target's directory, fsyncs it, renames it
-// over `path` and fsyncs the directory: readers see the old file or the new one,
-// never a partial one. Throws sluice::Error; the temp file is removed on failure.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
 // XXH3-128 of the bytes, as 32 hex digits.
 std::string content_hash(std::string_view bytes);

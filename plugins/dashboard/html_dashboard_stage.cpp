@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <ctime>
 
-#include "atomic_file.hpp"
+#include <sluice/atomic_file.hpp>
+
 #include "page.hpp"
 #include "page_data.hpp"
+#include "receipt.hpp"
 #include "stages.hpp"
 
 namespace sluice::dashboard {
@@ -89,7 +91,7 @@ class HtmlDashboardStage : public Stage {
     ctx.check_cancelled();
 
     const std::string html = render_page(data);
-    write_file_atomically(path_, html);
+    sluice::write_file_atomically(path_, html, /*durable=*/true, ParentDirs::Create);
     out.set_receipt(file_receipt(path_, html));
     ctx.info("wrote " + path_ + " (" + std::to_string(html.size()) + " bytes, " +
              std::to_string(data.stores.size()) + " stores)");

@@ -1,7 +1,9 @@
 // sluice.svg_chart: the dashboard's overview chart as a standalone .svg file
 // (e.g. to embed in an e-mail report), from the same chart code.
-#include "atomic_file.hpp"
+#include <sluice/atomic_file.hpp>
+
 #include "forecast_data.hpp"
+#include "receipt.hpp"
 #include "sections.hpp"
 #include "stages.hpp"
 
@@ -54,7 +56,7 @@ class SvgChartStage : public Stage {
     }
     const std::string svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" +
                             overview_chart_svg(total, "chart-overview", width_, height_, title_ + ".", title_) + "\n";
-    write_file_atomically(path_, svg);
+    sluice::write_file_atomically(path_, svg, /*durable=*/true, ParentDirs::Create);
     out.set_receipt(file_receipt(path_, svg));
     ctx.info("wrote " + path_ + " (" + std::to_string(svg.size()) + " bytes)");
     Table summary;

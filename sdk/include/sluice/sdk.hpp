@@ -1,6 +1,7 @@
 #pragma once
 // Everything a plugin author needs.
 #include "sluice/abi.hpp"
+#include "sluice/atomic_file.hpp"
 #include "sluice/context.hpp"
 #include "sluice/errors.hpp"
 #include "sluice/params.hpp"

@@ -1,16 +1,11 @@
 #pragma once
-// Writing report files so that a reader never sees half a file (temp file in
-// the same directory, fsync, rename, fsync of the directory), and the receipt
-// that lets the engine notice when the file was deleted or edited later.
+// The receipt that lets the engine notice when a report file was deleted or
+// edited after it was written (files are written with sluice::write_file_atomically).
 #include <filesystem>
 #include <string>
 #include <string_view>
 
 namespace sluice::dashboard {
-
-// Replaces `path` with `bytes` atomically; creates missing parent directories.
-// Throws sluice::Error naming the path and the failing step.
-void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
 // {"path": ..., "bytes": N, "xxh3_128": "..."} for the file as written.
 std::string file_receipt(const std::filesystem::path& path, std::string_view bytes);
