@@ -122,4 +122,44 @@ Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::in
   return X;
 }
 
+DesignRows design_rows(const FeatureSpec& spec, std::vector<std::int64_t> ds_us) {
+  if (!spec.regressors.empty()) throw std::invalid_argument("design rows cannot be shared by models with extra regressors");
+  std::sort(ds_us.begin(), ds_us.end());
+  ds_us.erase(std::unique(ds_us.begin(), ds_us.end()), ds_us.end());
+  DesignRows rows{spec, std::move(ds_us), {}};
+  rows.X = design_matrix(rows.spec, rows.ds_us, {});
+  return rows;
+}
+
+namespace {
+
+// Whether two specs give the same design-matrix columns (prior scales and modes do not enter X).
+bool same_columns(const FeatureSpec& a, const FeatureSpec& b) {
+  if (!a.regressors.empty() || !b.regressors.empty()) return false;
+  if (a.seasonalities.size() != b.seasonalities.size() || a.holidays.size() != b.holidays.size()) return false;
+  for (std::size_t i = 0; i < a.seasonalities.size(); ++i) {
+    const auto &x = a.seasonalities[i], &y = b.seasonalities[i];
+    if (x.name != y.name || x.period_days != y.period_days || x.order != y.order) return false;
+  }
+  for (std::size_t i = 0; i < a.holidays.size(); ++i)
+    if (a.holidays[i].column != b.holidays[i].column || a.holidays[i].days != b.holidays[i].days) return false;
+  return true;
+}
+
+}  // namespace
+
+Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
+                              const RegressorValues& regressor_values, const DesignRows* rows) {
+  if (rows == nullptr || !same_columns(spec, rows->spec)) return design_matrix(spec, ds_us, regressor_values);
+  std::vector<Eigen::Index> index(ds_us.size());
+  for (std::size_t r = 0; r < ds_us.size(); ++r) {
+    const auto it = std::lower_bound(rows->ds_us.begin(), rows->ds_us.end(), ds_us[r]);
+    if (it == rows->ds_us.end() || *it != ds_us[r]) return design_matrix(spec, ds_us, regressor_values);
+    index[r] = it - rows->ds_us.begin();
+  }
+  Eigen::MatrixXd X(static_cast<Eigen::Index>(ds_us.size()), rows->X.cols());
+  for (std::size_t r = 0; r < ds_us.size(); ++r) X.row(static_cast<Eigen::Index>(r)) = rows->X.row(index[r]);
+  return X;
+}
+
 }  // namespace sluice::prophet

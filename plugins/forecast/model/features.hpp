@@ -59,6 +59,20 @@ DesignLayout design_layout(const FeatureSpec& spec);
 Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
                               const RegressorValues& regressor_values);
 
+// Design-matrix rows computed once for a set of dates, so that models fitted on subsets of those dates
+// (the cutoffs of a cross-validation) copy their rows instead of recomputing the Fourier terms.
+struct DesignRows {
+  FeatureSpec spec;                 // the features the rows belong to
+  std::vector<std::int64_t> ds_us;  // sorted ascending, distinct
+  Eigen::MatrixXd X;                // design_matrix(spec, ds_us, {})
+};
+// Throws std::invalid_argument when the spec has extra regressors (their scaling depends on the fit).
+DesignRows design_rows(const FeatureSpec& spec, std::vector<std::int64_t> ds_us);
+// design_matrix(spec, ds_us, regressor_values), with the rows copied from `rows` when `rows` is not null,
+// holds every date of ds_us and was computed for the same columns. The result is the same either way.
+Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
+                              const RegressorValues& regressor_values, const DesignRows* rows);
+
 // Days since 1970-01-01 as a real number (Prophet's Fourier time base).
 inline double epoch_days(std::int64_t ds_us) { return static_cast<double>(ds_us) / 86'400'000'000.0; }
 // Calendar day of a timestamp (floor division).

@@ -10,10 +10,11 @@ Objective::Objective(ObjectiveData data) : data_(std::move(data)) {
   layout_.S = data_.s.size();
   layout_.K = data_.X.cols();
   segment_ = segment_index(data_.t, data_.s);
-  Xa_ = data_.X * data_.additive.asDiagonal();
   has_multiplicative_ = data_.multiplicative.sum() > 0.0;
-  if (has_multiplicative_) Xm_ = data_.X * data_.multiplicative.asDiagonal();
   gram_ = try_build_gram();
+  if (gram_) return;  // the Gram form does not use Xa_ and Xm_
+  Xa_ = data_.X * data_.additive.asDiagonal();
+  if (has_multiplicative_) Xm_ = data_.X * data_.multiplicative.asDiagonal();
 }
 
 bool Objective::try_build_gram() {
@@ -40,12 +41,15 @@ bool Objective::try_build_gram() {
 double Objective::evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const {
   const auto& L = layout_;
   const Eigen::Index P = 2 + L.S + L.K;
-  Eigen::VectorXd psi(P);
+  // Per-thread scratch: the optimizers evaluate F thousands of times per fit.
+  thread_local Eigen::VectorXd psi, Gpsi;
+  psi.resize(P);
   psi.head(2 + L.S) = x.head(2 + L.S);
   psi.tail(L.K) = x.segment(L.beta(), L.K);
   const double k = x[L.k()], m = x[L.m()], u = x[L.log_sigma()];
   const double sigma2 = std::exp(2.0 * u);
-  const Eigen::VectorXd Gpsi = G_ * psi;
+  Gpsi.resize(P);
+  Gpsi.noalias() = G_ * psi;
   // Clamp: rounding can make the expanded form slightly negative at a perfect fit.
   const double rss = std::max(0.0, yy_ - 2.0 * b_.dot(psi) + psi.dot(Gpsi));
   const auto beta = x.segment(L.beta(), L.K);
@@ -57,9 +61,10 @@ double Objective::evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad,
   if (grad == nullptr) return f;
   Eigen::VectorXd& Gr = *grad;
   Gr.resize(L.size());
-  const Eigen::VectorXd data_grad = (Gpsi - b_) / sigma2;  // d(RSS / 2 sigma^2) / d psi
-  Gr.head(2 + L.S) = data_grad.head(2 + L.S);
-  Gr.segment(L.beta(), L.K) = data_grad.tail(L.K) + beta.cwiseQuotient(data_.sigmas.cwiseProduct(data_.sigmas));
+  // d(RSS / 2 sigma^2) / d psi = (G psi - b) / sigma^2
+  Gr.head(2 + L.S) = (Gpsi.head(2 + L.S) - b_.head(2 + L.S)) / sigma2;
+  Gr.segment(L.beta(), L.K) =
+      (Gpsi.tail(L.K) - b_.tail(L.K)) / sigma2 + beta.cwiseQuotient(data_.sigmas.cwiseProduct(data_.sigmas));
   Gr[L.k()] += k / 25.0;
   Gr[L.m()] += m / 25.0;
   if (with_laplace) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "features.hpp"
@@ -39,16 +40,31 @@ struct Forecast {
   const Eigen::VectorXd* component(const std::string& name) const;
 };
 
+// What predict computes besides yhat and its interval.
+struct PredictOptions {
+  // trend_lower / trend_upper; when false they are NaN. Cross-validation only needs yhat's interval.
+  bool trend_interval = true;
+};
+
 class Prophet {
  public:
   explicit Prophet(ProphetOptions options = {});
 
   // Fits on the rows of `data` whose y is not NaN. Throws ModelError.
   void fit(const Frame& data);
+  // Validates `data` and resolves the seasonalities, holiday columns, regressor scaling and changepoints
+  // exactly as fit(data) does, without optimising: the model stays unfitted, but longest_period_days()
+  // and resolved_copy_options() answer as after fit(data). Throws ModelError where fit would.
+  void resolve(const Frame& data);
   // Predicts for `future` (ds, plus cap/floor/regressors as the fit needed).
   Forecast predict(const Frame& future) const;
+  Forecast predict(const Frame& future, const PredictOptions& how) const;
   // The history dates followed by `periods` daily steps after the last one.
   Frame make_future(int periods, bool include_history = true) const;
+
+  // Design-matrix rows that fit and predict copy instead of recomputing (see DesignRows); the results
+  // are the same. Null (the default) computes every row.
+  void set_design_rows(std::shared_ptr<const DesignRows> rows) { design_rows_ = std::move(rows); }
 
   bool fitted() const { return fitted_; }
   const ProphetOptions& options() const { return options_; }
@@ -80,6 +96,7 @@ class Prophet {
   }
 
  private:
+  void fit_impl(const Frame& data, bool optimize);
   void resolve_seasonalities(const std::vector<std::int64_t>& history_ds);
   void set_scales(const Frame& history);
   std::vector<ResolvedRegressor> standardise_regressors(const Frame& history) const;
@@ -89,6 +106,7 @@ class Prophet {
   Eigen::VectorXd cap_scaled_of(const Frame& f, const Eigen::VectorXd& floor) const;
 
   ProphetOptions options_;
+  std::shared_ptr<const DesignRows> design_rows_;
   bool fitted_ = false;
   bool logistic_floor_ = false;
   std::int64_t start_us_ = 0;
@@ -110,5 +128,7 @@ class Prophet {
 
 // numpy.percentile with linear interpolation, for 0 <= q <= 100. Reorders `values`.
 double percentile(std::vector<double>& values, double q);
+// {percentile(values, q_lo), percentile(values, q_hi)} with the same results, sharing one partition.
+std::pair<double, double> percentiles(std::vector<double>& values, double q_lo, double q_hi);
 
 }  // namespace sluice::prophet

@@ -217,7 +217,12 @@ Eigen::VectorXd Prophet::initial_parameters(const Eigen::VectorXd& t, const Eige
   return x;
 }
 
-void Prophet::fit(const Frame& data) {
+void Prophet::fit(const Frame& data) { fit_impl(data, true); }
+
+void Prophet::resolve(const Frame& data) { fit_impl(data, false); }
+
+void Prophet::fit_impl(const Frame& data, bool optimize) {
+  fitted_ = false;
   const std::size_t n_all = data.ds_us.size();
   if (data.y.size() != n_all) throw ModelError("ds and y have different lengths");
   std::vector<std::size_t> rows;
@@ -282,6 +287,8 @@ void Prophet::fit(const Frame& data) {
   if (cps.empty()) cps.push_back(0.0);  // Stan's dummy changepoint; folded into k after the fit
   changepoints_t_ = Eigen::Map<Eigen::VectorXd>(cps.data(), static_cast<Eigen::Index>(cps.size()));
 
+  if (!optimize) return;
+
   ObjectiveData od;
   od.growth = options_.growth;
   od.t = history_t_;
@@ -289,7 +296,7 @@ void Prophet::fit(const Frame& data) {
   od.cap = cap_scaled;
   od.s = changepoints_t_;
   try {
-    od.X = design_matrix(features_, h.ds_us, h.regressors);
+    od.X = design_matrix(features_, h.ds_us, h.regressors, design_rows_.get());
   } catch (const std::invalid_argument& e) {
     throw ModelError(e.what());
   }

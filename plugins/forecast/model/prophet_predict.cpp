@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <tuple>
 
 #include "prophet.hpp"
 #include "random.hpp"
@@ -10,16 +11,51 @@
 
 namespace sluice::prophet {
 
-double percentile(std::vector<double>& v, double q) {
-  const double pos = static_cast<double>(v.size() - 1) * q / 100.0;
+namespace {
+
+struct Rank {
+  std::size_t lo;  // floor of the fractional rank
+  double frac;     // its fractional part
+};
+
+Rank rank_of(std::size_t n, double q) {
+  const double pos = static_cast<double>(n - 1) * q / 100.0;
   const auto lo = static_cast<std::size_t>(std::floor(pos));
+  return {lo, pos - static_cast<double>(lo)};
+}
+
+// numpy's lerp, symmetric form for accuracy near either end.
+double lerp(double a, double b, double frac) { return frac >= 0.5 ? b - (b - a) * (1.0 - frac) : a + (b - a) * frac; }
+
+}  // namespace
+
+double percentile(std::vector<double>& v, double q) {
+  const Rank r = rank_of(v.size(), q);
+  const auto lo = r.lo;
   std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
   const double a = v[lo];
   if (lo + 1 >= v.size()) return a;
   const double b = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
-  const double frac = pos - static_cast<double>(lo);
-  // numpy's lerp, symmetric form for accuracy near either end.
-  return frac >= 0.5 ? b - (b - a) * (1.0 - frac) : a + (b - a) * frac;
+  return lerp(a, b, r.frac);
+}
+
+std::pair<double, double> percentiles(std::vector<double>& v, double q_lo, double q_hi) {
+  if (q_lo > q_hi) {
+    const auto [hi, lo] = percentiles(v, q_hi, q_lo);
+    return {lo, hi};
+  }
+  const std::size_t n = v.size();
+  const Rank rl = rank_of(n, q_lo), rh = rank_of(n, q_hi);
+  const auto at = [&](std::size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
+  std::nth_element(v.begin(), at(rl.lo), v.end());
+  // Everything after rl.lo is >= v[rl.lo], so the upper rank only needs that part.
+  if (rh.lo > rl.lo) std::nth_element(at(rl.lo + 1), at(rh.lo), v.end());
+  const double a_lo = v[rl.lo], a_hi = v[rh.lo];
+  // Each b is the smallest value after its rank. Past rh.lo that is the minimum of the tail; for
+  // rl.lo < rh.lo it lies in (rl.lo, rh.lo], since the tail is >= v[rh.lo].
+  const double b_hi = rh.lo + 1 < n ? *std::min_element(at(rh.lo + 1), v.end()) : a_hi;
+  const double b_lo = rh.lo > rl.lo ? *std::min_element(at(rl.lo + 1), at(rh.lo + 1)) : b_hi;
+  return {rl.lo + 1 < n ? lerp(a_lo, b_lo, rl.frac) : a_lo, rh.lo + 1 < n ? lerp(a_hi, b_hi, rh.frac) : a_hi};
 }
 
 namespace {
@@ -29,27 +65,32 @@ Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t,
                                  double history_step, const Eigen::VectorXd& s, double k, double m,
                                  const Eigen::VectorXd& delta, int samples, Rng& rng) {
   const Eigen::Index nf = future_t.size();
-  Eigen::MatrixXd U = Eigen::MatrixXd::Zero(samples, nf);
-  if (growth == Growth::Flat || nf == 0) return U;
+  Eigen::MatrixXd U(samples, nf);
+  if (growth == Growth::Flat || nf == 0) {
+    U.setZero();
+    return U;
+  }
   const double step = nf > 1 ? (future_t[nf - 1] - future_t[0]) / static_cast<double>(nf - 1) : history_step;
   const double p = static_cast<double>(s.size()) * step;  // historical changepoint rate per unit time
   const double scale = delta.cwiseAbs().mean() + 1e-8;
 
-  // Smoothed shift matrix: M_j = (Z_j + Z_{j-1}) / 2 with Z ~ Bernoulli(p) * Laplace(0, scale).
-  Eigen::MatrixXd M(samples, nf);
-  for (int i = 0; i < samples; ++i) {
+  // Smoothed shift matrix, one row per sample: M_j = (Z_j + Z_{j-1}) / 2 with Z ~ Bernoulli(p) * Laplace(0, scale).
+  // Each row is turned into its path as soon as it is drawn (the paths use no random numbers).
+  Eigen::VectorXd row(nf);
+  const auto draw_row = [&] {
     double previous = 0.0;
     for (Eigen::Index j = 0; j < nf; ++j) {
       const double z = rng.bernoulli(p) ? rng.laplace(scale) : 0.0;
-      M(i, j) = 0.5 * (z + previous);
+      row[j] = 0.5 * (z + previous);
       previous = z;
     }
-  }
+  };
   if (growth == Growth::Linear) {
     for (int i = 0; i < samples; ++i) {
+      draw_row();
       double slope = 0.0, level = 0.0;
       for (Eigen::Index j = 0; j < nf; ++j) {
-        slope += M(i, j);
+        slope += row[j];
         level += slope;
         U(i, j) = step * level;
       }
@@ -71,7 +112,8 @@ Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t,
   times.tail(nf) = future_t;
   changes.head(H) = grid_delta;
   for (int i = 0; i < samples; ++i) {
-    changes.tail(nf) = M.row(i).transpose();
+    draw_row();
+    changes.tail(nf) = row;
     // Zero changes keep the rate (Prophet forward-fills), which the recursion does by itself.
     const Segments seg = logistic_segments(times, k, m, changes);
     for (Eigen::Index j = 0; j < nf; ++j) {
@@ -86,7 +128,9 @@ Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t,
 
 }  // namespace
 
-Forecast Prophet::predict(const Frame& input) const {
+Forecast Prophet::predict(const Frame& input) const { return predict(input, PredictOptions{}); }
+
+Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
   if (!fitted_) throw ModelError("predict needs a fitted model; call fit first");
   // Work on rows sorted by ds, as Prophet does.
   std::vector<std::size_t> order(input.ds_us.size());
@@ -118,7 +162,7 @@ Forecast Prophet::predict(const Frame& input) const {
 
   Eigen::MatrixXd X;
   try {
-    X = design_matrix(features_, f.ds_us, f.regressors);
+    X = design_matrix(features_, f.ds_us, f.regressors, design_rows_.get());
   } catch (const std::invalid_argument& e) {
     throw ModelError(e.what());
   }
@@ -160,8 +204,12 @@ Forecast Prophet::predict(const Frame& input) const {
   const double noise_scale = y_scale_ * params_.sigma_obs;
   out.yhat_lower.resize(n);
   out.yhat_upper.resize(n);
-  out.trend_lower = out.trend;
-  out.trend_upper = out.trend;
+  if (how.trend_interval) {
+    out.trend_lower = out.trend;
+    out.trend_upper = out.trend;
+  } else {
+    out.trend_lower = out.trend_upper = Eigen::VectorXd::Constant(n, std::numeric_limits<double>::quiet_NaN());
+  }
   std::vector<double> draws(static_cast<std::size_t>(samples)), trends(static_cast<std::size_t>(samples));
   // Rows without trend uncertainty (t <= 1) differ across paths by noise only:
   // yhat + y_scale * sigma * eps. Their percentiles are yhat plus the noise
@@ -169,7 +217,7 @@ Forecast Prophet::predict(const Frame& input) const {
   // the distribution Prophet's per-row draws give it (only the draws are shared
   // between rows), at O(1) per row instead of O(samples).
   for (auto& d : draws) d = rng.normal();
-  const double noise_lo = percentile(draws, lo_q), noise_hi = percentile(draws, hi_q);
+  const auto [noise_lo, noise_hi] = percentiles(draws, lo_q, hi_q);
   Eigen::Index future_index = 0;
   for (Eigen::Index i = 0; i < n; ++i) {
     if (t[i] <= 1.0) {
@@ -184,10 +232,8 @@ Forecast Prophet::predict(const Frame& input) const {
       draws[static_cast<std::size_t>(sidx)] =
           trend_path * one_plus_xm[i] + additive_terms[i] + noise_scale * rng.normal();
     }
-    out.yhat_lower[i] = percentile(draws, lo_q);
-    out.yhat_upper[i] = percentile(draws, hi_q);
-    out.trend_lower[i] = percentile(trends, lo_q);
-    out.trend_upper[i] = percentile(trends, hi_q);
+    std::tie(out.yhat_lower[i], out.yhat_upper[i]) = percentiles(draws, lo_q, hi_q);
+    if (how.trend_interval) std::tie(out.trend_lower[i], out.trend_upper[i]) = percentiles(trends, lo_q, hi_q);
   }
   return out;
 }

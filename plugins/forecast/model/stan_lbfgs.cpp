@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <deque>
 #include <limits>
+#include <utility>
+#include <vector>
 
 namespace sluice::prophet {
 
@@ -52,7 +53,9 @@ struct Point {
 
 class LineSearch {
  public:
-  LineSearch(const ObjectiveFn& f, const Point& start, const Eigen::VectorXd& p) : f_(f), start_(start), p_(p) {
+  // `trial` is scratch space for the trial points, reused across line searches.
+  LineSearch(const ObjectiveFn& f, const Point& start, const Eigen::VectorXd& p, Point& trial)
+      : f_(f), start_(start), p_(p), trial_(trial) {
     dfp0_ = start.g.dot(p);
   }
 
@@ -62,7 +65,7 @@ class LineSearch {
     int restarts = 0;
     for (int it = 0;;) {
       if (it >= kMaxLineSearchIterations) return false;
-      Point trial = at(alpha1);
+      const Point& trial = at(alpha1);
       if (!std::isfinite(trial.f)) {
         if (restarts++ >= kMaxRestarts) return false;
         alpha1 = 0.5 * (alpha0 + alpha1);
@@ -73,7 +76,7 @@ class LineSearch {
       if (trial.f > start_.f + alpha1 * kC1 * dfp0_ || (it > 0 && trial.f >= f_prev))
         return zoom(alpha0, f_prev, dfp_prev, alpha1, trial.f, dfp1, out, alpha_out);
       if (std::abs(dfp1) <= -kC2 * dfp0_) {
-        out = std::move(trial);
+        std::swap(out, trial_);
         alpha_out = alpha1;
         return true;
       }
@@ -87,9 +90,10 @@ class LineSearch {
   }
 
  private:
-  Point at(double alpha) const {
-    Point q;
-    q.x = start_.x + alpha * p_;
+  const Point& at(double alpha) const {
+    Point& q = trial_;
+    q.x.resize(start_.x.size());
+    q.x.noalias() = start_.x + alpha * p_;
     q.g.resize(q.x.size());
     q.f = f_(q.x, q.g);
     return q;
@@ -107,20 +111,20 @@ class LineSearch {
         const double span = std::abs(hi - lo);
         if (std::abs(alpha - lo) < 0.01 * span || std::abs(alpha - hi) < 0.01 * span) alpha = 0.5 * (lo + hi);
       }
-      Point trial = at(alpha);
-      while (!std::isfinite(trial.f)) {
+      const Point* trial = &at(alpha);
+      while (!std::isfinite(trial->f)) {
         alpha = 0.5 * (alpha + std::min(lo, hi));
         if (std::abs(std::min(lo, hi) - alpha) < kMinAlpha) return false;
-        trial = at(alpha);
+        trial = &at(alpha);
       }
-      const double dfp = trial.g.dot(p_);
-      if (trial.f > start_.f + alpha * kC1 * dfp0_ || trial.f >= f_lo) {
+      const double dfp = trial->g.dot(p_);
+      if (trial->f > start_.f + alpha * kC1 * dfp0_ || trial->f >= f_lo) {
         hi = alpha;
-        f_hi = trial.f;
+        f_hi = trial->f;
         dfp_hi = dfp;
       } else {
         if (std::abs(dfp) <= -kC2 * dfp0_) {
-          out = std::move(trial);
+          std::swap(out, trial_);
           alpha_out = alpha;
           return true;
         }
@@ -130,7 +134,7 @@ class LineSearch {
           dfp_hi = dfp_lo;
         }
         lo = alpha;
-        f_lo = trial.f;
+        f_lo = trial->f;
         dfp_lo = dfp;
       }
       if (it > 100) return false;  // guard against a stalled interval
@@ -140,43 +144,58 @@ class LineSearch {
   const ObjectiveFn& f_;
   const Point& start_;
   const Eigen::VectorXd& p_;
+  Point& trial_;
   double dfp0_ = 0.0;
 };
 
 // The limited-memory inverse Hessian: (s, y) pairs and the two-loop recursion.
+// The pairs live in a ring of preallocated slots, oldest first from head_.
 class LbfgsMemory {
  public:
-  explicit LbfgsMemory(int size) : size_(static_cast<std::size_t>(size)) {}
-  void clear() { pairs_.clear(); }
+  explicit LbfgsMemory(int size) : slots_(static_cast<std::size_t>(size)), alpha_(static_cast<std::size_t>(size)) {}
+  void clear() { count_ = 0; }
   void add(const Eigen::VectorXd& s, const Eigen::VectorXd& y) {
     const double sy = s.dot(y);
     gamma_ = sy / y.squaredNorm();
-    if (pairs_.size() == size_) pairs_.pop_front();
-    pairs_.push_back({s, y, 1.0 / sy});
+    Pair* slot;
+    if (count_ == slots_.size()) {
+      slot = &slots_[head_];  // drop the oldest
+      head_ = (head_ + 1) % slots_.size();
+    } else {
+      slot = &slots_[(head_ + count_) % slots_.size()];
+      ++count_;
+    }
+    slot->s = s;
+    slot->y = y;
+    slot->rho = 1.0 / sy;
   }
-  // Returns -H g.
-  Eigen::VectorXd direction(const Eigen::VectorXd& g) const {
-    Eigen::VectorXd q = g;
-    std::vector<double> alpha(pairs_.size());
-    for (std::size_t i = pairs_.size(); i-- > 0;) {
-      alpha[i] = pairs_[i].rho * pairs_[i].s.dot(q);
-      q -= alpha[i] * pairs_[i].y;
+  // Sets p = -H g.
+  void direction(const Eigen::VectorXd& g, Eigen::VectorXd& p) {
+    Eigen::VectorXd& q = p;
+    q = g;
+    for (std::size_t i = count_; i-- > 0;) {
+      const Pair& pr = pair(i);
+      alpha_[i] = pr.rho * pr.s.dot(q);
+      q -= alpha_[i] * pr.y;
     }
     q *= gamma_;
-    for (std::size_t i = 0; i < pairs_.size(); ++i) {
-      const double beta = pairs_[i].rho * pairs_[i].y.dot(q);
-      q += (alpha[i] - beta) * pairs_[i].s;
+    for (std::size_t i = 0; i < count_; ++i) {
+      const Pair& pr = pair(i);
+      const double beta = pr.rho * pr.y.dot(q);
+      q += (alpha_[i] - beta) * pr.s;
     }
-    return -q;
+    q = -q;
   }
 
  private:
   struct Pair {
     Eigen::VectorXd s, y;
-    double rho;
+    double rho = 0.0;
   };
-  std::size_t size_;
-  std::deque<Pair> pairs_;
+  const Pair& pair(std::size_t i) const { return slots_[(head_ + i) % slots_.size()]; }
+  std::vector<Pair> slots_;
+  std::vector<double> alpha_;
+  std::size_t head_ = 0, count_ = 0;
   double gamma_ = 1.0;
 };
 
@@ -202,8 +221,9 @@ StanLbfgsResult stan_lbfgs(const ObjectiveFn& f, const Eigen::VectorXd& x0, cons
   double alpha_prev = 0.0, f_prev = current.f;
   Eigen::VectorXd g_prev;
   bool reset = true;
+  Point next, trial;
+  Eigen::VectorXd s, y;
   for (int iteration = 1;; ++iteration) {
-    Point next;
     double alpha = 0.0;
     for (;;) {
       if (reset) p = -current.g;
@@ -212,7 +232,7 @@ StanLbfgsResult stan_lbfgs(const ObjectiveFn& f, const Eigen::VectorXd& x0, cons
         alpha0 = std::min(1.0, 1.01 * cubic_interp(0.0, 0.0, g_prev.dot(p_prev), alpha_prev, current.f - f_prev,
                                                    current.g.dot(p_prev), kMinAlpha, 1.0));
       }
-      LineSearch search(f, current, p);
+      LineSearch search(f, current, p, trial);
       if (search.run(alpha0, next, alpha)) break;
       if (reset) {
         result.x = current.x;
@@ -224,13 +244,13 @@ StanLbfgsResult stan_lbfgs(const ObjectiveFn& f, const Eigen::VectorXd& x0, cons
       }
       reset = true;  // retry once from a steepest-descent direction
     }
-    const Eigen::VectorXd s = next.x - current.x;
-    const Eigen::VectorXd y = next.g - current.g;
+    s = next.x - current.x;
+    y = next.g - current.g;
     f_prev = current.f;
     g_prev = current.g;
     p_prev = p;
     alpha_prev = alpha;
-    current = std::move(next);
+    std::swap(current, next);
     result.iterations = iteration;
 
     const char* reason = nullptr;
@@ -249,7 +269,7 @@ StanLbfgsResult stan_lbfgs(const ObjectiveFn& f, const Eigen::VectorXd& x0, cons
         alpha_prev *= b0;
       }
       memory.add(s, y);
-      p = memory.direction(current.g);
+      memory.direction(current.g, p);
       const double rel_grad = -current.g.dot(p) / std::max(std::abs(current.f), 1.0);
       if (rel_grad < cfg.tol_rel_grad * eps) reason = "relative gradient magnitude below tol_rel_grad";
     }

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 
 #include "diagnostics.hpp"
@@ -69,8 +70,9 @@ class BacktestStage : public Stage {
     Table result = empty_result(series);
     try {
       // Prophet cross-validates a fitted model: its seasonalities and changepoint count carry over.
+      // Only those are used, so the full-history model is resolved, not optimised.
       prophet::Prophet full(options);
-      full.fit(with_cap_floor(prophet::Frame{series.ds_us, series.y, {}, {}, {}}));
+      full.resolve(with_cap_floor(prophet::Frame{series.ds_us, series.y, {}, {}, {}}));
       const std::int64_t horizon = horizon_days_ * prophet::kDayUs;
       const std::int64_t period = period_days_ ? days(*period_days_) : horizon / 2;
       const std::int64_t initial =
@@ -83,13 +85,17 @@ class BacktestStage : public Stage {
                describe_ds(cutoffs.back()));
 
       const prophet::ProphetOptions copy_options = full.resolved_copy_options();
+      // Every cutoff's training and target dates are history dates: their design rows are computed once.
+      const auto rows = std::make_shared<const prophet::DesignRows>(prophet::design_rows(full.features(), series.ds_us));
       const auto prophet_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
                                           const std::vector<std::int64_t>& targets) {
         ctx.check_cancelled();
         prophet::Prophet m(copy_options);
+        m.set_design_rows(rows);
         m.fit(with_cap_floor(prophet::Frame{train_ds, train_y, {}, {}, {}}));
         const prophet::Forecast fc =
-            m.predict(with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}));
+            m.predict(with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}),
+                      prophet::PredictOptions{.trend_interval = false});
         prophet::PointForecast p;
         for (Eigen::Index i = 0; i < fc.yhat.size(); ++i) {
           p.yhat.push_back(fc.yhat[i]);

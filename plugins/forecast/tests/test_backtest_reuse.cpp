@@ -1,0 +1,155 @@
+// What cross-validation shares between its cutoff models must not change their results:
+// percentile pairs, predictions without the trend interval, resolve() instead of fit(),
+// and design rows computed once for the whole history.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <memory>
+#include <random>
+
+#include "prophet.hpp"
+#include "test_support.hpp"
+
+using namespace sluice::prophet;
+using forecast_test::kDay;
+
+namespace {
+
+// The first n rows of f.
+Frame prefix(const Frame& f, std::size_t n) {
+  Frame out;
+  out.ds_us.assign(f.ds_us.begin(), f.ds_us.begin() + static_cast<std::ptrdiff_t>(n));
+  out.y.assign(f.y.begin(), f.y.begin() + static_cast<std::ptrdiff_t>(n));
+  return out;
+}
+
+// Rows (n, n + h] of f's dates, for predicting.
+Frame targets(const Frame& f, std::size_t n, std::size_t h) {
+  Frame out;
+  out.ds_us.assign(f.ds_us.begin() + static_cast<std::ptrdiff_t>(n), f.ds_us.begin() + static_cast<std::ptrdiff_t>(n + h));
+  out.y.assign(h, 0.0);
+  return out;
+}
+
+bool same_bits(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+  if (a.size() != b.size()) return false;
+  for (Eigen::Index i = 0; i < a.size(); ++i)
+    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("percentiles gives exactly the two percentile() values") {
+  std::mt19937_64 rng(3);
+  for (std::size_t n : {1u, 2u, 3u, 10u, 999u, 1000u, 1001u}) {
+    for (int ties = 0; ties < 2; ++ties) {
+      std::vector<double> v(n);
+      for (auto& x : v) x = ties ? static_cast<double>(rng() % 7) : static_cast<double>(rng() >> 11) * 0x1.0p-53 - 0.5;
+      for (const auto& [lo, hi] : {std::pair{10.0, 90.0}, {2.5, 97.5}, {0.0, 100.0}, {50.0, 50.0}, {90.0, 10.0}, {49.9, 50.1}}) {
+        std::vector<double> a = v, b = v, c = v;
+        const auto [plo, phi] = percentiles(c, lo, hi);
+        CAPTURE(n);
+        CAPTURE(lo);
+        CAPTURE(hi);
+        CHECK(plo == percentile(a, lo));
+        CHECK(phi == percentile(b, hi));
+      }
+    }
+  }
+}
+
+TEST_CASE("predict without the trend interval gives the same yhat and interval") {
+  const Frame f = forecast_test::synthetic_daily(400);
+  Prophet m;
+  m.fit(f);
+  const Frame future = m.make_future(30);
+  const Forecast full = m.predict(future);
+  const Forecast lean = m.predict(future, PredictOptions{.trend_interval = false});
+  CHECK(same_bits(full.yhat, lean.yhat));
+  CHECK(same_bits(full.yhat_lower, lean.yhat_lower));
+  CHECK(same_bits(full.yhat_upper, lean.yhat_upper));
+  CHECK(same_bits(full.trend, lean.trend));
+  CHECK(std::isnan(lean.trend_lower[lean.trend_lower.size() - 1]));
+  CHECK(full.trend_upper[full.trend_upper.size() - 1] > full.trend_lower[full.trend_lower.size() - 1]);
+}
+
+TEST_CASE("resolve() settles the features and changepoints as fit() does, without fitting") {
+  const Frame f = forecast_test::synthetic_daily(800);
+  ProphetOptions o;
+  o.holidays = {{"launch", sluice::parse_date("2021-03-01"), -1, 1, std::nullopt}};
+  Prophet fitted(o), resolved(o);
+  fitted.fit(f);
+  resolved.resolve(f);
+  CHECK_FALSE(resolved.fitted());
+  CHECK(resolved.longest_period_days() == fitted.longest_period_days());
+  CHECK(resolved.n_changepoints() == fitted.n_changepoints());
+  CHECK(resolved.layout().names == fitted.layout().names);
+  const ProphetOptions a = resolved.resolved_copy_options(), b = fitted.resolved_copy_options();
+  CHECK(a.n_changepoints == b.n_changepoints);
+  REQUIRE(a.custom_seasonalities.size() == b.custom_seasonalities.size());
+  for (std::size_t i = 0; i < a.custom_seasonalities.size(); ++i) {
+    CHECK(a.custom_seasonalities[i].name == b.custom_seasonalities[i].name);
+    CHECK(a.custom_seasonalities[i].fourier_order == b.custom_seasonalities[i].fourier_order);
+  }
+  CHECK_THROWS_AS(resolved.predict(f), ModelError);
+  Frame bad = f;
+  bad.y[5] = INFINITY;
+  CHECK_THROWS_AS(Prophet(o).resolve(bad), ModelError);  // the same validation as fit
+}
+
+TEST_CASE("design rows shared across cutoffs give bit-identical fits and forecasts") {
+  Frame f = forecast_test::synthetic_daily(900);
+  f.y[100] = std::nan("");  // a missing day, as daily_series with fill = null gives
+  ProphetOptions o;
+  o.holidays = {{"launch", sluice::parse_date("2021-03-01"), 0, 2, std::nullopt},
+                {"launch", sluice::parse_date("2022-03-01"), 0, 2, std::nullopt}};
+  Prophet full(o);
+  full.resolve(f);
+  const ProphetOptions copy = full.resolved_copy_options();
+  const auto rows = std::make_shared<const DesignRows>(design_rows(full.features(), f.ds_us));
+  for (std::size_t n : {400u, 650u, 870u}) {
+    CAPTURE(n);
+    Prophet cold(copy), shared(copy);
+    shared.set_design_rows(rows);
+    cold.fit(prefix(f, n));
+    shared.fit(prefix(f, n));
+    CHECK(same_bits(cold.fitted_x(), shared.fitted_x()));
+    // Targets inside the history come from the rows; past its end they fall back to computing.
+    for (const Frame& t : {targets(f, n, 30), shared.make_future(f.ds_us.size() - n + 5, false)}) {
+      const Forecast a = cold.predict(t), b = shared.predict(t);
+      CHECK(same_bits(a.yhat, b.yhat));
+      CHECK(same_bits(a.yhat_lower, b.yhat_lower));
+      CHECK(same_bits(a.yhat_upper, b.yhat_upper));
+    }
+  }
+  // Rows of other features are not used: a weekly-only model gets its own columns.
+  ProphetOptions weekly_only = copy;
+  weekly_only.custom_seasonalities.pop_back();
+  Prophet other(weekly_only);
+  other.set_design_rows(rows);
+  other.fit(prefix(f, 500));
+  CHECK(other.layout().names.size() < full.layout().names.size());
+  Prophet other_cold(weekly_only);
+  other_cold.fit(prefix(f, 500));
+  CHECK(same_bits(other.fitted_x(), other_cold.fitted_x()));
+}
+
+TEST_CASE("design_matrix copies the rows it is given, and computes what they do not cover") {
+  Frame f = forecast_test::synthetic_daily(60);
+  FeatureSpec spec;
+  spec.seasonalities = {{"weekly", 7.0, 3, 10.0, Mode::Additive}};
+  DesignRows rows = design_rows(spec, f.ds_us);
+  const std::vector<std::int64_t> some{f.ds_us[3], f.ds_us[10], f.ds_us[59]};
+  const Eigen::MatrixXd computed = design_matrix(spec, some, {});
+  CHECK(design_matrix(spec, some, {}, &rows) == computed);
+  rows.X *= 2.0;  // marks the copied rows
+  CHECK(design_matrix(spec, some, {}, &rows) == 2.0 * computed);
+  const std::vector<std::int64_t> beyond{f.ds_us[3], f.ds_us[59] + kDay};
+  CHECK(design_matrix(spec, beyond, {}, &rows) == design_matrix(spec, beyond, {}));
+  FeatureSpec other = spec;
+  other.seasonalities[0].order = 2;
+  CHECK(design_matrix(other, some, {}, &rows) == design_matrix(other, some, {}));
+  other.regressors = {{"temp", 0.0, 1.0, 10.0, Mode::Additive}};
+  CHECK_THROWS_AS(design_rows(other, f.ds_us), std::invalid_argument);
+}
