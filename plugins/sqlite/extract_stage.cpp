@@ -1,9 +1,16 @@
 // sluice.sqlite_extract: reads a table or a query from a SQLite file into a Table.
+#include <oneapi/tbb/task_arena.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <sluice/errors.hpp>
+#include <utility>
 
 #include "db_path.hpp"
+#include "range_reader.hpp"
 #include "sql_names.hpp"
 #include "sqlite_connection.hpp"
 #include "stages.hpp"
@@ -67,11 +74,16 @@ class ExtractStage : public Stage {
   void run(Context& ctx, const Inputs&, Outputs& out) override {
     const auto path = require_db_file();
     Connection db(path, OpenMode::ReadOnly, busy_timeout_ms_);
-    const std::string sql = table_.empty() ? query_ : table_query(db);
+    bool is_table = false;
+    const std::string sql = table_.empty() ? query_ : table_query(db, is_table);
     Statement st(db, sql, "the extract query");
     bind_params(st);
     const std::string source = "'" + path.string() + "'";
-    Table result = read_table(st, ctx, source, 16384, expected_rows(db, path));
+    const std::optional<std::int64_t> max = table_.empty() ? std::nullopt : take_max_rowid(db);
+    const std::size_t expected = expected_rows(path, max);
+    std::optional<Table> parallel;
+    if (is_table && where_.empty() && bound_.empty()) parallel = read_in_ranges(ctx, db, sql, source, expected, max);
+    Table result = parallel ? std::move(*parallel) : read_table(st, ctx, source, 16384, expected);
     if (require_rows_ && result.num_rows() == 0)
       throw Error("the extract returned no rows from " + source + " and require_rows is true; SQL: " + sql);
     ctx.info("read " + std::to_string(result.num_rows()) + " rows from " + source);
@@ -86,12 +98,16 @@ class ExtractStage : public Stage {
     // max(rowid) is an O(log n) extra; count(*) would scan the table (3.4 s at 64 M rows) on
     // every rerun, so a no-op rerun would cost as much as a small extract.
     std::string fp = "sqlite-extract-v2|" + path.string() + "|" + file_identity(path);
+    fingerprint_max_rowid_.reset();
     std::error_code ec;
     if (table_.empty() || !std::filesystem::is_regular_file(path, ec)) return fp;
     try {
       Connection db(path, OpenMode::ReadOnly, busy_timeout_ms_);
       Statement st(db, "SELECT max(rowid) FROM " + quote_identifier(table_), "fingerprinting");
-      if (st.step()) fp += "|max_rowid=" + st.column_text(0);
+      if (st.step()) {
+        fp += "|max_rowid=" + st.column_text(0);
+        if (!st.column_is_null(0)) fingerprint_max_rowid_ = st.column_int(0);
+      }
     } catch (const Error&) {
       // Views and WITHOUT ROWID tables have no rowid: the file identity alone decides.
     }
@@ -109,30 +125,115 @@ class ExtractStage : public Stage {
     return path;
   }
 
-  // How many rows a whole-table extract will read, from max(rowid) (an index lookup; rowids are
-  // usually dense), capped by the file size (a row takes at least a few bytes) so that sparse
-  // rowids cannot make the columns reserve more than the database could hold. 0 = unknown.
-  std::size_t expected_rows(Connection& db, const std::filesystem::path& path) const {
+  // max(rowid) of the table (one B-tree lookup), nullopt for an empty table, a view or a WITHOUT
+  // ROWID table. fingerprint() has usually just read it: that value is used (once). It only sizes
+  // the columns and balances the rowid ranges, so a value that a write has made stale costs speed,
+  // never correctness.
+  std::optional<std::int64_t> take_max_rowid(Connection& db) {
+    if (fingerprint_max_rowid_) return std::exchange(fingerprint_max_rowid_, std::nullopt);
+    try {
+      Statement st(db, "SELECT max(rowid) FROM " + quote_identifier(table_), "sizing the extract");
+      if (st.step() && !st.column_is_null(0)) return st.column_int(0);
+    } catch (const Error&) {
+      // a view or a WITHOUT ROWID table
+    }
+    return std::nullopt;
+  }
+
+  // How many rows a whole-table extract will read, from max(rowid) (rowids are usually dense),
+  // capped by the file size (a row takes at least a few bytes) so that sparse rowids cannot make
+  // the columns reserve more than the database could hold. 0 = unknown.
+  std::size_t expected_rows(const std::filesystem::path& path, std::optional<std::int64_t> max) const {
     if (table_.empty() || !where_.empty()) return 0;
     std::error_code ec;
     const auto bytes = std::filesystem::file_size(path, ec);
     if (ec) return 0;
+    return max && *max > 0 ? static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(*max), bytes / 4)) : 0;
+  }
+
+  // A whole-table read of a large rowid table, split into rowid ranges read in parallel (see
+  // range_reader.hpp). nullopt: read on one connection instead (the reason is logged at debug).
+  std::optional<Table> read_in_ranges(Context& ctx, Connection& db, const std::string& sql, const std::string& source,
+                                      std::size_t expected, std::optional<std::int64_t> max) {
+    const unsigned threads = extract_threads();
+    if (threads <= 1) return std::nullopt;
+    auto serial = [&](const std::string& why) -> std::optional<Table> {
+      ctx.debug("reading on one connection: " + why);
+      return std::nullopt;
+    };
+    // One read returns rows in rowid order only when SQLite scans the table itself (not a
+    // covering index); each range must be a search on the rowid, not a scan.
+    const std::string whole_plan = query_plan(db, sql);
+    if (whole_plan.rfind("SCAN ", 0) != 0 || whole_plan.find("INDEX") != std::string::npos ||
+        whole_plan.find('\n') != std::string::npos)
+      return serial("the table is not read by a plain rowid scan (" + whole_plan + ")");
+    const std::string range_plan = query_plan(db, range_sql(sql));
+    if (range_plan.find("USING INTEGER PRIMARY KEY") == std::string::npos || range_plan.find('\n') != std::string::npos)
+      return serial("no rowid range search (" + range_plan + ")");
+    std::optional<std::int64_t> lo;
+    {
+      Statement st(db, "SELECT min(rowid) FROM " + quote_identifier(table_), "sizing the extract");
+      if (st.step() && !st.column_is_null(0)) lo = st.column_int(0);
+    }
+    const std::int64_t hi = max.value_or(lo.value_or(0));
+    // Rows between the bounds (dense rowids), capped like `expected`; 0 for an empty table.
+    std::size_t estimate = 0;
+    if (lo) estimate = static_cast<std::size_t>(std::min<std::uint64_t>(expected, rowid_count(*lo, hi)));
+    const std::size_t min_rows = parallel_min_rows();
+    if (estimate < min_rows)
+      return serial("about " + std::to_string(estimate) + " rows, fewer than " + std::to_string(min_rows));
+    RangeRead read;
+    read.select_sql = sql;
+    read.source = source;
+    read.expected_rows = expected;
+    read.ranges = split_rowids(lo.value_or(0), hi, threads);
+    ctx.debug("reading in " + std::to_string(threads) + " rowid ranges in parallel, one connection each, one snapshot");
+    auto table = read_rowid_ranges(db, read, ctx);
+    if (!table) return serial("the database kept changing while the ranges took their snapshots");
+    return table;
+  }
+
+  // The details of EXPLAIN QUERY PLAN (several rows: joined by newlines), or why SQLite cannot
+  // plan it (e.g. no rowid in a WITHOUT ROWID table).
+  static std::string query_plan(Connection& db, const std::string& sql) {
     try {
-      const std::int64_t max_rowid = query_int(db, "SELECT max(rowid) FROM " + quote_identifier(table_), "sizing the extract");
-      return max_rowid > 0 ? static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(max_rowid), bytes / 4)) : 0;
-    } catch (const Error&) {
-      return 0;  // a view or a WITHOUT ROWID table
+      Statement st(db, "EXPLAIN QUERY PLAN " + sql, "planning the extract");
+      std::string plan;
+      while (st.step()) plan += (plan.empty() ? "" : "\n") + st.column_text(3);
+      return plan;
+    } catch (const Error& e) {
+      return std::string("not plannable: ") + e.what();
     }
   }
 
-  std::string table_query(Connection& db) const {
+  // Threads for a whole-table read: SLUICE_SQLITE_EXTRACT_THREADS, else the engine's worker count
+  // (the task arena the stage runs in, i.e. --jobs), at most 8.
+  static unsigned extract_threads() {
+    if (const char* env = std::getenv("SLUICE_SQLITE_EXTRACT_THREADS"); env && *env)
+      return static_cast<unsigned>(std::clamp(std::atoi(env), 1, 64));
+    return static_cast<unsigned>(std::clamp(tbb::this_task_arena::max_concurrency(), 1, 8));
+  }
+
+  // The smallest estimated table read in parallel: SLUICE_SQLITE_EXTRACT_PARALLEL_MIN_ROWS, else 1 M.
+  static std::size_t parallel_min_rows() {
+    if (const char* env = std::getenv("SLUICE_SQLITE_EXTRACT_PARALLEL_MIN_ROWS"); env && *env)
+      return static_cast<std::size_t>(std::max(0LL, std::atoll(env)));
+    return 1'000'000;
+  }
+
+  // The SELECT for `table`; `is_table` says whether it names a table (not a view).
+  std::string table_query(Connection& db, bool& is_table) const {
     std::vector<std::string> tables;
     std::string actual;
     {
-      Statement st(db, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name", "listing tables");
+      Statement st(db, "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name",
+                   "listing tables");
       while (st.step()) {
         tables.push_back(st.column_text(0));
-        if (same_identifier(tables.back(), table_)) actual = tables.back();
+        if (same_identifier(tables.back(), table_)) {
+          actual = tables.back();
+          is_table = st.column_text(1) == "table";
+        }
       }
     }
     if (actual.empty())
@@ -170,6 +271,7 @@ class ExtractStage : public Stage {
   std::vector<Scalar> bound_;
   bool require_rows_;
   int busy_timeout_ms_;
+  std::optional<std::int64_t> fingerprint_max_rowid_;  // max(rowid) as fingerprint() last read it
 };
 
 }  // namespace

@@ -1,8 +1,12 @@
 #include "table_reader.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <memory>
-#include <sluice/errors.hpp>
+#include <optional>
+#include <thread>
 #include <vector>
 
 #include "column_types.hpp"
@@ -26,6 +30,82 @@ std::string_view text_of(sqlite3_stmt* st, int i) {
   return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : std::string_view();
 }
 
+// The buffers of a Column under construction, laid out exactly as sluice::Column keeps them
+// (Column::assign_raw takes them over), so that parts can be joined without a per-row copy.
+struct RawColumn {
+  ColumnType type = ColumnType::Int64;
+  std::size_t rows = 0;
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::uint64_t> offsets{0};
+  std::string bytes;
+  std::vector<std::uint8_t> validity;  // empty while there are no nulls
+
+  void valid() {
+    if (!validity.empty()) validity.push_back(1);
+    ++rows;
+  }
+  void push_int(std::int64_t v) {
+    ints.push_back(v);
+    valid();
+  }
+  void push_double(double v) {
+    doubles.push_back(v);
+    valid();
+  }
+  void push_string(std::string_view v) {
+    bytes.append(v);
+    offsets.push_back(bytes.size());
+    valid();
+  }
+  void push_null() {
+    if (validity.empty()) validity.assign(rows, 1);
+    validity.push_back(0);
+    ++rows;
+    switch (type) {
+      case ColumnType::Double: doubles.push_back(0.0); break;
+      case ColumnType::String: offsets.push_back(bytes.size()); break;
+      default: ints.push_back(0); break;
+    }
+  }
+  void reserve(std::size_t n) {
+    switch (type) {
+      case ColumnType::Double: doubles.reserve(n); break;
+      case ColumnType::String: offsets.reserve(n + 1); break;
+      default: ints.reserve(n); break;
+    }
+  }
+
+  // Appends `other` (same type) and empties it.
+  void append(RawColumn& other) {
+    if (!other.validity.empty() || !validity.empty()) {
+      if (validity.empty()) validity.assign(rows, 1);
+      if (other.validity.empty()) validity.insert(validity.end(), other.rows, 1);
+      else validity.insert(validity.end(), other.validity.begin(), other.validity.end());
+    }
+    switch (type) {
+      case ColumnType::Double: doubles.insert(doubles.end(), other.doubles.begin(), other.doubles.end()); break;
+      case ColumnType::String: {
+        const std::uint64_t base = bytes.size();
+        bytes.append(other.bytes);
+        const std::size_t at = offsets.size();
+        offsets.resize(at + other.offsets.size() - 1);
+        for (std::size_t i = 1; i < other.offsets.size(); ++i) offsets[at + i - 1] = base + other.offsets[i];
+        break;
+      }
+      default: ints.insert(ints.end(), other.ints.begin(), other.ints.end()); break;
+    }
+    rows += other.rows;
+    other = RawColumn{other.type};
+  }
+
+  Column finish(const std::string& name) {
+    Column c(name, type);
+    c.assign_raw(rows, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
+    return c;
+  }
+};
+
 // A column without a declared type: cells are kept until the end, then the
 // narrowest type that holds them all is chosen (int64 < double < string).
 struct InferredColumn {
@@ -44,6 +124,18 @@ struct InferredColumn {
       case SQLITE_FLOAT: kinds.push_back(Real); reals.push_back(sqlite3_column_double(st, i)); any_real = true; return;
       default: kinds.push_back(Text); texts.emplace_back(text_of(st, i)); any_text = true; return;
     }
+  }
+
+  // Appends `other`'s cells (the type is chosen over all of them in finish()) and empties it.
+  void append(InferredColumn& other) {
+    kinds.insert(kinds.end(), other.kinds.begin(), other.kinds.end());
+    ints.insert(ints.end(), other.ints.begin(), other.ints.end());
+    reals.insert(reals.end(), other.reals.begin(), other.reals.end());
+    texts.insert(texts.end(), std::make_move_iterator(other.texts.begin()), std::make_move_iterator(other.texts.end()));
+    any_int = any_int || other.any_int;
+    any_real = any_real || other.any_real;
+    any_text = any_text || other.any_text;
+    other = InferredColumn{};
   }
 
   Column finish(const std::string& name) const {
@@ -77,13 +169,30 @@ struct ColumnPlan {
   std::string name;
   std::string declared;
   std::optional<ColumnType> type;  // nullopt: inferred
-  std::unique_ptr<InferredColumn> inferred;
-  std::size_t table_index = 0;
+  RawColumn raw;                   // when typed
+  InferredColumn inferred;         // when not
 };
+
+}  // namespace
+
+struct TablePart::Data {
+  std::vector<ColumnPlan> plans;
+  std::size_t rows = 0;
+};
+
+TablePart::TablePart(std::unique_ptr<Data> data) : data_(std::move(data)) {}
+TablePart::TablePart(TablePart&&) noexcept = default;
+TablePart& TablePart::operator=(TablePart&&) noexcept = default;
+TablePart::~TablePart() = default;
+std::size_t TablePart::num_rows() const { return data_->rows; }
+
+namespace {
 
 class Reader {
  public:
-  Reader(Statement& query, std::string_view source, std::size_t expected_rows) : st_(query.raw()), source_(source) {
+  Reader(Statement& query, std::string_view source, std::size_t reserve_rows)
+      : st_(query.raw()), source_(source), data_(std::make_unique<TablePart::Data>()) {
+    auto& plans = data_->plans;
     const int n = sqlite3_column_count(st_);
     for (int i = 0; i < n; ++i) {
       ColumnPlan p;
@@ -91,41 +200,38 @@ class Reader {
       const char* declared = sqlite3_column_decltype(st_, i);
       p.declared = declared ? declared : "";
       p.type = column_type_for_declared(p.declared);
-      if (!p.type) p.inferred = std::make_unique<InferredColumn>();
-      for (const auto& other : plans_)
+      if (p.type) {
+        p.raw.type = *p.type;
+        if (reserve_rows > 0) p.raw.reserve(reserve_rows);
+      }
+      for (const auto& other : plans)
         if (other.name == p.name)
           throw Error("the query on " + std::string(source) + " returns two columns named '" + p.name +
                       "'; give them distinct names with AS; SQL: " + query.sql());
-      plans_.push_back(std::move(p));
+      plans.push_back(std::move(p));
     }
-    for (auto& p : plans_) {
-      if (!p.type) continue;
-      p.table_index = table_.num_columns();
-      table_.add_column(p.name, *p.type);
-    }
-    for (std::size_t c = 0; c < table_.num_columns() && expected_rows > 0; ++c) table_.column(c).reserve(expected_rows);
   }
 
   // Once a sample of rows is in, string columns get room for all their text at the sample's
   // average length (plus a tenth), instead of doubling their way to gigabytes.
   void reserve_text(std::size_t sampled_rows, std::size_t expected_rows) {
     if (expected_rows <= sampled_rows) return;
-    for (auto& p : plans_) {
-      if (p.inferred || *p.type != ColumnType::String) continue;
-      Column& c = table_.column(p.table_index);
-      const std::size_t per_row = c.string_bytes().size() / sampled_rows + 1;
-      c.reserve_bytes(per_row * expected_rows + per_row * expected_rows / 10);
+    for (auto& p : data_->plans) {
+      if (!p.type || *p.type != ColumnType::String) continue;
+      const std::size_t per_row = p.raw.bytes.size() / sampled_rows + 1;
+      p.raw.bytes.reserve(per_row * expected_rows + per_row * expected_rows / 10);
     }
   }
 
   void read_row(std::size_t row) {
-    for (int i = 0; i < static_cast<int>(plans_.size()); ++i) {
-      ColumnPlan& p = plans_[static_cast<std::size_t>(i)];
-      if (p.inferred) {
-        p.inferred->add(st_, i);
+    auto& plans = data_->plans;
+    for (int i = 0; i < static_cast<int>(plans.size()); ++i) {
+      ColumnPlan& p = plans[static_cast<std::size_t>(i)];
+      if (!p.type) {
+        p.inferred.add(st_, i);
         continue;
       }
-      Column& c = table_.column(p.table_index);
+      RawColumn& c = p.raw;
       const int t = sqlite3_column_type(st_, i);
       if (t == SQLITE_NULL) {
         c.push_null();
@@ -149,23 +255,18 @@ class Reader {
     }
   }
 
-  Table finish() {
-    // Inferred columns go back to their query position.
-    Table out;
-    for (auto& p : plans_) {
-      if (p.inferred) out.add_column(p.inferred->finish(p.name));
-      else out.add_column(std::move(table_.column(p.table_index)));
-    }
-    return out;
+  TablePart finish(std::size_t rows) {
+    data_->rows = rows;
+    return TablePart(std::move(data_));
   }
 
  private:
   static bool is_integral(double v) { return std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.2e18; }
 
   [[noreturn]] void bad_value(const ColumnPlan& p, int t, int i, std::size_t row) const {
-    throw Error("column '" + p.name + "' is declared " + p.declared + " but row " + std::to_string(row + 1) +
-                " holds the " + storage_class_name(t) + " value '" + std::string(text_of(st_, i)) + "' in " +
-                std::string(source_) + "; CAST it in the query or fix the data");
+    throw RowValueError("column '" + p.name + "' is declared " + p.declared + " but row ", row,
+                        " holds the " + std::string(storage_class_name(t)) + " value '" + std::string(text_of(st_, i)) +
+                            "' in " + std::string(source_) + "; CAST it in the query or fix the data");
   }
 
   std::int64_t date_value(const ColumnPlan& p, int t, int i, std::size_t row) const {
@@ -195,27 +296,88 @@ class Reader {
 
   sqlite3_stmt* st_;
   std::string_view source_;
-  std::vector<ColumnPlan> plans_;
-  Table table_;
+  std::unique_ptr<TablePart::Data> data_;
 };
 
 }  // namespace
 
-Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch,
-                 std::size_t expected_rows) {
-  Reader reader(query, source, expected_rows);
-  std::size_t rows = 0;
+TablePart read_part(Statement& query, std::string_view source, const PartOptions& options) {
+  Reader reader(query, source, options.reserve_rows);
+  std::size_t rows = 0, since_batch = 0;
   constexpr std::size_t kTextSample = 4096;
   while (query.step()) {
     reader.read_row(rows);
-    if (rows + 1 == kTextSample && expected_rows > 0) reader.reserve_text(kTextSample, expected_rows);
-    if (++rows % rows_per_batch == 0) {
-      ctx.check_cancelled();
-      ctx.progress(rows, 0, "rows");
+    if (++rows == kTextSample && options.reserve_rows > 0) reader.reserve_text(kTextSample, options.reserve_rows);
+    if (++since_batch == options.rows_per_batch) {
+      if (options.on_batch) options.on_batch(since_batch);
+      since_batch = 0;
     }
   }
+  return reader.finish(rows);
+}
+
+Table combine_parts(std::vector<TablePart> parts, unsigned threads) {
+  Table out;
+  if (parts.empty()) return out;
+  auto& first = parts.front().data();
+  const std::size_t n = first.plans.size();
+  for (auto& part : parts)
+    if (part.data().plans.size() != n) throw Error("the parts of an extract have different columns");
+
+  // Column c of every part appended to column c of the first part, one column per task.
+  std::vector<std::optional<Column>> columns(n);
+  std::vector<std::exception_ptr> errors(n);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t c = next++; c < n; c = next++) {
+      try {
+        ColumnPlan& target = first.plans[c];
+        for (std::size_t k = 1; k < parts.size(); ++k) {
+          ColumnPlan& src = parts[k].data().plans[c];
+          if (src.name != target.name || src.type != target.type)
+            throw Error("the parts of an extract have different columns ('" + target.name + "' and '" + src.name + "')");
+          if (target.type) target.raw.append(src.raw);
+          else target.inferred.append(src.inferred);
+        }
+        if (target.type) columns[c].emplace(target.raw.finish(target.name));
+        else {
+          columns[c].emplace(target.inferred.finish(target.name));
+          target.inferred = InferredColumn{};
+        }
+      } catch (...) {
+        errors[c] = std::current_exception();
+      }
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    const unsigned helpers = static_cast<unsigned>(std::min<std::size_t>(threads, n));
+    for (unsigned t = 1; t < helpers; ++t) pool.emplace_back(work);
+    work();
+  }
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  for (auto& c : columns) out.add_column(std::move(*c));
+  return out;
+}
+
+Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch,
+                 std::size_t expected_rows) {
+  std::size_t rows = 0;
+  PartOptions options;
+  options.rows_per_batch = rows_per_batch;
+  options.reserve_rows = expected_rows;
+  options.on_batch = [&](std::size_t batch) {
+    rows += batch;
+    ctx.check_cancelled();
+    ctx.progress(rows, 0, "rows");
+  };
+  std::vector<TablePart> parts;
+  parts.push_back(read_part(query, source, options));
+  rows = parts.front().num_rows();
+  Table out = combine_parts(std::move(parts));
   ctx.progress(rows, rows, "rows");
-  return reader.finish();
+  return out;
 }
 
 }  // namespace sluice::sqlite
