@@ -101,7 +101,7 @@ TEST_CASE("ABI mismatches are refused on the stamp, before any plugin code runs"
   SUBCASE("another SDK major") {
     const std::string err = load_error("abi_major");
     CHECK(err == abi_error("abi_major", "SDK major version differs", stamp_with([](auto& s) { s.sdk_major = 99; })));
-    CHECK(err.find("plugin built with [SDK 99.0 r") != std::string::npos);
+    CHECK(err.find("plugin built with [SDK 99." + std::to_string(SLUICE_SDK_VERSION_MINOR) + " r") != std::string::npos);
   }
   SUBCASE("a newer SDK minor") {
     CHECK(load_error("abi_minor") == abi_error("abi_minor", "the plugin needs a newer SDK minor version",

@@ -1,6 +1,7 @@
 #pragma once
 // SDK version. The major number changes on any ABI break; plugins built against
 // another major (or a newer minor) are refused before any of their code runs.
+// The minor number changes when the SDK gains functions or types (additive: old plugins still load).
 #define SLUICE_SDK_VERSION_MAJOR 1
-#define SLUICE_SDK_VERSION_MINOR 0
-#define SLUICE_SDK_VERSION_STRING "1.0"
+#define SLUICE_SDK_VERSION_MINOR 1  // 1.1: atomic_file.hpp
+#define SLUICE_SDK_VERSION_STRING "1.1"
