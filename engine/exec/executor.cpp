@@ -32,7 +32,7 @@ using Clock = std::chrono::steady_clock;
 using PortMap = std::map<std::string, std::shared_ptr<PortData>>;
 
 // Partitions recorded per index transaction, and the longest a finished partition waits for it.
-constexpr std::size_t kCommitGroup = 64;
+constexpr std::size_t kCommitGroup = 512;
 constexpr std::chrono::milliseconds kCommitInterval{100};
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
