@@ -1,11 +1,7 @@
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <sluice/atomic_file.hpp>
 
 #include "stages.hpp"
 
@@ -34,36 +30,6 @@ std::string read_file(const std::string& path) {
   return text.str();
 }
 
-[[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw sluice::Error(what + " " + path + ": " + std::strerror(errno) + "; check that the directory exists and is writable");
-}
-
-// A crash mid-write must never leave a half-written file under the final name.
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) fail("cannot create", temp);
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      ::unlink(temp.c_str());
-      fail("cannot write", temp);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp.c_str());
-    fail("cannot flush", temp);
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    ::unlink(temp.c_str());
-    fail("cannot rename onto", path);
-  }
-}
-
 class WriteLines : public sluice::Stage {
  public:
   explicit WriteLines(const sluice::Params& p) : path_(p.get_string("path")), column_(p.get_string("column")) {}
@@ -75,10 +41,8 @@ class WriteLines : public sluice::Stage {
       if (!values.is_null(row)) text += values.string_at(row);
       text += '\n';
     }
-    if (const auto dir = std::filesystem::path(path_).parent_path(); !dir.empty()) {
-      std::filesystem::create_directories(dir);
-    }
-    write_atomically(path_, text);
+    // A crash mid-write must never leave a half-written file under the final name.
+    sluice::write_file_atomically(path_, text, /*durable=*/true, sluice::ParentDirs::Create);
     // The receipt records what was written; verify() compares it with the file
     // on the next run, so a deleted or edited file is rewritten.
     out.set_receipt(sluice::hash_bytes(text).hex());
