@@ -111,18 +111,8 @@ std::vector<pr::MetricsRow> backtest(const Series& s, std::int64_t horizon_days,
   const auto rows = std::make_shared<const pr::DesignRows>(pr::design_rows(full.features(), s.ds_us));
   const auto forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
                               const std::vector<std::int64_t>& targets) {
-    pr::Prophet m(copy_options);
-    m.set_design_rows(rows);
-    m.fit(pr::Frame{train_ds, train_y, {}, {}, {}});
-    const pr::Forecast fc = m.predict(pr::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}},
-                                      pr::PredictOptions{.trend_interval = false});
-    pr::PointForecast p;
-    for (Eigen::Index i = 0; i < fc.yhat.size(); ++i) {
-      p.yhat.push_back(fc.yhat[i]);
-      p.lower.push_back(fc.yhat_lower[i]);
-      p.upper.push_back(fc.yhat_upper[i]);
-    }
-    return p;
+    return pr::fit_predict_cutoff(copy_options, rows, pr::Frame{train_ds, train_y, {}, {}, {}},
+                                  pr::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}});
   };
   return pr::performance_metrics(pr::cross_validation(s.ds_us, s.y, cutoffs, horizon, forecaster), 0.1);
 }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "diagnostics.hpp"
 #include "features.hpp"
 #include "objective.hpp"
 #include "options.hpp"
@@ -125,6 +126,12 @@ class Prophet {
   std::string algorithm_used_;
   int iterations_ = 0;
 };
+
+// One cross-validation cutoff (a Forecaster of cross_validation): a model with `options`, sharing the
+// design rows `rows`, fitted on `train` and predicted at the dates of `future`; yhat and its interval
+// only (the trend interval is not drawn).
+PointForecast fit_predict_cutoff(const ProphetOptions& options, std::shared_ptr<const DesignRows> rows,
+                                 const Frame& train, const Frame& future);
 
 // numpy.percentile with linear interpolation, for 0 <= q <= 100. Reorders `values`.
 double percentile(std::vector<double>& values, double q);

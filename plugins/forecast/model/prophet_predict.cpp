@@ -238,4 +238,17 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
   return out;
 }
 
+PointForecast fit_predict_cutoff(const ProphetOptions& options, std::shared_ptr<const DesignRows> rows,
+                                 const Frame& train, const Frame& future) {
+  Prophet m(options);
+  m.set_design_rows(std::move(rows));
+  m.fit(train);
+  const Forecast fc = m.predict(future, PredictOptions{.trend_interval = false});
+  PointForecast p;
+  p.yhat.assign(fc.yhat.begin(), fc.yhat.end());
+  p.lower.assign(fc.yhat_lower.begin(), fc.yhat_lower.end());
+  p.upper.assign(fc.yhat_upper.begin(), fc.yhat_upper.end());
+  return p;
+}
+
 }  // namespace sluice::prophet

@@ -90,19 +90,9 @@ class BacktestStage : public Stage {
       const auto prophet_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
                                           const std::vector<std::int64_t>& targets) {
         ctx.check_cancelled();
-        prophet::Prophet m(copy_options);
-        m.set_design_rows(rows);
-        m.fit(with_cap_floor(prophet::Frame{train_ds, train_y, {}, {}, {}}));
-        const prophet::Forecast fc =
-            m.predict(with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}),
-                      prophet::PredictOptions{.trend_interval = false});
-        prophet::PointForecast p;
-        for (Eigen::Index i = 0; i < fc.yhat.size(); ++i) {
-          p.yhat.push_back(fc.yhat[i]);
-          p.lower.push_back(fc.yhat_lower[i]);
-          p.upper.push_back(fc.yhat_upper[i]);
-        }
-        return p;
+        return prophet::fit_predict_cutoff(
+            copy_options, rows, with_cap_floor(prophet::Frame{train_ds, train_y, {}, {}, {}}),
+            with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}));
       };
       append(result, series, "prophet",
              prophet::cross_validation(series.ds_us, series.y, cutoffs, horizon, prophet_forecaster));
