@@ -96,7 +96,9 @@ struct RawColumn {
       default: ints.insert(ints.end(), other.ints.begin(), other.ints.end()); break;
     }
     rows += other.rows;
-    other = RawColumn{other.type};
+    const ColumnType type_of_other = other.type;
+    other = RawColumn{};  // frees the appended part now
+    other.type = type_of_other;
   }
 
   Column finish(const std::string& name) {
