@@ -2,6 +2,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -209,15 +210,28 @@ class ExtractStage : public Stage {
   // Threads for a whole-table read: SLUICE_SQLITE_EXTRACT_THREADS, else the engine's worker count
   // (the task arena the stage runs in, i.e. --jobs), at most 8.
   static unsigned extract_threads() {
-    if (const char* env = std::getenv("SLUICE_SQLITE_EXTRACT_THREADS"); env && *env)
-      return static_cast<unsigned>(std::clamp(std::atoi(env), 1, 64));
+    if (auto n = env_count("SLUICE_SQLITE_EXTRACT_THREADS", "a number of threads (1 reads on one connection)"))
+      return static_cast<unsigned>(std::clamp<unsigned long long>(*n, 1, 64));
     return static_cast<unsigned>(std::clamp(tbb::this_task_arena::max_concurrency(), 1, 8));
+  }
+
+  // A whole number from the environment, nullopt when unset or empty; anything else is refused
+  // with the variable's name and value rather than read as 0.
+  static std::optional<unsigned long long> env_count(const char* name, const char* what) {
+    const char* env = std::getenv(name);
+    if (env == nullptr || *env == '\0') return std::nullopt;
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long n = std::strtoull(env, &end, 10);
+    if (*env == '-' || *end != '\0' || errno == ERANGE)
+      throw Error(std::string(name) + " must be " + what + ", got '" + env + "'");
+    return n;
   }
 
   // The smallest estimated table read in parallel: SLUICE_SQLITE_EXTRACT_PARALLEL_MIN_ROWS, else 1 M.
   static std::size_t parallel_min_rows() {
-    if (const char* env = std::getenv("SLUICE_SQLITE_EXTRACT_PARALLEL_MIN_ROWS"); env && *env)
-      return static_cast<std::size_t>(std::max(0LL, std::atoll(env)));
+    if (auto n = env_count("SLUICE_SQLITE_EXTRACT_PARALLEL_MIN_ROWS", "a row count"))
+      return static_cast<std::size_t>(*n);
     return 1'000'000;
   }
 

@@ -285,3 +285,26 @@ TEST_CASE("parallel sqlite_extract reads one snapshot while another connection w
     CHECK(parallel_reads > 0);
   }
 }
+
+TEST_CASE("a bad SLUICE_SQLITE_EXTRACT_THREADS or _PARALLEL_MIN_ROWS is refused with its value") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 500);
+  const std::initializer_list<std::pair<const char*, ParamValue>> params = {{"db", path.string()}, {"table", "sales"}};
+  for (const char* bad : {"two", "2x", "-1"}) {
+    {
+      EnvVar t("SLUICE_SQLITE_EXTRACT_THREADS", bad);
+      testing::TestContext ctx;
+      CHECK_THROWS_WITH_AS(extract(params, ctx),
+                           (std::string("SLUICE_SQLITE_EXTRACT_THREADS must be a number of threads (1 reads on one "
+                                        "connection), got '") + bad + "'").c_str(),
+                           Error);
+    }
+    EnvVar t("SLUICE_SQLITE_EXTRACT_THREADS", "2");
+    EnvVar m("SLUICE_SQLITE_EXTRACT_PARALLEL_MIN_ROWS", bad);
+    testing::TestContext ctx;
+    CHECK_THROWS_WITH_AS(extract(params, ctx),
+                         (std::string("SLUICE_SQLITE_EXTRACT_PARALLEL_MIN_ROWS must be a row count, got '") + bad + "'").c_str(),
+                         Error);
+  }
+}
