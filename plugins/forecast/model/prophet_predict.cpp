@@ -13,53 +13,6 @@ namespace sluice::prophet {
 
 namespace {
 
-struct Rank {
-  std::size_t lo;  // floor of the fractional rank
-  double frac;     // its fractional part
-};
-
-Rank rank_of(std::size_t n, double q) {
-  const double pos = static_cast<double>(n - 1) * q / 100.0;
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  return {lo, pos - static_cast<double>(lo)};
-}
-
-// numpy's lerp, symmetric form for accuracy near either end.
-double lerp(double a, double b, double frac) { return frac >= 0.5 ? b - (b - a) * (1.0 - frac) : a + (b - a) * frac; }
-
-}  // namespace
-
-double percentile(std::vector<double>& v, double q) {
-  const Rank r = rank_of(v.size(), q);
-  const auto lo = r.lo;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(lo), v.end());
-  const double a = v[lo];
-  if (lo + 1 >= v.size()) return a;
-  const double b = *std::min_element(v.begin() + static_cast<std::ptrdiff_t>(lo) + 1, v.end());
-  return lerp(a, b, r.frac);
-}
-
-std::pair<double, double> percentiles(std::vector<double>& v, double q_lo, double q_hi) {
-  if (q_lo > q_hi) {
-    const auto [hi, lo] = percentiles(v, q_hi, q_lo);
-    return {lo, hi};
-  }
-  const std::size_t n = v.size();
-  const Rank rl = rank_of(n, q_lo), rh = rank_of(n, q_hi);
-  const auto at = [&](std::size_t i) { return v.begin() + static_cast<std::ptrdiff_t>(i); };
-  std::nth_element(v.begin(), at(rl.lo), v.end());
-  // Everything after rl.lo is >= v[rl.lo], so the upper rank only needs that part.
-  if (rh.lo > rl.lo) std::nth_element(at(rl.lo + 1), at(rh.lo), v.end());
-  const double a_lo = v[rl.lo], a_hi = v[rh.lo];
-  // Each b is the smallest value after its rank. Past rh.lo that is the minimum of the tail; for
-  // rl.lo < rh.lo it lies in (rl.lo, rh.lo], since the tail is >= v[rh.lo].
-  const double b_hi = rh.lo + 1 < n ? *std::min_element(at(rh.lo + 1), v.end()) : a_hi;
-  const double b_lo = rh.lo > rl.lo ? *std::min_element(at(rl.lo + 1), at(rh.lo + 1)) : b_hi;
-  return {rl.lo + 1 < n ? lerp(a_lo, b_lo, rl.frac) : a_lo, rh.lo + 1 < n ? lerp(a_hi, b_hi, rh.frac) : a_hi};
-}
-
-namespace {
-
 // Future trend deviations U (scaled units): one row per sample, one column per future row.
 Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t, const Eigen::VectorXd& future_cap,
                                  double history_step, const Eigen::VectorXd& s, double k, double m,

@@ -3,6 +3,7 @@
 // and design rows computed once for the whole history.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <random>
@@ -42,14 +43,22 @@ bool same_bits(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
 
 TEST_CASE("percentiles gives exactly the two percentile() values") {
   std::mt19937_64 rng(3);
-  for (std::size_t n : {1u, 2u, 3u, 10u, 999u, 1000u, 1001u}) {
-    for (int ties = 0; ties < 2; ++ties) {
+  // Sizes around the tail selection's minimum (512), and inputs that defeat its sampled
+  // thresholds (sorted, reversed, few distinct values) as well as random ones.
+  enum class Shape { Random, Ties, Sorted, Reversed, Constant };
+  for (std::size_t n : {1u, 2u, 3u, 10u, 511u, 512u, 513u, 999u, 1000u, 1001u, 4096u}) {
+    for (Shape shape : {Shape::Random, Shape::Ties, Shape::Sorted, Shape::Reversed, Shape::Constant}) {
       std::vector<double> v(n);
-      for (auto& x : v) x = ties ? static_cast<double>(rng() % 7) : static_cast<double>(rng() >> 11) * 0x1.0p-53 - 0.5;
-      for (const auto& [lo, hi] : {std::pair{10.0, 90.0}, {2.5, 97.5}, {0.0, 100.0}, {50.0, 50.0}, {90.0, 10.0}, {49.9, 50.1}}) {
+      for (auto& x : v) x = shape == Shape::Ties ? static_cast<double>(rng() % 7) : static_cast<double>(rng() >> 11) * 0x1.0p-53 - 0.5;
+      if (shape == Shape::Sorted) std::sort(v.begin(), v.end());
+      if (shape == Shape::Reversed) std::sort(v.rbegin(), v.rend());
+      if (shape == Shape::Constant) std::fill(v.begin(), v.end(), 2.5);
+      for (const auto& [lo, hi] : {std::pair{10.0, 90.0}, {2.5, 97.5}, {0.0, 100.0}, {50.0, 50.0}, {90.0, 10.0}, {49.9, 50.1},
+                                   {1.0, 99.0}, {12.0, 88.0}, {12.6, 87.4}, {0.1, 99.9}, {10.0, 50.0}}) {
         std::vector<double> a = v, b = v, c = v;
         const auto [plo, phi] = percentiles(c, lo, hi);
         CAPTURE(n);
+        CAPTURE(static_cast<int>(shape));
         CAPTURE(lo);
         CAPTURE(hi);
         CHECK(plo == percentile(a, lo));
