@@ -5,10 +5,12 @@
 #include "cli/commands.hpp"
 #include "common/errors.hpp"
 #include "common/log.hpp"
+#include "common/sqlite_tuning.hpp"
 
 int main(int argc, char** argv) {
   // Under a file-size limit, a write should fail with EFBIG (and a clear node error), not kill the process.
   std::signal(SIGXFSZ, SIG_IGN);
+  sluice::engine::tune_sqlite_library();
   CLI::App app{"Sluice: a batch-processing engine. Pipelines are TOML files of nodes; every node output is cached\n"
                "by content hash, so a rerun recomputes only what changed."};
   app.require_subcommand(1);

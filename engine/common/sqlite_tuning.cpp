@@ -8,6 +8,11 @@
 
 namespace sluice::engine {
 
+void tune_sqlite_library() {
+  // SQLITE_MISUSE once the library is initialised: then the defaults simply stay.
+  (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 void tune_engine_database(SQLite::Database& db) {
   constexpr auto kBusyTimeout = std::chrono::milliseconds(60'000);
   db.setBusyTimeout(static_cast<int>(kBusyTimeout.count()));
