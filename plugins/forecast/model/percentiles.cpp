@@ -39,11 +39,10 @@ double interpolate_from(const std::vector<double>& v, std::size_t rank, std::siz
   return lerp(a, b, frac);
 }
 
-// Both percentiles when the ranks lie in the tails (each within the lowest or highest eighth) of
-// at least 512 values:
-// thresholds from a sorted sample of 64 values, with a margin so that each tail almost always holds
-// at least the order statistics it needs; nullopt when it does not (or the input is too small), and
-// the caller selects over everything. Every value at or below the low threshold is a low
+// Both percentiles, for at least 512 values and ranks in the lowest and highest eighths. The
+// thresholds come from a sorted sample of 64 values, with a margin so that each tail almost always
+// holds the order statistics it needs; nullopt when one does not (or the input does not qualify),
+// and the caller selects over everything. Every value at or below the low threshold is a low
 // candidate, so if there are at least rank + 2 of them they include the rank + 2 smallest values
 // (ties included); likewise for the high tail.
 std::optional<std::pair<double, double>> tail_percentiles(const std::vector<double>& v, Rank rl, Rank rh) {
