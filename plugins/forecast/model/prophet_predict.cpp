@@ -29,11 +29,20 @@ Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t,
 
   // Smoothed shift matrix, one row per sample: M_j = (Z_j + Z_{j-1}) / 2 with Z ~ Bernoulli(p) * Laplace(0, scale).
   // Each row is turned into its path as soon as it is drawn (the paths use no random numbers).
+  // The cells are independent, so instead of a Bernoulli draw per cell the gaps between changes
+  // are drawn (geometric, across rows): random numbers only for the few cells that change.
   Eigen::VectorXd row(nf);
+  std::uint64_t cells_before_change = rng.geometric(p);
   const auto draw_row = [&] {
     double previous = 0.0;
     for (Eigen::Index j = 0; j < nf; ++j) {
-      const double z = rng.bernoulli(p) ? rng.laplace(scale) : 0.0;
+      double z = 0.0;
+      if (cells_before_change == 0) {
+        z = rng.laplace(scale);
+        cells_before_change = rng.geometric(p);
+      } else {
+        --cells_before_change;
+      }
       row[j] = 0.5 * (z + previous);
       previous = z;
     }

@@ -1,30 +1,78 @@
 #include "random.hpp"
 
+#include <array>
 #include <cmath>
+#include <limits>
 
 namespace sluice::prophet {
 
-double Rng::normal() {
-  if (has_spare_) {
-    has_spare_ = false;
-    return spare_;
+namespace {
+
+// The ziggurat of Marsaglia and Tsang (2000) for the standard normal: 128 layers of equal area
+// under exp(-x^2 / 2); the base layer is the rectangle [0, r] plus the tail beyond r. The two
+// constants fix the shape: with them the recursion below ends at the top of the curve.
+constexpr int kLayers = 128;
+constexpr double kBaseEdge = 3.442619855899;            // r
+constexpr double kLayerArea = 9.91256303526217e-3;      // v
+
+double unnormalised_density(double x) { return std::exp(-0.5 * x * x); }
+
+struct Ziggurat {
+  std::array<double, kLayers + 1> edge;     // edge[0] = v / f(r) (the base's equivalent width), edge[1] = r > ... > edge[128] = 0
+  std::array<double, kLayers + 1> density;  // f(edge[i])
+  Ziggurat() {
+    edge[0] = kLayerArea / unnormalised_density(kBaseEdge);
+    edge[1] = kBaseEdge;
+    for (int i = 1; i < kLayers - 1; ++i)
+      edge[i + 1] = std::sqrt(-2.0 * std::log(kLayerArea / edge[i] + unnormalised_density(edge[i])));
+    edge[kLayers] = 0.0;
+    for (int i = 0; i <= kLayers; ++i) density[i] = unnormalised_density(edge[i]);
   }
-  double u = 0.0, v = 0.0, s = 0.0;
-  do {
-    u = 2.0 * uniform() - 1.0;
-    v = 2.0 * uniform() - 1.0;
-    s = u * u + v * v;
-  } while (s >= 1.0 || s == 0.0);
-  const double factor = std::sqrt(-2.0 * std::log(s) / s);
-  spare_ = v * factor;
-  has_spare_ = true;
-  return u * factor;
+};
+
+const Ziggurat& ziggurat() {
+  static const Ziggurat table;
+  return table;
+}
+
+}  // namespace
+
+double Rng::normal() {
+  const Ziggurat& z = ziggurat();
+  for (;;) {
+    // One 64-bit draw: the low 7 bits pick the layer, bit 7 the sign, the top 53 bits the position.
+    const std::uint64_t bits = engine_();
+    const auto layer = static_cast<std::size_t>(bits & (kLayers - 1));
+    const bool negative = ((bits >> 7) & 1u) != 0;
+    const double x = static_cast<double>(bits >> 11) * 0x1.0p-53 * z.edge[layer];
+    if (x < z.edge[layer + 1]) return negative ? -x : x;  // under the curve for certain
+    if (layer == 0) {
+      // Beyond r: Marsaglia's tail method (exponential proposals, accepted under the curve).
+      double a = 0.0, b = 0.0;
+      do {
+        a = -std::log(uniform_open()) / kBaseEdge;
+        b = -std::log(uniform_open());
+      } while (2.0 * b < a * a);
+      return negative ? -(kBaseEdge + a) : kBaseEdge + a;
+    }
+    // In the wedge between the layer's inner rectangle and the curve: accept under the curve.
+    const double y = z.density[layer] + uniform() * (z.density[layer + 1] - z.density[layer]);
+    if (y < unnormalised_density(x)) return negative ? -x : x;
+  }
 }
 
 double Rng::laplace(double scale) {
   const double v = uniform_open() - 0.5;  // in (-0.5, 0.5)
   const double magnitude = -scale * std::log1p(-2.0 * std::abs(v));
   return v < 0.0 ? -magnitude : magnitude;
+}
+
+std::uint64_t Rng::geometric(double p) {
+  if (p >= 1.0) return 0;
+  if (!(p > 0.0)) return std::numeric_limits<std::uint64_t>::max();
+  const double failures = std::floor(std::log(uniform_open()) / std::log1p(-p));
+  // 2^64 and beyond (p tiny) is as good as never.
+  return failures < 0x1.0p64 ? static_cast<std::uint64_t>(failures) : std::numeric_limits<std::uint64_t>::max();
 }
 
 }  // namespace sluice::prophet

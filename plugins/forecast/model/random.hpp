@@ -18,17 +18,18 @@ class Rng {
   double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
   // Uniform on (0, 1): never exactly 0, so log() is always finite.
   double uniform_open() { return (static_cast<double>(engine_() >> 11) + 0.5) * 0x1.0p-53; }
-  // Standard normal by Marsaglia's polar method (two values per accepted pair).
+  // Standard normal by the ziggurat method (128 layers): one engine draw for about 98.8 % of the
+  // values, against 1.27 draws plus a log and a square root per value for the polar method.
   double normal();
   // Laplace(0, scale) by inverting its CDF.
   double laplace(double scale);
-  bool bernoulli(double p) { return uniform() < p; }
+  // The number of failures before the first success of Bernoulli(p) trials, by inverting the
+  // geometric CDF (one draw, whatever p): 0 when p >= 1, UINT64_MAX ("never") when p <= 0.
+  std::uint64_t geometric(double p);
   std::mt19937_64& engine() { return engine_; }
 
  private:
   std::mt19937_64 engine_;
-  double spare_ = 0.0;
-  bool has_spare_ = false;
 };
 
 }  // namespace sluice::prophet

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "prophet.hpp"
 #include "random.hpp"
@@ -30,6 +31,64 @@ TEST_CASE("the RNG is pinned: same seed, same bits, on any standard library") {
   CHECK(std::abs(mean) < 0.01);
   CHECK(var == doctest::Approx(1.0).epsilon(0.01));
   CHECK(lap == doctest::Approx(2.0).epsilon(0.01));  // E|Laplace(0, b)| = b
+}
+
+TEST_CASE("normal() follows the standard normal distribution, tails included") {
+  Rng rng(11);
+  const int n = 1000000;
+  std::vector<double> z(n);
+  for (auto& x : z) x = rng.normal();
+  // Chi-square over bins 0.05 wide on [-4, 4) plus the two tails (161 degrees of freedom; 225 is
+  // past the 0.1 % critical value). Fine bins see a flaw in any layer or wedge of the ziggurat:
+  // accepting every wedge point, for one, gives about 450.
+  const auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+  constexpr int kBins = 160;
+  constexpr double kWidth = 0.05, kLow = -4.0;
+  std::vector<double> counts(kBins + 2, 0.0);
+  for (const double x : z) {
+    const int bin = x < kLow ? 0 : x >= kLow + kBins * kWidth ? kBins + 1 : 1 + static_cast<int>((x - kLow) / kWidth);
+    counts[static_cast<std::size_t>(bin)] += 1.0;
+  }
+  double chi2 = 0.0;
+  for (int b = 0; b < kBins + 2; ++b) {
+    const double p = b == 0           ? cdf(kLow)
+                     : b == kBins + 1 ? 1.0 - cdf(kLow + kBins * kWidth)
+                                      : cdf(kLow + b * kWidth) - cdf(kLow + (b - 1) * kWidth);
+    const double expected = p * n, d = counts[static_cast<std::size_t>(b)] - expected;
+    chi2 += d * d / expected;
+  }
+  CHECK(chi2 < 225.0);
+  // Beyond the ziggurat's base layer (|z| > 3.4426, sampled by the tail method): 2 (1 - Phi) = 5.76e-4.
+  const auto beyond = [&](double t) {
+    return static_cast<double>(std::count_if(z.begin(), z.end(), [&](double x) { return std::abs(x) > t; })) / n;
+  };
+  CHECK(beyond(3.442619855899) == doctest::Approx(5.76e-4).epsilon(0.15));
+  CHECK(beyond(4.0) == doctest::Approx(6.33e-5).epsilon(0.4));
+  CHECK(beyond(1.0) == doctest::Approx(0.3173).epsilon(0.01));
+  // Symmetric: as many negative as positive values.
+  const auto negative = std::count_if(z.begin(), z.end(), [](double x) { return x < 0; });
+  CHECK(std::abs(static_cast<double>(negative) / n - 0.5) < 0.003);
+}
+
+TEST_CASE("geometric() counts the failures before a Bernoulli(p) success") {
+  Rng rng(3);
+  for (const double p : {0.023, 0.3, 0.9}) {
+    const int n = 200000;
+    double mean = 0.0, zeros = 0.0;
+    for (int i = 0; i < n; ++i) {
+      const auto g = rng.geometric(p);
+      mean += static_cast<double>(g) / n;
+      zeros += g == 0 ? 1.0 / n : 0.0;
+    }
+    CAPTURE(p);
+    CHECK(mean == doctest::Approx((1.0 - p) / p).epsilon(0.02));  // E = (1 - p) / p
+    CHECK(zeros == doctest::Approx(p).epsilon(0.02));             // P(0) = p
+  }
+  CHECK(rng.geometric(1.0) == 0);
+  CHECK(rng.geometric(1.5) == 0);
+  CHECK(rng.geometric(0.0) == UINT64_MAX);
+  CHECK(rng.geometric(std::nan("")) == UINT64_MAX);
+  CHECK(rng.geometric(1e-300) == UINT64_MAX);
 }
 
 TEST_CASE("percentile interpolates linearly like numpy") {
