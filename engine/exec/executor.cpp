@@ -649,10 +649,11 @@ struct Executor::Impl {
     // No partitions at all is still a computation (of an empty result), not a cache hit.
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
     reran[v] = rep.status == "ran" ? 1 : 0;
+    const std::string noun = counts.total == 1 ? " partition" : " partitions";
     rep.reason = counts.total == 0  ? node_reason + "; the input has no partitions"
-                 : counts.ran == 0 ? "all " + std::to_string(counts.total) + " partitions cached"
+                 : counts.ran == 0 ? (counts.total == 1 ? "the 1" : "all " + std::to_string(counts.total)) + noun + " cached"
                                  : node_reason + "; " + std::to_string(counts.ran) + " of " + std::to_string(counts.total) +
-                                       " partitions recomputed";
+                                       noun + " recomputed";
   }
 
   // Group commit: one transaction records the batch's entries with their small (inline) objects,

@@ -263,6 +263,11 @@ TEST_CASE("--partition and the partitions key restrict a foreach node to some ke
     CHECK(counts(r, "squares") == "2/2/0/0");
     CHECK(slurp(p.path("out.csv")) == "key,value,square\neast,3,9\nnorth,1,1\nnorth,4,16\n");
   }
+  SUBCASE("one partition is reported in the singular") {
+    CHECK(reason(p.run_json("--partition key=7"), "squares") == "no cache entry; 1 of 1 partition recomputed");
+    p.run_json();  // every partition, so that key 12's is cached too
+    CHECK(reason(p.run_json("--partition key=12"), "squares") == "the 1 partition cached");
+  }
   SUBCASE("a filter that matches nothing runs no partition") {
     const auto r = p.run_json("--partition key=999");
     CHECK(counts(r, "squares") == "0/0/0/0");
