@@ -4,10 +4,10 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "common/identifiers.hpp"
 #include "common/suggest.hpp"
 #include "common/units.hpp"
 #include "pipeline/interpolate.hpp"
@@ -150,8 +150,7 @@ void apply_override(toml::table& doc, const std::string& item) {
   }
   const std::string path = item.substr(0, eq);
   const std::string raw = item.substr(eq + 1);
-  static const std::regex kPath(R"(^(vars\.[A-Za-z0-9_-]+|nodes\.[A-Za-z0-9_-]+\.(params\.[A-Za-z0-9_-]+|[A-Za-z_]+)|pipeline\.[A-Za-z_]+)$)");
-  if (!std::regex_match(path, kPath)) {
+  if (!is_override_path(path)) {
     throw UsageError("--set " + item + ": cannot override '" + path +
                      "'; use vars.NAME, nodes.NODE.params.NAME, nodes.NODE.KEY or pipeline.KEY");
   }
@@ -225,8 +224,7 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
   NodeSpec spec;
   spec.id = id;
   spec.loc = loc_of(node, problems.file());
-  static const std::regex kId("^[A-Za-z_][A-Za-z0-9_-]*$");
-  if (!std::regex_match(id, kId)) {
+  if (!is_node_id(id)) {
     problems.add(node, "invalid node id '" + id + "': use letters, digits, '_' and '-', starting with a letter or '_'");
   }
   const auto* table = node.as_table();
@@ -335,8 +333,7 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   check_keys(ptable, kPipelineKeys, "[pipeline]", problems);
   if (auto name = ptable["name"].as_string()) spec.name = name->get();
   else problems.add(*pipeline, "[pipeline] needs name = \"...\" (a string)");
-  static const std::regex kName("^[A-Za-z0-9_.-]+$");
-  if (!spec.name.empty() && !std::regex_match(spec.name, kName)) {
+  if (!spec.name.empty() && !is_pipeline_name(spec.name)) {
     problems.add(*ptable.get("name"), "pipeline name '" + spec.name + "' may only use letters, digits, '_', '-' and '.'");
   }
   if (auto d = ptable["description"].as_string()) spec.description = d->get();

@@ -8,12 +8,12 @@
 #include <boost/dll/shared_library.hpp>
 #include <cstdlib>
 #include <cstring>
-#include <regex>
 #include <sstream>
 
 #include <sluice/plugin.hpp>
 
 #include "common/errors.hpp"
+#include "common/identifiers.hpp"
 
 namespace sluice::engine {
 
@@ -25,8 +25,7 @@ std::string stamp_field(const char* text, std::size_t cap) { return std::string(
 class CollectingRegistrar : public Registrar {
  public:
   void add(StageDescriptor descriptor, StageFactory factory) override {
-    static const std::regex kId(R"(^[a-z0-9_]+(\.[a-z0-9_]+)+$)");
-    if (!std::regex_match(descriptor.id, kId)) {
+    if (!is_stage_id(descriptor.id)) {
       throw std::runtime_error("stage id '" + descriptor.id +
                                "' is not reverse-DNS (lowercase words separated by dots, e.g. \"acme.resize\")");
     }

@@ -38,6 +38,7 @@ SqlDatabase::SqlDatabase() {
   sqlite3_limit(raw, SQLITE_LIMIT_ATTACHED, 0);
   sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  source_.emplace(raw);
 }
 
 void SqlDatabase::fail(const std::string& what, const std::string& sql) const {
@@ -58,71 +59,28 @@ std::string SqlDatabase::describe_tables() const {
 
 void SqlDatabase::load(const std::string& name, const Table& table) {
   if (table.num_columns() == 0) throw Error("input '" + name + "' has no columns; SQLite tables need at least one");
-  sqlite3* db = db_.get();
-  auto exec = [&](const std::string& sql) {
-    char* err = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      const std::string msg = err ? err : sqlite3_errmsg(db);
-      sqlite3_free(err);
-      throw Error("loading input '" + name + "' into SQLite failed: " + msg);
-    }
-  };
-
   std::string create = "CREATE TABLE " + quote_identifier(name) + " (";
-  std::string insert = "INSERT INTO " + quote_identifier(name) + " VALUES (";
   std::vector<std::string> names;
   for (std::size_t c = 0; c < table.num_columns(); ++c) {
     const Column& col = table.column(c);
     create += (c ? ", " : "") + quote_identifier(col.name()) + " " + sql_type(col.type());
-    insert += c ? ", ?" : "?";
     declared_[{name, col.name()}] = col.type();
     names.push_back(col.name());
   }
-  exec(create + ")");
+  const std::string failed = "loading input '" + name + "' into SQLite failed";
+  exec_or_throw(db_.get(), create + ")", failed);
   tables_.emplace_back(name, std::move(names));
 
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, (insert + ")").c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-    throw Error("loading input '" + name + "' into SQLite failed: " + sqlite3_errmsg(db));
+  try {
+    source_->copy_into(quote_identifier(name), table);
+  } catch (const Error& e) {
+    throw Error(failed + ": " + e.what());
   }
-  Stmt stmt(raw);
-  exec("BEGIN");
-  for (std::size_t r = 0; r < table.num_rows(); ++r) {
-    for (std::size_t c = 0; c < table.num_columns(); ++c) {
-      const Column& col = table.column(c);
-      const int i = static_cast<int>(c) + 1;
-      if (col.is_null(r)) {
-        sqlite3_bind_null(raw, i);
-        continue;
-      }
-      switch (col.type()) {
-        case ColumnType::Int64: sqlite3_bind_int64(raw, i, col.int_at(r)); break;
-        case ColumnType::Double: sqlite3_bind_double(raw, i, col.double_at(r)); break;
-        case ColumnType::String: {
-          const auto s = col.string_at(r);
-          sqlite3_bind_text64(raw, i, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
-          break;
-        }
-        case ColumnType::Date:
-        case ColumnType::Timestamp: {
-          const std::string s = col.type() == ColumnType::Date ? format_date(col.int_at(r)) : format_timestamp(col.int_at(r));
-          sqlite3_bind_text64(raw, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
-          break;
-        }
-      }
-    }
-    if (sqlite3_step(raw) != SQLITE_DONE) {
-      const std::string msg = sqlite3_errmsg(db);
-      exec("ROLLBACK");
-      throw Error("loading input '" + name + "' into SQLite failed at row " + std::to_string(r + 1) + ": " + msg);
-    }
-    sqlite3_reset(raw);
-  }
-  exec("COMMIT");
 }
 
 Table SqlDatabase::query(const std::string& sql, const std::map<std::string, ColumnType>& forced, Context& ctx) {
   sqlite3* db = db_.get();
+  source_->retire();  // the query sees the loaded tables, never the loader
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK) {

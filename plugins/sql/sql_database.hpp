@@ -2,6 +2,7 @@
 // An in-memory SQLite database holding the stage's input tables, and the query
 // runner that turns a result set back into a typed Table.
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <sluice/table.hpp>
 
 #include "sqlite_handles.hpp"
+#include "table_source.hpp"
 
 namespace sluice::sql {
 
@@ -17,7 +19,7 @@ class SqlDatabase {
  public:
   SqlDatabase();
 
-  // CREATE TABLE "name" (...) and a bulk insert in one transaction. Dates and
+  // CREATE TABLE "name" (...) and one INSERT ... SELECT from the table itself (see TableSource). Dates and
   // timestamps are stored as ISO text; their Sluice types are remembered so that
   // a result column taken straight from them gets its type back.
   void load(const std::string& name, const Table& table);
@@ -33,6 +35,7 @@ class SqlDatabase {
   [[noreturn]] void fail(const std::string& what, const std::string& sql) const;
 
   Db db_;
+  std::optional<TableSource> source_;  // after db_: registered on the open connection
   std::map<std::pair<std::string, std::string>, ColumnType> declared_;  // (table, column) -> type
   std::vector<std::pair<std::string, std::vector<std::string>>> tables_;
 };

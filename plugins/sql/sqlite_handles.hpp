@@ -6,6 +6,8 @@
 
 #include <sqlite3.h>
 
+#include <sluice/errors.hpp>
+
 namespace sluice::sql {
 
 struct CloseDb {
@@ -26,6 +28,16 @@ inline std::string quote_identifier(std::string_view name) {
   }
   out.push_back('"');
   return out;
+}
+
+// Runs SQL without results; a failure throws "<what>: <SQLite's message>".
+inline void exec_or_throw(sqlite3* db, const std::string& sql, const std::string& what) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err ? err : sqlite3_errmsg(db);
+    sqlite3_free(err);
+    throw Error(what + ": " + msg);
+  }
 }
 
 }  // namespace sluice::sql

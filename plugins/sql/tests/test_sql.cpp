@@ -168,3 +168,35 @@ TEST_CASE("a cancelled run stops the query") {
                                      {}, ctx),
                   Cancelled);
 }
+
+TEST_CASE("inputs are copied whole (every row, type and null), and the loader is out of the query's reach") {
+  Column i("i", ColumnType::Int64), d("d", ColumnType::Double), s("s", ColumnType::String), day("day", ColumnType::Date);
+  constexpr int kRows = 5000;
+  for (int r = 0; r < kRows; ++r) {
+    if (r % 7 == 0) i.push_null(); else i.push_int(r);
+    if (r % 11 == 0) d.push_null(); else d.push_double(r * 0.5);
+    if (r % 13 == 0) s.push_null(); else s.push_string("row " + std::to_string(r));
+    if (r % 17 == 0) day.push_null(); else day.push_int(days_from_civil(2024, 1, 1) + r);
+  }
+  Table in;
+  for (Column* c : {&i, &d, &s, &day}) in.add_column(std::move(*c));
+  const Table t = run({{"query", "SELECT * FROM t ORDER BY rowid"}}, {{"t", Value(in)}});
+  REQUIRE(t.num_rows() == static_cast<std::size_t>(kRows));
+  CHECK(t.column("day").type() == ColumnType::Date);
+  for (std::size_t c = 0; c < in.num_columns(); ++c) {
+    const Column& want = in.column(c);
+    const Column& got = t.column(want.name());
+    for (std::size_t r = 0; r < in.num_rows(); ++r) {
+      INFO("column " << want.name() << ", row " << r);
+      REQUIRE(got.is_null(r) == want.is_null(r));
+      if (want.is_null(r)) continue;
+      if (want.type() == ColumnType::Double) CHECK(got.double_at(r) == want.double_at(r));
+      else if (want.type() == ColumnType::String) CHECK(got.string_at(r) == want.string_at(r));
+      else CHECK(got.int_at(r) == want.int_at(r));
+    }
+  }
+  CHECK_THROWS_WITH(run({{"query", "SELECT * FROM sluice_table_source"}}, {{"t", Value(in)}}),
+                    doctest::Contains("no such table: sluice_table_source"));
+  CHECK_THROWS_WITH(run({{"query", "SELECT * FROM temp.sluice_table_source_0"}}, {{"t", Value(in)}}),
+                    doctest::Contains("no such table"));
+}
