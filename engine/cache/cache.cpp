@@ -145,8 +145,10 @@ CacheUseLock::~CacheUseLock() {
 }
 
 std::filesystem::path default_cache_dir(const std::filesystem::path& pipeline_file) {
-  if (const char* env = std::getenv("SLUICE_CACHE_DIR"); env != nullptr && *env != '\0') return env;
-  return std::filesystem::absolute(pipeline_file).parent_path() / ".sluice" / "cache";
+  if (const char* env = std::getenv("SLUICE_CACHE_DIR"); env != nullptr && *env != '\0') return std::filesystem::absolute(env);
+  const std::filesystem::path base =
+      pipeline_file.empty() ? std::filesystem::current_path() : std::filesystem::absolute(pipeline_file).parent_path();
+  return base / ".sluice" / "cache";
 }
 
 }  // namespace sluice::engine

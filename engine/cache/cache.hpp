@@ -78,7 +78,9 @@ class CacheUseLock {
   bool locked_ = false;
 };
 
-// The default cache dir for a pipeline: $SLUICE_CACHE_DIR, else .sluice/cache beside the pipeline file.
+// The default cache dir, always absolute: $SLUICE_CACHE_DIR, else .sluice/cache beside the pipeline
+// file, or in the current directory for commands given no pipeline (an empty path). Every command
+// that finds a cache without --cache-dir asks this one function, so they agree.
 std::filesystem::path default_cache_dir(const std::filesystem::path& pipeline_file);
 
 }  // namespace sluice::engine

@@ -15,9 +15,7 @@ struct CacheArgs {
 
 std::filesystem::path locate(const CacheArgs& a) {
   if (!a.cache_dir.empty()) return a.cache_dir;
-  if (!a.pipeline.empty()) return engine::default_cache_dir(a.pipeline);
-  if (const char* env = std::getenv("SLUICE_CACHE_DIR"); env && *env) return env;
-  return std::filesystem::current_path() / ".sluice" / "cache";
+  return engine::default_cache_dir(a.pipeline);
 }
 
 void add_location(CLI::App* cmd, CacheArgs& a) {

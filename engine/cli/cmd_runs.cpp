@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/run_pipeline.hpp"
+#include "cache/cache.hpp"
 #include "cli/commands.hpp"
 #include "common/log.hpp"
 #include "common/units.hpp"
@@ -27,13 +28,7 @@ struct RunsArgs {
 
 std::filesystem::path cache_dir_for(const RunsArgs& args) {
   if (!args.cache_dir.empty()) return args.cache_dir;
-  if (!args.pipeline_file.empty()) {
-    engine::RunOptions options;
-    options.pipeline_file = args.pipeline_file;
-    return engine::resolve_cache_dir(options);
-  }
-  if (const char* env = std::getenv("SLUICE_CACHE_DIR"); env && *env) return env;
-  return std::filesystem::path(".sluice") / "cache";
+  return engine::default_cache_dir(args.pipeline_file);
 }
 
 std::string duration_of(const engine::RunRecord& r) {

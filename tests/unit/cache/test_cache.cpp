@@ -290,3 +290,18 @@ TEST_CASE("a manifest's shared refs keep partition objects alive after the parti
   cache.gc(0, std::nullopt, {});
   CHECK_FALSE(cache.contains(part.hash));
 }
+
+TEST_CASE("default cache dir: SLUICE_CACHE_DIR, else beside the pipeline, else the current directory; always absolute") {
+  const char* saved = std::getenv("SLUICE_CACHE_DIR");
+  const std::string restore = saved ? saved : "";
+  const auto cwd = std::filesystem::current_path();
+  ::unsetenv("SLUICE_CACHE_DIR");
+  CHECK(default_cache_dir("pipelines/p.toml") == cwd / "pipelines" / ".sluice" / "cache");
+  CHECK(default_cache_dir("/srv/jobs/p.toml") == std::filesystem::path("/srv/jobs/.sluice/cache"));
+  CHECK(default_cache_dir("") == cwd / ".sluice" / "cache");
+  ::setenv("SLUICE_CACHE_DIR", "rel/cache", 1);
+  CHECK(default_cache_dir("/srv/jobs/p.toml") == cwd / "rel" / "cache");
+  CHECK(default_cache_dir("") == cwd / "rel" / "cache");
+  if (saved) ::setenv("SLUICE_CACHE_DIR", restore.c_str(), 1);
+  else ::unsetenv("SLUICE_CACHE_DIR");
+}
