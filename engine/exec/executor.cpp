@@ -649,11 +649,16 @@ struct Executor::Impl {
     // No partitions at all is still a computation (of an empty result), not a cache hit.
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
     reran[v] = rep.status == "ran" ? 1 : 0;
+    rep.reason = partitioned_reason(node_reason, counts);
+  }
+
+  // "all 50 partitions cached", "the 1 partition cached", or "<why>; 3 of 50 partitions recomputed".
+  static std::string partitioned_reason(const std::string& node_reason, const PartitionCounts& counts) {
+    if (counts.total == 0) return node_reason + "; the input has no partitions";
+    const std::string total = std::to_string(counts.total);
     const std::string noun = counts.total == 1 ? " partition" : " partitions";
-    rep.reason = counts.total == 0  ? node_reason + "; the input has no partitions"
-                 : counts.ran == 0 ? (counts.total == 1 ? "the 1" : "all " + std::to_string(counts.total)) + noun + " cached"
-                                 : node_reason + "; " + std::to_string(counts.ran) + " of " + std::to_string(counts.total) +
-                                       noun + " recomputed";
+    if (counts.ran == 0) return (counts.total == 1 ? "the 1" : "all " + total) + noun + " cached";
+    return node_reason + "; " + std::to_string(counts.ran) + " of " + total + noun + " recomputed";
   }
 
   // Group commit: one transaction records the batch's entries with their small (inline) objects,

@@ -13,7 +13,9 @@ std::unique_ptr<Stage> make_square(const Params& params);
 
 StageDescriptor pi_leibniz_descriptor();
 std::unique_ptr<Stage> make_pi_leibniz(const Params& params);
-// The seed's batch_process_function: sum of 10^order Leibniz terms.
-double leibniz_pi(int order);
+// The seed's batch_process_function: sum of 10^order Leibniz terms. Never inlined, so the stage and
+// bench/partitions (which compiles this file too) run the same machine code, and the benchmark
+// compares the engine, not how the compiler specialised the loop at each call site.
+[[gnu::noinline]] double leibniz_pi(int order);
 
 }  // namespace sluice::examples
