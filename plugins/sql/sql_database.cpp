@@ -10,13 +10,7 @@ namespace sluice::sql {
 
 namespace {
 
-const char* sql_type(ColumnType t) {
-  switch (t) {
-    case ColumnType::Int64: return "INTEGER";
-    case ColumnType::Double: return "REAL";
-    default: return "TEXT";  // strings, and dates/timestamps as ISO text (which sorts correctly)
-  }
-}
+const std::string kReadOnly = "the query modifies the database; sluice.sql only runs read-only queries";
 
 // Polls the stage's cancellation flag while SQLite runs a long statement.
 int cancel_probe(void* ctx) { return static_cast<Context*>(ctx)->cancelled() ? 1 : 0; }
@@ -38,7 +32,7 @@ SqlDatabase::SqlDatabase() {
   sqlite3_limit(raw, SQLITE_LIMIT_ATTACHED, 0);
   sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
-  source_.emplace(raw);
+  inputs_.emplace(raw);
 }
 
 void SqlDatabase::fail(const std::string& what, const std::string& sql) const {
@@ -59,32 +53,28 @@ std::string SqlDatabase::describe_tables() const {
 
 void SqlDatabase::load(const std::string& name, const Table& table) {
   if (table.num_columns() == 0) throw Error("input '" + name + "' has no columns; SQLite tables need at least one");
-  std::string create = "CREATE TABLE " + quote_identifier(name) + " (";
+  try {
+    inputs_->add(name, table);
+  } catch (const Error& e) {
+    throw Error("loading input '" + name + "' into SQLite failed: " + e.what());
+  }
   std::vector<std::string> names;
   for (std::size_t c = 0; c < table.num_columns(); ++c) {
-    const Column& col = table.column(c);
-    create += (c ? ", " : "") + quote_identifier(col.name()) + " " + sql_type(col.type());
-    declared_[{name, col.name()}] = col.type();
-    names.push_back(col.name());
+    declared_[{name, table.column(c).name()}] = table.column(c).type();
+    names.push_back(table.column(c).name());
   }
-  const std::string failed = "loading input '" + name + "' into SQLite failed";
-  exec_or_throw(db_.get(), create + ")", failed);
   tables_.emplace_back(name, std::move(names));
-
-  try {
-    source_->copy_into(quote_identifier(name), table);
-  } catch (const Error& e) {
-    throw Error(failed + ": " + e.what());
-  }
 }
 
 Table SqlDatabase::query(const std::string& sql, const std::map<std::string, ColumnType>& forced, Context& ctx) {
   sqlite3* db = db_.get();
-  source_->retire();  // the query sees the loaded tables, never the loader
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK) {
-    fail(std::string("SQL error: ") + sqlite3_errmsg(db), sql);
+    const std::string message = sqlite3_errmsg(db);
+    // The inputs are read-only virtual tables, so SQLite refuses a change to them when preparing.
+    if (message.find("may not be modified") != std::string::npos) fail(kReadOnly + (" (SQLite: " + message + ")"), sql);
+    fail("SQL error: " + message, sql);
   }
   Stmt stmt(raw);
   if (raw == nullptr) fail("the query is empty; write a SELECT", sql);
@@ -96,7 +86,7 @@ Table SqlDatabase::query(const std::string& sql, const std::map<std::string, Col
   }
   const int columns = sqlite3_column_count(raw);
   if (columns == 0) fail("the query returns no columns; sluice.sql needs a SELECT (or WITH ... SELECT, VALUES) that produces a table", sql);
-  if (!sqlite3_stmt_readonly(raw)) fail("the query modifies the database; sluice.sql only runs read-only queries", sql);
+  if (!sqlite3_stmt_readonly(raw)) fail(kReadOnly, sql);
 
   std::vector<ResultColumn> result;
   for (int c = 0; c < columns; ++c) {

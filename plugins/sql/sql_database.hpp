@@ -11,7 +11,7 @@
 #include <sluice/table.hpp>
 
 #include "sqlite_handles.hpp"
-#include "table_source.hpp"
+#include "input_tables.hpp"
 
 namespace sluice::sql {
 
@@ -19,9 +19,9 @@ class SqlDatabase {
  public:
   SqlDatabase();
 
-  // CREATE TABLE "name" (...) and one INSERT ... SELECT from the table itself (see TableSource). Dates and
-  // timestamps are stored as ISO text; their Sluice types are remembered so that
-  // a result column taken straight from them gets its type back.
+  // Makes `table` the SQL table "name", read in place (see InputTables): it must outlive query().
+  // Dates and timestamps read as ISO text; their Sluice types are remembered so that a result
+  // column taken straight from them gets its type back.
   void load(const std::string& name, const Table& table);
 
   // Runs one read-only statement. `forced` maps result column names to types.
@@ -35,7 +35,7 @@ class SqlDatabase {
   [[noreturn]] void fail(const std::string& what, const std::string& sql) const;
 
   Db db_;
-  std::optional<TableSource> source_;  // after db_: registered on the open connection
+  std::optional<InputTables> inputs_;  // after db_: registered on the open connection
   std::map<std::pair<std::string, std::string>, ColumnType> declared_;  // (table, column) -> type
   std::vector<std::pair<std::string, std::vector<std::string>>> tables_;
 };

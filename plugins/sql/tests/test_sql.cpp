@@ -140,8 +140,11 @@ TEST_CASE("bad SQL quotes SQLite's message, the query and the tables") {
 TEST_CASE("queries that return no table, or modify, or hold two statements are rejected") {
   CHECK_THROWS_WITH(run({{"query", "CREATE TABLE t(a)"}}, {}),
                     doctest::Contains("the query returns no columns; sluice.sql needs a SELECT (or WITH ... SELECT, VALUES) that produces a table"));
+  // The inputs are read-only tables: SQLite refuses to prepare a change to them.
   CHECK_THROWS_WITH(run({{"query", "DELETE FROM daily RETURNING *"}}, {{"daily", Value(daily())}}),
-                    doctest::Contains("the query modifies the database; sluice.sql only runs read-only queries"));
+                    doctest::Contains("the query modifies the database; sluice.sql only runs read-only queries (SQLite: table daily may not be modified)"));
+  CHECK_THROWS_WITH(run({{"query", "UPDATE daily SET y = 0 RETURNING y"}}, {{"daily", Value(daily())}}),
+                    doctest::Contains("the query modifies the database; sluice.sql only runs read-only queries (SQLite: table daily may not be modified)"));
   CHECK_THROWS_WITH(run({{"query", "SELECT 1; DROP TABLE daily"}}, {{"daily", Value(daily())}}),
                     doctest::Contains("the query holds more than one statement"));
   CHECK_THROWS_WITH(run({{"query", "ATTACH 'x.db' AS x"}}, {}), doctest::Contains("returns no columns"));
@@ -195,8 +198,8 @@ TEST_CASE("inputs are copied whole (every row, type and null), and the loader is
       else CHECK(got.int_at(r) == want.int_at(r));
     }
   }
-  CHECK_THROWS_WITH(run({{"query", "SELECT * FROM sluice_table_source"}}, {{"t", Value(in)}}),
-                    doctest::Contains("no such table: sluice_table_source"));
-  CHECK_THROWS_WITH(run({{"query", "SELECT * FROM temp.sluice_table_source_0"}}, {{"t", Value(in)}}),
+  CHECK_THROWS_WITH(run({{"query", "SELECT * FROM sluice_input"}}, {{"t", Value(in)}}),
+                    doctest::Contains("no such table: sluice_input"));
+  CHECK_THROWS_WITH(run({{"query", "SELECT * FROM temp.sluice_input_0"}}, {{"t", Value(in)}}),
                     doctest::Contains("no such table"));
 }
