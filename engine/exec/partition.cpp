@@ -55,23 +55,68 @@ std::string partition_key(const Table& table, const std::vector<std::string>& ke
   return out;
 }
 
+namespace {
+// Rows [begin, end) of `src` as a new column, copied buffer by buffer.
+Column slice_rows(const Column& src, std::size_t begin, std::size_t end) {
+  const std::size_t n = end - begin;
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::uint64_t> offsets{0};
+  std::string bytes;
+  std::vector<std::uint8_t> validity;
+  if (src.type() == ColumnType::String) {
+    const auto& all = src.string_offsets();
+    const std::uint64_t first = all[begin];
+    offsets.reserve(n + 1);
+    for (std::size_t r = begin + 1; r <= end; ++r) offsets.push_back(all[r] - first);
+    bytes = src.string_bytes().substr(first, all[end] - first);
+  } else if (src.type() == ColumnType::Double) {
+    doubles.assign(src.doubles().begin() + static_cast<std::ptrdiff_t>(begin), src.doubles().begin() + static_cast<std::ptrdiff_t>(end));
+  } else {
+    ints.assign(src.ints().begin() + static_cast<std::ptrdiff_t>(begin), src.ints().begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  if (src.has_nulls()) {
+    validity.assign(src.validity().begin() + static_cast<std::ptrdiff_t>(begin), src.validity().begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  Column out(src.name(), src.type());
+  out.assign_raw(n, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
+  return out;
+}
+}  // namespace
+
 std::vector<Partition> split_by_keys(const Table& table, const std::vector<std::string>& keys) {
   std::vector<const Column*> cols;
   for (const auto& k : keys) cols.push_back(&table.column(k));
   const std::size_t n = table.num_rows();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  auto cmp = [&](std::size_t a, std::size_t b) {
+  auto row_less = [&](std::size_t a, std::size_t b) {
     for (const Column* c : cols) {
       if (int r = compare_cells(*c, a, b); r != 0) return r < 0;
     }
     return false;
   };
-  std::stable_sort(order.begin(), order.end(), cmp);
+  // Inputs usually arrive sorted by their keys (a daily series per store, an ORDER BY): then every
+  // partition is a run of rows, copied column by column, and nothing is sorted.
+  bool sorted = true;
+  for (std::size_t r = 1; r < n && sorted; ++r) sorted = !row_less(r, r - 1);
   std::vector<Partition> parts;
+  if (sorted) {
+    for (std::size_t i = 0; i < n;) {
+      std::size_t j = i + 1;
+      while (j < n && !row_less(i, j)) ++j;
+      Partition p;
+      p.key = partition_key(table, keys, i);
+      for (const Column& c : table.columns()) p.rows.add_column(slice_rows(c, i, j));
+      parts.push_back(std::move(p));
+      i = j;
+    }
+    return parts;
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), row_less);
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i + 1;
-    while (j < n && !cmp(order[i], order[j])) ++j;
+    while (j < n && !row_less(order[i], order[j])) ++j;
     Partition p;
     p.key = partition_key(table, keys, order[i]);
     p.rows = table.empty_like();

@@ -75,6 +75,45 @@ TEST_CASE("split_by_keys orders partitions by typed key, nulls first") {
   CHECK(concat_tables(ptrs).num_rows() == 5);
 }
 
+// Sorted input is split by copying runs of rows; unsorted input by sorting row numbers. Both must
+// give partitions identical to appending their rows one by one, down to the cache hash.
+TEST_CASE("split_by_keys: sorted and unsorted input give the same partitions, byte for byte") {
+  Table sorted;
+  auto& k = sorted.add_column("k", ColumnType::Int64);
+  auto& s = sorted.add_column("s", ColumnType::String);
+  auto& d = sorted.add_column("d", ColumnType::Double);
+  auto& day = sorted.add_column("day", ColumnType::Date);
+  for (int row = 0; row < 40; ++row) {
+    if (row < 3) k.push_null(); else k.push_int(row / 7);
+    if (row % 5 == 0) s.push_null(); else s.push_string(std::string(static_cast<std::size_t>(row % 4), 'x') + std::to_string(row));
+    if (row % 11 == 0) d.push_null(); else d.push_double(row * 0.25);
+    day.push_int(19'000 + row);
+  }
+  Table shuffled = sorted.empty_like();
+  for (std::size_t row : {39, 0, 20, 5, 1, 38, 2, 10, 33, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 23, 24,
+                          25, 26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 37}) {
+    shuffled.append_row(sorted, row);
+  }
+  REQUIRE(shuffled.num_rows() == sorted.num_rows());
+  const auto from_sorted = split_by_keys(sorted, {"k"});
+  const auto from_shuffled = split_by_keys(shuffled, {"k"});
+  REQUIRE(from_sorted.size() == 7);  // null, 0 .. 5
+  REQUIRE(from_shuffled.size() == from_sorted.size());
+  std::size_t first = 0;
+  for (std::size_t p = 0; p < from_sorted.size(); ++p) {
+    INFO("partition " << from_sorted[p].key);
+    Table expected = sorted.empty_like();
+    for (std::size_t r = first; r < first + from_sorted[p].rows.num_rows(); ++r) expected.append_row(sorted, r);
+    first += from_sorted[p].rows.num_rows();
+    CHECK(hash_value(Value(from_sorted[p].rows)) == hash_value(Value(expected)));
+    CHECK(from_shuffled[p].key == from_sorted[p].key);
+    CHECK(from_shuffled[p].rows.num_rows() == from_sorted[p].rows.num_rows());
+  }
+  CHECK(first == sorted.num_rows());
+  CHECK(from_sorted.front().key == "k=null");
+  CHECK(from_sorted[1].rows.column("s").string_at(0) == "xxx3");  // row 3, the first with k = 0
+}
+
 TEST_CASE("partition filters accept values and key=value") {
   CHECK(partition_selected("store_id=7", {}));
   CHECK(partition_selected("store_id=7", {"7"}));
