@@ -45,7 +45,7 @@ InputCursor& cursor_of(sqlite3_vtab_cursor* cur) { return *reinterpret_cast<Inpu
 
 // argv[2] is the table's name; the declared column types give SQL comparisons the same affinity
 // an ordinary table of these columns would have.
-int connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out, char** err) {
+int connect_table(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out, char** err) {
   const Table* table = argc > 2 ? static_cast<const InputTables*>(aux)->find(argv[2]) : nullptr;
   if (table == nullptr) {
     *err = sqlite3_mprintf("%s tables are made by sluice.sql for its inputs only", kModule);
@@ -66,11 +66,11 @@ int connect(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_v
 }
 
 // A distinct xCreate keeps the module from being eponymous (usable as a table-valued function).
-int create(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out, char** err) {
-  return connect(db, aux, argc, argv, out, err);
+int create_table(sqlite3* db, void* aux, int argc, const char* const* argv, sqlite3_vtab** out, char** err) {
+  return connect_table(db, aux, argc, argv, out, err);
 }
 
-int disconnect(sqlite3_vtab* tab) {
+int disconnect_table(sqlite3_vtab* tab) {
   std::unique_ptr<InputTab>(&tab_of(tab));
   return SQLITE_OK;
 }
@@ -99,14 +99,14 @@ int best_index(sqlite3_vtab* tab, sqlite3_index_info* info) {
   return SQLITE_OK;
 }
 
-int open(sqlite3_vtab* tab, sqlite3_vtab_cursor** out) {
+int open_cursor(sqlite3_vtab* tab, sqlite3_vtab_cursor** out) {
   auto cursor = std::make_unique<InputCursor>();
   cursor->tab = &tab_of(tab);
   *out = &cursor.release()->base;  // owned by SQLite until xClose
   return SQLITE_OK;
 }
 
-int close(sqlite3_vtab_cursor* cur) {
+int close_cursor(sqlite3_vtab_cursor* cur) {
   std::unique_ptr<InputCursor>(&cursor_of(cur));
   return SQLITE_OK;
 }
@@ -129,7 +129,7 @@ int filter(sqlite3_vtab_cursor* cur, int idx_num, const char*, int argc, sqlite3
   return SQLITE_OK;
 }
 
-int next(sqlite3_vtab_cursor* cur) {
+int next_row(sqlite3_vtab_cursor* cur) {
   ++cursor_of(cur).pos;
   return SQLITE_OK;
 }
@@ -173,15 +173,15 @@ int rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* out) {
 sqlite3_module make_module() {
   sqlite3_module m{};
   m.iVersion = 1;
-  m.xCreate = create;
-  m.xConnect = connect;
+  m.xCreate = create_table;
+  m.xConnect = connect_table;
   m.xBestIndex = best_index;
-  m.xDisconnect = disconnect;
-  m.xDestroy = disconnect;
-  m.xOpen = open;
-  m.xClose = close;
+  m.xDisconnect = disconnect_table;
+  m.xDestroy = disconnect_table;
+  m.xOpen = open_cursor;
+  m.xClose = close_cursor;
   m.xFilter = filter;
-  m.xNext = next;
+  m.xNext = next_row;
   m.xEof = eof;
   m.xColumn = column;
   m.xRowid = rowid;

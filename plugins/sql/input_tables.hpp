@@ -16,6 +16,9 @@ class InputTables {
  public:
   // Registers the module on `db` (not eponymous: only CREATE VIRTUAL TABLE reaches it).
   explicit InputTables(sqlite3* db);
+  // SQLite holds this object's address (the module's client data): it never moves.
+  InputTables(const InputTables&) = delete;
+  InputTables& operator=(const InputTables&) = delete;
 
   // Makes `table` readable as temp."name". The table must outlive the connection's use of it.
   // Throws sluice::Error with SQLite's message.
