@@ -9,7 +9,8 @@ StageDescriptor sql_descriptor() {
   StageDescriptor d;
   d.id = "sluice.sql";
   d.kind = StageKind::Transform;
-  d.version = "1.0.0";
+  // 1.1.0: inputs are read in place; a query without ORDER BY may return its rows in another order.
+  d.version = "1.1.0";
   d.summary = "Runs a read-only SQLite query over the input tables (each named after its upstream node)";
   d.inputs = {{"in", PortType::Table, false, true,
                "any number of tables; each is a SQL table named after its upstream node (quote unusual names: \"my-node\")"}};
