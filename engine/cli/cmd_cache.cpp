@@ -2,6 +2,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "app/run_pipeline.hpp"
 #include "cache/cache.hpp"
 #include "cli/pipeline_options.hpp"
 #include "common/units.hpp"
@@ -14,8 +15,10 @@ struct CacheArgs {
 };
 
 std::filesystem::path locate(const CacheArgs& a) {
-  if (!a.cache_dir.empty()) return a.cache_dir;
-  return engine::default_cache_dir(a.pipeline);
+  engine::RunOptions options;  // the same rule and checks as `sluice run`
+  options.pipeline_file = a.pipeline;
+  if (!a.cache_dir.empty()) options.cache_dir = a.cache_dir;
+  return engine::resolve_cache_dir(options);
 }
 
 void add_location(CLI::App* cmd, CacheArgs& a) {

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include "app/run_pipeline.hpp"
-#include "cache/cache.hpp"
 #include "cli/commands.hpp"
 #include "common/log.hpp"
 #include "common/units.hpp"
@@ -27,8 +26,10 @@ struct RunsArgs {
 };
 
 std::filesystem::path cache_dir_for(const RunsArgs& args) {
-  if (!args.cache_dir.empty()) return args.cache_dir;
-  return engine::default_cache_dir(args.pipeline_file);
+  engine::RunOptions options;  // the same rule and checks as `sluice run`
+  options.pipeline_file = args.pipeline_file;
+  if (!args.cache_dir.empty()) options.cache_dir = args.cache_dir;
+  return engine::resolve_cache_dir(options);
 }
 
 std::string duration_of(const engine::RunRecord& r) {

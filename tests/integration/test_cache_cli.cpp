@@ -282,3 +282,15 @@ TEST_CASE("a rebuilt plugin binary reruns the nodes that use it, and only those"
   CHECK(statuses(r) == Statuses{{"numbers", "cached"}, {"squares", "cached"}, {"pi", "cached"}, {"write", "ran"}});
   CHECK(reason(r, "write") == "plugin binary changed");
 }
+
+TEST_CASE("sluice cache and sluice runs refuse a cache path that is a file, like sluice run") {
+  PipelineDir p(kPipeline);
+  { std::ofstream(p.path("not_a_dir")) << "x"; }
+  for (const std::string verb : {"run", "cache ls", "runs"}) {
+    INFO(verb);
+    const auto r = p.sluice(verb, "--cache-dir not_a_dir");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("not_a_dir' exists but is not a directory") != std::string::npos);
+  }
+  CHECK(slurp(p.path("not_a_dir")) == "x");
+}
