@@ -60,26 +60,7 @@ run_tsan() {
   (cd "$dir" && time ./tests/unit_exec && time ./tests/unit_cache && time ./tests/unit_isolation)
   # The integration tests drive the TSan-built binary, so a race in any real run (partitions,
   # isolation, cache, scheduler, failing stages) makes that run exit 66 and its test fail.
-  # The two tests that fork isolated stages while other nodes run go last, under a watchdog: GCC
-  # 12's TSan runtime does not hold its stack-depot lock across fork(), so a child forked while
-  # another thread records an allocation can spin on that lock forever (docs/hardening.md).
-  local forking='*isolated process*,*isolates every node*'
-  (cd "$dir" && time ./tests/integration_tests --test-case-exclude="$forking")
-  (cd "$dir" && retry_if_hung ./tests/integration_tests --test-case="$forking")
-}
-
-# Runs "$@" under a 5-minute watchdog and retries it once if it hung; any other failure (a race
-# report, a failed check) fails at once. timeout signals the whole process group, so the forked
-# children of a hung run go too.
-retry_if_hung() {
-  local attempt rc=0
-  for attempt in 1 2; do
-    timeout --kill-after=10 300 "$@" && return 0
-    rc=$?
-    ((rc == 124 || rc == 137)) || return "$rc"
-    echo "ci-sanitizers: '$*' hung (attempt $attempt of 2): the TSan fork deadlock in docs/hardening.md" >&2
-  done
-  return "$rc"
+  (cd "$dir" && time ./tests/integration_tests)
 }
 
 for w in "${which[@]}"; do

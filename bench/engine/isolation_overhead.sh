@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What `isolation = "process"` costs per node: the same chain of sluice.square nodes over a
-# ROWS-row table, every node forced to run, in-process vs `--isolate` (each node forks a child;
+# ROWS-row table, every node forced to run, in-process vs `--isolate` (each node starts a stage process;
 # inputs and outputs travel through the cache's object encoding), median of RUNS each.
 #
 # Usage: bench/engine/isolation_overhead.sh [BUILD_DIR]     (default: build)

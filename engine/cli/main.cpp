@@ -6,11 +6,15 @@
 #include "common/errors.hpp"
 #include "common/log.hpp"
 #include "common/sqlite_tuning.hpp"
+#include "exec/isolated_child.hpp"
+#include "exec/isolation_protocol.hpp"
 
 int main(int argc, char** argv) {
   // Under a file-size limit, a write should fail with EFBIG (and a clear node error), not kill the process.
   std::signal(SIGXFSZ, SIG_IGN);
   sluice::engine::tune_sqlite_library();
+  // A stage process started by isolation = "process"; not a command users type.
+  if (argc == 3 && argv[1] == sluice::engine::isolation::kChildCommand) return sluice::engine::run_isolated_child(argv[2]);
   CLI::App app{"Sluice: a batch-processing engine. Pipelines are TOML files of nodes; every node output is cached\n"
                "by content hash, so a rerun recomputes only what changed."};
   app.require_subcommand(1);

@@ -155,7 +155,8 @@ struct Executor::Impl {
         Outputs out;
         if (nodes[v].spec->isolate || opt.isolate_all) {
           // A crash (SIGSEGV, abort) then fails this node instead of the whole run.
-          out = run_isolated(nodes[v].stage->factory, nodes[v].resolved.params, inputs, ctx, ctx.scratch_dir());
+          out = run_isolated({nodes[v].stage->plugin_path, desc(v).id}, nodes[v].resolved.params, inputs, ctx,
+                             ctx.scratch_dir());
         } else {
           stage.run(ctx, inputs, out);
         }

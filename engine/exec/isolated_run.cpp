@@ -3,23 +3,20 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/close_range.h>
 
-#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
-#include <optional>
 #include <string>
 #include <utility>
 
 #include <sluice/errors.hpp>
-#include <sluice/serialize.hpp>
 
-#include "common/file_io.hpp"
+#include "exec/isolation_protocol.hpp"
 
 namespace sluice::engine {
 
@@ -67,199 +64,57 @@ struct DirGuard {
   }
 };
 
-// ---- a small length-prefixed record format ---------------------------------
-
-void put_u64(std::string& out, std::uint64_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); }
-void put_str(std::string& out, std::string_view s) {
-  put_u64(out, s.size());
-  out.append(s);
-}
-
-class RecordReader {
- public:
-  explicit RecordReader(std::string_view bytes) : bytes_(bytes) {}
-  std::uint64_t u64() {
-    need(sizeof(std::uint64_t));
-    std::uint64_t v;
-    std::memcpy(&v, bytes_.data() + pos_, sizeof v);
-    pos_ += sizeof v;
-    return v;
+// Owns a posix_spawn file-actions object and an attributes object.
+struct SpawnSetup {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  SpawnSetup() {
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawnattr_init(&attr);
   }
-  std::string_view str() {
-    const std::uint64_t n = u64();
-    need(n);
-    const auto s = bytes_.substr(pos_, n);
-    pos_ += n;
-    return s;
+  ~SpawnSetup() {
+    ::posix_spawnattr_destroy(&attr);
+    ::posix_spawn_file_actions_destroy(&actions);
   }
-
- private:
-  void need(std::uint64_t n) const {
-    if (n > bytes_.size() - pos_) throw Error("isolation: truncated data from the stage process");
-  }
-  std::string_view bytes_;
-  std::size_t pos_ = 0;
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
 };
 
-void write_file(const std::filesystem::path& file, std::string_view bytes) {
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.flush();
-  if (!out) throw Error("isolation: cannot write " + file.string());
+Fd dup_above(const Fd& fd, int lowest) {
+  Fd copy(::fcntl(fd.get(), F_DUPFD_CLOEXEC, lowest));
+  if (copy.get() < 0) throw Error(std::string("isolation: cannot duplicate a pipe: ") + std::strerror(errno));
+  return copy;
 }
 
-std::string read_file(const std::filesystem::path& file) {
-  auto bytes = read_whole_file(file);
-  if (!bytes) throw Error("isolation: cannot read " + file.string());
-  return std::move(*bytes);
-}
-
-// ---- the pipe protocol: child -> parent ------------------------------------
-// Each message: one type byte, then a length-prefixed payload.
-constexpr char kLog = 'L';       // payload: level byte + text
-constexpr char kProgress = 'P';  // payload: done, total (u64), unit
-
-void write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return;  // the parent is gone; nothing to report to
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
+// Starts `program __isolated-stage dir` with the events pipe on fd 3 and the cancel pipe on fd 4,
+// every other descriptor but stdio closed, default signal dispositions and an empty signal mask.
+pid_t spawn_child(const std::filesystem::path& program, const std::filesystem::path& dir, const Fd& events_write,
+                  const Fd& cancel_read) {
+  // Sources above the targets, so one dup2 cannot overwrite the other's source.
+  const int lowest = isolation::kCancelFd + 1;
+  const Fd events = dup_above(events_write, lowest), cancel = dup_above(cancel_read, lowest);
+  SpawnSetup setup;
+  sigset_t all, none;
+  ::sigfillset(&all);
+  ::sigemptyset(&none);
+  int rc = ::posix_spawn_file_actions_adddup2(&setup.actions, events.get(), isolation::kEventsFd);
+  if (rc == 0) rc = ::posix_spawn_file_actions_adddup2(&setup.actions, cancel.get(), isolation::kCancelFd);
+  // Another invocation's pipe held open here would delay that invocation's EOF.
+  if (rc == 0) rc = ::posix_spawn_file_actions_addclosefrom_np(&setup.actions, isolation::kCancelFd + 1);
+  if (rc == 0) rc = ::posix_spawnattr_setsigdefault(&setup.attr, &all);
+  if (rc == 0) rc = ::posix_spawnattr_setsigmask(&setup.attr, &none);
+  if (rc == 0) rc = ::posix_spawnattr_setflags(&setup.attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  if (rc != 0) throw Error(std::string("isolation: cannot prepare the stage process: ") + std::strerror(rc));
+  const std::string program_name = program.string(), dir_name = dir.string();
+  std::string command(isolation::kChildCommand);
+  char* argv[] = {const_cast<char*>(program_name.c_str()), command.data(), const_cast<char*>(dir_name.c_str()),
+                  nullptr};
+  pid_t pid = -1;
+  rc = ::posix_spawn(&pid, program_name.c_str(), &setup.actions, &setup.attr, argv, environ);
+  if (rc != 0) {
+    throw Error("isolation: cannot start the stage process " + program_name + ": " + std::strerror(rc));
   }
-}
-
-// The Context a stage sees inside the child.
-class ChildContext : public Context {
- public:
-  ChildContext(int events_fd, int cancel_fd, std::string node_id, std::filesystem::path pipeline_dir,
-               std::filesystem::path scratch, std::string run_info)
-      : events_fd_(events_fd),
-        cancel_fd_(cancel_fd),
-        node_id_(std::move(node_id)),
-        pipeline_dir_(std::move(pipeline_dir)),
-        scratch_(std::move(scratch)),
-        run_info_(std::move(run_info)) {}
-
-  void log(LogLevel level, std::string_view message) override {
-    std::string payload(1, static_cast<char>(level));
-    payload.append(message);
-    send(kLog, payload);
-  }
-  void progress(std::uint64_t done, std::uint64_t total, std::string_view unit) override {
-    std::string payload;
-    put_u64(payload, done);
-    put_u64(payload, total);
-    payload.append(unit);
-    send(kProgress, payload);
-  }
-  // Cancelled once the parent writes to the cancel pipe or goes away (EOF).
-  bool cancelled() const override {
-    pollfd p{cancel_fd_, POLLIN, 0};
-    return ::poll(&p, 1, 0) > 0;
-  }
-  const std::filesystem::path& scratch_dir() override {
-    std::filesystem::create_directories(scratch_);
-    return scratch_;
-  }
-  std::string_view node_id() const override { return node_id_; }
-  const std::filesystem::path& pipeline_dir() const override { return pipeline_dir_; }
-  std::string run_info_json() const override { return run_info_; }
-
- private:
-  void send(char type, std::string_view payload) {
-    std::string msg(1, type);
-    put_str(msg, payload);
-    write_all(events_fd_, msg);
-  }
-  int events_fd_, cancel_fd_;
-  std::string node_id_;
-  std::filesystem::path pipeline_dir_, scratch_;
-  std::string run_info_;
-};
-
-// Parses complete messages from `buffer` and forwards them to the parent's Context.
-void forward_events(std::string& buffer, Context& ctx) {
-  std::size_t pos = 0;
-  while (buffer.size() - pos >= 1 + sizeof(std::uint64_t)) {
-    std::uint64_t n;
-    std::memcpy(&n, buffer.data() + pos + 1, sizeof n);
-    if (buffer.size() - pos - 1 - sizeof n < n) break;
-    const char type = buffer[pos];
-    const std::string_view payload(buffer.data() + pos + 1 + sizeof n, n);
-    if (type == kLog && !payload.empty()) {
-      ctx.log(static_cast<LogLevel>(payload.front()), payload.substr(1));
-    } else if (type == kProgress && payload.size() >= 2 * sizeof(std::uint64_t)) {
-      RecordReader r(payload.substr(0, 2 * sizeof(std::uint64_t)));
-      const auto done = r.u64();
-      const auto total = r.u64();
-      ctx.progress(done, total, payload.substr(2 * sizeof(std::uint64_t)));
-    }
-    pos += 1 + sizeof n + n;
-  }
-  buffer.erase(0, pos);
-}
-
-// ---- the child -------------------------------------------------------------
-
-constexpr int kExitStageError = 3;
-constexpr int kExitCancelled = 4;
-
-void close_all_but(int a, int b) {
-  const unsigned lo = static_cast<unsigned>(std::min(a, b)), hi = static_cast<unsigned>(std::max(a, b));
-  if (lo > 3) ::close_range(3, lo - 1, 0);
-  if (hi > lo + 1) ::close_range(lo + 1, hi - 1, 0);
-  ::close_range(hi + 1, ~0U, 0);
-}
-
-[[noreturn]] void child_main(const StageFactory& factory, const Params& params, const std::filesystem::path& dir,
-                             int events_fd, int cancel_fd, const std::string& node_id,
-                             const std::filesystem::path& pipeline_dir, const std::string& run_info) {
-  // A crash must end the child with its signal, so the parent can name it;
-  // inherited handlers (the CLI's, a sanitizer's) would turn it into an exit code.
-  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGINT, SIGTERM}) ::signal(sig, SIG_DFL);
-  // Drop every inherited descriptor but stdio and our two pipes: a sibling
-  // invocation's pipe held open here would delay that sibling's EOF.
-  close_all_but(events_fd, cancel_fd);
-  int code = 0;
-  try {
-    ChildContext ctx(events_fd, cancel_fd, node_id, pipeline_dir, dir / "stage-scratch", run_info);
-    const std::string encoded = read_file(dir / "inputs.bin");
-    RecordReader r(encoded);
-    Inputs inputs;
-    for (std::uint64_t i = 0, n = r.u64(); i < n; ++i) {
-      std::string port(r.str());
-      inputs.bind(std::move(port), std::make_shared<const Value>(decode_value(r.str())));
-    }
-    auto stage = factory(params);
-    Outputs outputs;
-    stage->run(ctx, inputs, outputs);
-    std::string out;
-    put_str(out, outputs.receipt());
-    put_u64(out, outputs.values().size());
-    for (const auto& [port, value] : outputs.values()) {
-      put_str(out, port);
-      put_str(out, encode_value(value));
-    }
-    write_file(dir / "outputs.bin", out);
-  } catch (const Cancelled&) {
-    code = kExitCancelled;
-  } catch (const std::exception& e) {
-    try {
-      write_file(dir / "error.txt", e.what());
-    } catch (...) {
-    }
-    code = kExitStageError;
-  } catch (...) {
-    try {
-      write_file(dir / "error.txt", "the stage threw a non-standard exception");
-    } catch (...) {
-    }
-    code = kExitStageError;
-  }
-  // No atexit handlers, no flushing of the parent's stdio buffers, no static destructors.
-  ::_exit(code);
+  return pid;
 }
 
 std::filesystem::path make_private_dir(const std::filesystem::path& scratch) {
@@ -289,34 +144,16 @@ std::string describe_signal(int sig) {
   }
 }
 
-Outputs run_isolated(const StageFactory& factory, const Params& params, const Inputs& inputs, Context& ctx,
+Outputs run_isolated(const IsolatedStage& stage, const Params& params, const Inputs& inputs, Context& ctx,
                      const std::filesystem::path& scratch) {
   const DirGuard guard{make_private_dir(scratch)};
   const auto& dir = guard.dir;
-  {
-    std::string encoded;
-    put_u64(encoded, inputs.entries().size());
-    for (const auto& [port, value] : inputs.entries()) {
-      put_str(encoded, port);
-      put_str(encoded, encode_value(*value));
-    }
-    write_file(dir / "inputs.bin", encoded);
-  }
-  // Everything the child's Context needs is copied now: after fork it must not
-  // call into the parent's Context (its locks may be held by other threads).
-  const std::string node_id(ctx.node_id());
-  const std::filesystem::path pipeline_dir = ctx.pipeline_dir();
-  const std::string run_info = ctx.run_info_json();
-
+  isolation::write_file(dir / isolation::kRequestFile,
+                        isolation::encode_request({stage.plugin, stage.stage_id, std::string(ctx.node_id()),
+                                                   ctx.pipeline_dir(), ctx.run_info_json(), params, inputs}));
   Pipe events, cancel;
-  const pid_t pid = ::fork();
-  if (pid < 0) throw Error(std::string("isolation: fork failed: ") + std::strerror(errno));
-  if (pid == 0) {
-    events.read.reset();
-    cancel.write.reset();
-    child_main(factory, params, dir, events.write.get(), cancel.read.get(), node_id, pipeline_dir, run_info);
-  }
-  events.write.reset();
+  const pid_t pid = spawn_child(stage.program, dir, events.write, cancel.read);
+  events.write.reset();  // EOF on events.read once the child exits
   cancel.read.reset();
 
   // Relay logs and progress until the child closes its end, watching for cancellation.
@@ -333,7 +170,7 @@ Outputs run_isolated(const StageFactory& factory, const Params& params, const In
       const ssize_t n = ::read(events.read.get(), chunk, sizeof chunk);
       if (n > 0) {
         buffer.append(chunk, static_cast<std::size_t>(n));
-        forward_events(buffer, ctx);
+        isolation::forward_events(buffer, ctx);
       } else if (n == 0 || errno != EINTR) {
         open = false;
       }
@@ -358,23 +195,13 @@ Outputs run_isolated(const StageFactory& factory, const Params& params, const In
     throw Error("stage crashed with " + describe_signal(WTERMSIG(status)) + " in an isolated process");
   }
   const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (code == kExitCancelled) throw Cancelled();
+  if (code == isolation::kExitCancelled) throw Cancelled();
   if (code != 0) {
     std::error_code ec;
-    if (std::filesystem::exists(dir / "error.txt", ec)) throw Error(read_file(dir / "error.txt"));
+    if (std::filesystem::exists(dir / isolation::kErrorFile, ec)) throw Error(isolation::read_file(dir / isolation::kErrorFile));
     throw Error("the isolated stage process exited with code " + std::to_string(code) + " without reporting an error");
   }
-  const std::string encoded = read_file(dir / "outputs.bin");
-  RecordReader r(encoded);
-  Outputs outputs;
-  outputs.set_receipt(std::string(r.str()));
-  for (std::uint64_t i = 0, n = r.u64(); i < n; ++i) {
-    std::string port(r.str());
-    Value value = decode_value(r.str());
-    if (auto* t = std::get_if<Table>(&value)) outputs.set(std::move(port), std::move(*t));
-    else outputs.set(std::move(port), std::move(std::get<Blob>(value)));
-  }
-  return outputs;
+  return isolation::decode_outputs(isolation::read_file(dir / isolation::kOutputsFile));
 }
 
 }  // namespace sluice::engine

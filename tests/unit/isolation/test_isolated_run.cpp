@@ -1,19 +1,19 @@
-// run_isolated: a stage invocation in a forked child. Crashes become clear
-// errors, stage errors keep their message, logs/progress/cancellation cross the
-// process boundary, and the per-invocation overhead is measured.
+// run_isolated: a stage invocation in its own process (the real `sluice` program started as
+// `sluice __isolated-stage DIR`, with the stages of the isolation_probe fixture plugin). Crashes
+// become clear errors, stage errors keep their message, parameters, logs, progress and
+// cancellation cross the process boundary, and the per-invocation overhead is measured.
 #include <doctest/doctest.h>
 #include <tbb/parallel_for.h>
 
 #include <atomic>
 #include <chrono>
-#include <csignal>
-#include <cstdlib>
 #include <thread>
 
 #include <sluice/errors.hpp>
 #include <sluice/testing.hpp>
 
 #include "exec/isolated_run.hpp"
+#include "registry/registry.hpp"
 #include "../../support/process.hpp"
 
 using namespace sluice;
@@ -33,77 +33,14 @@ Inputs inputs_of(Table t) {
   return in;
 }
 
-// Doubles every value, logs, reports progress and leaves a receipt.
-class DoubleStage : public Stage {
- public:
-  void run(Context& ctx, const Inputs& inputs, Outputs& outputs) override {
-    const auto& in = inputs.table("in").column("value");
-    Table out;
-    auto& c = out.add_column("value", ColumnType::Int64);
-    for (std::size_t i = 0; i < in.size(); ++i) c.push_int(2 * in.int_at(i));
-    ctx.info("doubled " + std::to_string(in.size()) + " rows");
-    ctx.progress(in.size(), in.size(), "rows");
-    outputs.set("out", std::move(out));
-    outputs.set("note", Blob{"text/plain", "done"});
-    outputs.set_receipt("rows=" + std::to_string(in.size()));
-  }
-};
-
-class SegfaultStage : public Stage {
- public:
-  // raise() rather than a null write: under UBSan a null store is reported and
-  // exits before the kernel can deliver the signal.
-  void run(Context&, const Inputs&, Outputs&) override { std::raise(SIGSEGV); }
-};
-
-class AbortStage : public Stage {
- public:
-  void run(Context&, const Inputs&, Outputs&) override { std::abort(); }
-};
-
-class ThrowStage : public Stage {
- public:
-  void run(Context&, const Inputs&, Outputs&) override {
-    throw MissingColumn("missing column 'y'; the input has: value");
-  }
-};
-
-class ExitStage : public Stage {
- public:
-  void run(Context&, const Inputs&, Outputs&) override { std::_Exit(7); }
-};
-
-class WaitForCancelStage : public Stage {
- public:
-  void run(Context& ctx, const Inputs&, Outputs&) override {
-    for (;;) {
-      ctx.check_cancelled();
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-};
-
-class ParallelStage : public Stage {
- public:
-  void run(Context&, const Inputs& inputs, Outputs& outputs) override {
-    const auto& in = inputs.table("in").column("value");
-    std::atomic<std::int64_t> sum{0};
-    tbb::parallel_for(std::size_t{0}, in.size(), [&](std::size_t i) { sum += in.int_at(i); });
-    Table out;
-    out.add_column("sum", ColumnType::Int64).push_int(sum.load());
-    outputs.set("out", std::move(out));
-  }
-};
-
-template <typename S>
-StageFactory factory_of() {
-  return [](const Params&) { return std::unique_ptr<Stage>(std::make_unique<S>()); };
+engine::IsolatedStage probe(const std::string& name) {
+  return {SLUICE_PROBE_PLUGIN, "probe." + name, SLUICE_BIN};
 }
 
-std::string error_of(const StageFactory& f, const Inputs& in, testing::TestContext& ctx,
+std::string error_of(const std::string& stage, const Inputs& in, testing::TestContext& ctx,
                      const std::filesystem::path& scratch) {
   try {
-    (void)engine::run_isolated(f, Params{}, in, ctx, scratch);
+    (void)engine::run_isolated(probe(stage), Params{}, in, ctx, scratch);
   } catch (const Cancelled&) {
     return "cancelled";
   } catch (const Error& e) {
@@ -117,7 +54,7 @@ std::string error_of(const StageFactory& f, const Inputs& in, testing::TestConte
 TEST_CASE("an isolated stage returns its outputs, receipt, logs and progress") {
   test::TempDir scratch;
   testing::TestContext ctx;
-  const Outputs out = engine::run_isolated(factory_of<DoubleStage>(), Params{}, inputs_of(numbers(1000)), ctx,
+  const Outputs out = engine::run_isolated(probe("double"), Params{}, inputs_of(numbers(1000)), ctx,
                                            scratch.path());
   const auto& col = std::get<Table>(out.values().at("out")).column("value");
   REQUIRE(col.size() == 1000);
@@ -133,7 +70,7 @@ TEST_CASE("an isolated stage returns its outputs, receipt, logs and progress") {
 TEST_CASE("a segfault in the stage fails the invocation, not the engine") {
   test::TempDir scratch;
   testing::TestContext ctx;
-  CHECK(error_of(factory_of<SegfaultStage>(), inputs_of(numbers(3)), ctx, scratch.path()) ==
+  CHECK(error_of("segfault", inputs_of(numbers(3)), ctx, scratch.path()) ==
         "stage crashed with SIGSEGV (segmentation fault) in an isolated process");
   CHECK(std::filesystem::is_empty(scratch.path()));
 }
@@ -141,21 +78,18 @@ TEST_CASE("a segfault in the stage fails the invocation, not the engine") {
 TEST_CASE("an abort in the stage is named") {
   test::TempDir scratch;
   testing::TestContext ctx;
-  CHECK(error_of(factory_of<AbortStage>(), inputs_of(numbers(3)), ctx, scratch.path()) ==
+  CHECK(error_of("abort", inputs_of(numbers(3)), ctx, scratch.path()) ==
         "stage crashed with SIGABRT (abort) in an isolated process");
 }
 
 TEST_CASE("a stage error keeps its message; a bare exit is reported with its code") {
   test::TempDir scratch;
   testing::TestContext ctx;
-  CHECK(error_of(factory_of<ThrowStage>(), inputs_of(numbers(3)), ctx, scratch.path()) ==
+  CHECK(error_of("throw", inputs_of(numbers(3)), ctx, scratch.path()) ==
         "missing column 'y'; the input has: value");
-  CHECK(error_of(factory_of<ExitStage>(), inputs_of(numbers(3)), ctx, scratch.path()) ==
+  CHECK(error_of("exit", inputs_of(numbers(3)), ctx, scratch.path()) ==
         "the isolated stage process exited with code 7 without reporting an error");
-  const StageFactory bad_factory = [](const Params&) -> std::unique_ptr<Stage> {
-    throw ParamError("horizon", "parameter 'horizon' must be positive");
-  };
-  CHECK(error_of(bad_factory, inputs_of(numbers(3)), ctx, scratch.path()) == "parameter 'horizon' must be positive");
+  CHECK(error_of("bad_params", inputs_of(numbers(3)), ctx, scratch.path()) == "parameter 'horizon' must be positive");
 }
 
 TEST_CASE("cancelling the parent's context stops the child") {
@@ -166,41 +100,90 @@ TEST_CASE("cancelling the parent's context stops the child") {
     ctx.cancel_flag = true;
   });
   const auto start = std::chrono::steady_clock::now();
-  CHECK(error_of(factory_of<WaitForCancelStage>(), inputs_of(numbers(3)), ctx, scratch.path()) == "cancelled");
+  CHECK(error_of("wait_for_cancel", inputs_of(numbers(3)), ctx, scratch.path()) == "cancelled");
   canceller.join();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
 }
 
-// ThreadSanitizer cannot follow threads started after a multi-threaded fork.
-#if !defined(__SANITIZE_THREAD__)
-TEST_CASE("oneTBB works inside the child after the parent used it") {
+TEST_CASE("the stage runs in a new sluice program, not in a fork of the engine") {
+  // A fork would inherit the engine's locks as they were; a new program inherits none.
+  test::TempDir scratch;
+  testing::TestContext ctx;
+  const Outputs out = engine::run_isolated(probe("command_line"), Params{}, inputs_of(numbers(1)), ctx, scratch.path());
+  const std::string& command = std::get<Blob>(out.values().at("out")).bytes;
+  CHECK(command.starts_with(std::string(SLUICE_BIN) + " __isolated-stage " + scratch.path().string() + "/isolated-"));
+}
+
+TEST_CASE("parameters reach the stage process intact") {
+  Params params;
+  params.set("flag", true);
+  params.set("off", false);
+  params.set("count", std::int64_t{-9007199254740993});
+  params.set("ratio", 0.1);
+  params.set("tiny", -0.0);
+  params.set("name", std::string("caf\xc3\xa9 \"quoted\"\n"));
+  params.set("none", ParamValue());
+  params.set("mixed", ParamValue(std::vector<Scalar>{std::monostate{}, true, std::int64_t{3}, 2.5, std::string("x")}));
+  params.set("empty", ParamValue(std::vector<Scalar>{}));
+  test::TempDir scratch;
+  testing::TestContext ctx;
+  const Outputs out = engine::run_isolated(probe("echo_params"), params, inputs_of(numbers(1)), ctx, scratch.path());
+  CHECK(std::get<Blob>(out.values().at("out")).bytes == params.canonical());
+}
+
+TEST_CASE("oneTBB works in the stage process after the engine used it") {
   std::atomic<int> warm{0};
-  tbb::parallel_for(0, 1000, [&](int) { ++warm; });  // the parent's worker pool exists now
+  tbb::parallel_for(0, 1000, [&](int) { ++warm; });  // the engine's worker pool exists now
   REQUIRE(warm == 1000);
   test::TempDir scratch;
   testing::TestContext ctx;
-  const Outputs out = engine::run_isolated(factory_of<ParallelStage>(), Params{}, inputs_of(numbers(10000)), ctx,
+  const Outputs out = engine::run_isolated(probe("parallel"), Params{}, inputs_of(numbers(10000)), ctx,
                                            scratch.path());
   CHECK(std::get<Table>(out.values().at("out")).column("sum").int_at(0) == 49995000);
 }
-#endif
+
+TEST_CASE("a plugin, stage or program that cannot be used is named") {
+  test::TempDir scratch;
+  testing::TestContext ctx;
+  const Inputs in = inputs_of(numbers(1));
+  const auto message = [&](const engine::IsolatedStage& stage) {
+    try {
+      (void)engine::run_isolated(stage, Params{}, in, ctx, scratch.path());
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  const std::string gone = (scratch.path() / "libgone.so").string();
+  CHECK_MESSAGE(message({gone, "probe.double", SLUICE_BIN}).find(gone) != std::string::npos, "names the plugin file");
+  CHECK(message({SLUICE_PROBE_PLUGIN, "probe.renamed", SLUICE_BIN}) ==
+        "isolation: the plugin " + std::string(SLUICE_PROBE_PLUGIN) +
+            " no longer provides the stage 'probe.renamed' (was it rebuilt during the run?)");
+  const std::string no_program = (scratch.path() / "no-such-sluice").string();
+  CHECK(message({SLUICE_PROBE_PLUGIN, "probe.double", no_program}) ==
+        "isolation: cannot start the stage process " + no_program + ": No such file or directory");
+  CHECK(std::filesystem::is_empty(scratch.path()));  // every private dir is removed
+}
 
 TEST_CASE("overhead per isolated invocation (reported)") {
   test::TempDir scratch;
   testing::TestContext ctx;
   const Inputs in = inputs_of(numbers(10000));
+  engine::Registry registry;
+  registry.load_file(SLUICE_PROBE_PLUGIN);
+  const auto stage = registry.find("probe.double")->factory(Params{});
   constexpr int kRuns = 20;
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < kRuns; ++i) {
     Outputs out;
-    DoubleStage().run(ctx, in, out);
+    stage->run(ctx, in, out);
   }
   const auto t1 = std::chrono::steady_clock::now();
-  for (int i = 0; i < kRuns; ++i) (void)engine::run_isolated(factory_of<DoubleStage>(), Params{}, in, ctx, scratch.path());
+  for (int i = 0; i < kRuns; ++i) (void)engine::run_isolated(probe("double"), Params{}, in, ctx, scratch.path());
   const auto t2 = std::chrono::steady_clock::now();
   const double in_process_ms = std::chrono::duration<double, std::milli>(t1 - t0).count() / kRuns;
   const double isolated_ms = std::chrono::duration<double, std::milli>(t2 - t1).count() / kRuns;
   MESSAGE("10,000-row table: in-process " << in_process_ms << " ms, isolated " << isolated_ms
                                           << " ms per invocation (overhead " << isolated_ms - in_process_ms << " ms)");
-  CHECK(isolated_ms < 250.0);  // generous: a fork, two small files and a wait
+  CHECK(isolated_ms < 250.0);  // generous: starting a process, two small files and a wait
 }
