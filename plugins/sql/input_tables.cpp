@@ -170,6 +170,15 @@ int rowid(sqlite3_vtab_cursor* cur, sqlite3_int64* out) {
   return SQLITE_OK;
 }
 
+// Without xUpdate SQLite rejects a write to the table by its own wording before any authorizer
+// sees the statement. With it, the write reaches sluice.sql's authorizer, which names the write
+// and refuses it while preparing, so this never runs; if it did, it would refuse too.
+int refuse_update(sqlite3_vtab* tab, int, sqlite3_value**, sqlite3_int64*) {
+  sqlite3_free(tab->zErrMsg);
+  tab->zErrMsg = sqlite3_mprintf("%s tables are read-only", kModule);
+  return SQLITE_READONLY;
+}
+
 sqlite3_module make_module() {
   sqlite3_module m{};
   m.iVersion = 1;
@@ -185,6 +194,7 @@ sqlite3_module make_module() {
   m.xEof = eof;
   m.xColumn = column;
   m.xRowid = rowid;
+  m.xUpdate = refuse_update;
   return m;
 }
 

@@ -1,6 +1,7 @@
 #include "sql_database.hpp"
 
 #include <cctype>
+#include <string_view>
 
 #include <sluice/errors.hpp>
 
@@ -11,6 +12,53 @@ namespace sluice::sql {
 namespace {
 
 const std::string kReadOnly = "the query modifies the database; sluice.sql only runs read-only queries";
+
+// What a statement would change, for the authorizer's actions that write; nullptr for the rest
+// (reads, functions, and statements the checks after preparing reject, such as BEGIN).
+const char* write_action(int action) {
+  switch (action) {
+    case SQLITE_INSERT: return "INSERT into";
+    case SQLITE_UPDATE: return "UPDATE of";
+    case SQLITE_DELETE: return "DELETE from";
+    case SQLITE_CREATE_TABLE: case SQLITE_CREATE_TEMP_TABLE: return "CREATE TABLE";
+    case SQLITE_CREATE_VIEW: case SQLITE_CREATE_TEMP_VIEW: return "CREATE VIEW";
+    case SQLITE_CREATE_INDEX: case SQLITE_CREATE_TEMP_INDEX: return "CREATE INDEX";
+    case SQLITE_CREATE_TRIGGER: case SQLITE_CREATE_TEMP_TRIGGER: return "CREATE TRIGGER";
+    case SQLITE_CREATE_VTABLE: return "CREATE VIRTUAL TABLE";
+    case SQLITE_DROP_TABLE: case SQLITE_DROP_TEMP_TABLE: return "DROP TABLE";
+    case SQLITE_DROP_VIEW: case SQLITE_DROP_TEMP_VIEW: return "DROP VIEW";
+    case SQLITE_DROP_INDEX: case SQLITE_DROP_TEMP_INDEX: return "DROP INDEX";
+    case SQLITE_DROP_TRIGGER: case SQLITE_DROP_TEMP_TRIGGER: return "DROP TRIGGER";
+    case SQLITE_DROP_VTABLE: return "DROP TABLE";  // the inputs are tables to the user
+    case SQLITE_ALTER_TABLE: return "ALTER TABLE";
+    case SQLITE_REINDEX: return "REINDEX";
+    case SQLITE_ANALYZE: return "ANALYZE";
+    default: return nullptr;
+  }
+}
+
+bool is_schema_table(const char* name) { return name != nullptr && std::string_view(name).starts_with("sqlite_"); }
+
+// The authorizer of the query: refuses every write while SQLite prepares it and says which, so
+// the error names what the query tried instead of relying on SQLite's wording. SQLite asks about
+// the schema-table row of a CREATE or DROP before the CREATE or DROP itself; that step is let
+// through (and only remembered) so the statement's own action is the one refused and named.
+int deny_writes(void* denied, int action, const char* object, const char* detail, const char*, const char*) {
+  const char* verb = write_action(action);
+  if (verb == nullptr) return SQLITE_OK;
+  // ALTER TABLE names the schema first and the table second.
+  const char* name = action == SQLITE_ALTER_TABLE ? detail : object;
+  const std::string what = std::string(verb) + (name != nullptr ? " " + std::string(name) : "");
+  auto& named = *static_cast<std::string*>(denied);
+  const bool schema_step =
+      (action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE) && is_schema_table(name);
+  if (schema_step) {
+    if (named.empty()) named = what;
+    return SQLITE_OK;
+  }
+  named = what;
+  return SQLITE_DENY;
+}
 
 // Polls the stage's cancellation flag while SQLite runs a long statement.
 int cancel_probe(void* ctx) { return static_cast<Context*>(ctx)->cancelled() ? 1 : 0; }
@@ -70,11 +118,14 @@ Table SqlDatabase::query(const std::string& sql, const std::map<std::string, Col
   sqlite3* db = db_.get();
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
-  if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail) != SQLITE_OK) {
-    const std::string message = sqlite3_errmsg(db);
-    // The inputs are read-only virtual tables, so SQLite refuses a change to them when preparing.
-    if (message.find("may not be modified") != std::string::npos) fail(kReadOnly + (" (SQLite: " + message + ")"), sql);
-    fail("SQL error: " + message, sql);
+  // Installed now, after the inputs were declared (that took CREATE VIRTUAL TABLE).
+  std::string denied;
+  sqlite3_set_authorizer(db, deny_writes, &denied);
+  const int prepared = sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &raw, &tail);
+  sqlite3_set_authorizer(db, nullptr, nullptr);
+  if (prepared != SQLITE_OK) {
+    if (!denied.empty()) fail(kReadOnly + " (" + denied + ")", sql);
+    fail(std::string("SQL error: ") + sqlite3_errmsg(db), sql);
   }
   Stmt stmt(raw);
   if (raw == nullptr) fail("the query is empty; write a SELECT", sql);

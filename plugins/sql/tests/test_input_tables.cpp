@@ -166,3 +166,21 @@ TEST_CASE("input tables: an equality join looks rows up instead of scanning the 
   CHECK(details.find("VIRTUAL TABLE INDEX 3:") != std::string::npos);
   CHECK(details.find("VIRTUAL TABLE INDEX 0:") != std::string::npos);
 }
+
+TEST_CASE("input tables refuse a write even on a connection without sluice.sql's authorizer") {
+  sqlite3* raw = nullptr;
+  sqlite3_open(":memory:", &raw);
+  Db db(raw);
+  InputTables inputs(raw);
+  std::mt19937 rng(5);
+  const Table table = random_table(rng, 3);
+  inputs.add("t", table);
+  for (const char* write : {"DELETE FROM t", "UPDATE t SET i = 1", "INSERT INTO t(i) VALUES (1)"}) {
+    INFO(write);
+    char* error = nullptr;
+    CHECK(sqlite3_exec(raw, write, nullptr, nullptr, &error) == SQLITE_READONLY);
+    CHECK(std::string(error != nullptr ? error : "") == "sluice_input tables are read-only");
+    sqlite3_free(error);
+  }
+  CHECK(table.num_rows() == 3);
+}

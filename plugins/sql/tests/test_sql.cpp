@@ -138,13 +138,28 @@ TEST_CASE("bad SQL quotes SQLite's message, the query and the tables") {
 }
 
 TEST_CASE("queries that return no table, or modify, or hold two statements are rejected") {
-  CHECK_THROWS_WITH(run({{"query", "CREATE TABLE t(a)"}}, {}),
+  CHECK_THROWS_WITH(run({{"query", "BEGIN"}}, {}),
                     doctest::Contains("the query returns no columns; sluice.sql needs a SELECT (or WITH ... SELECT, VALUES) that produces a table"));
-  // The inputs are read-only tables: SQLite refuses to prepare a change to them.
-  CHECK_THROWS_WITH(run({{"query", "DELETE FROM daily RETURNING *"}}, {{"daily", Value(daily())}}),
-                    doctest::Contains("the query modifies the database; sluice.sql only runs read-only queries (SQLite: table daily may not be modified)"));
+  // Every write is refused while SQLite prepares the query, and the error says which.
+  const std::string read_only = "the query modifies the database; sluice.sql only runs read-only queries";
+  const std::map<std::string, std::string> writes = {
+      {"DELETE FROM daily RETURNING *", "DELETE from daily"},
+      {"UPDATE daily SET y = 0", "UPDATE of daily"},
+      {"INSERT INTO daily(y) VALUES (1) RETURNING y", "INSERT into daily"},
+      {"CREATE TABLE t(a)", "CREATE TABLE t"},
+      {"CREATE TEMP TABLE t AS SELECT * FROM daily", "CREATE TABLE t"},
+      {"CREATE VIEW v AS SELECT 1", "CREATE VIEW v"},
+      {"DROP TABLE daily", "DROP TABLE daily"},
+      {"ALTER TABLE daily RENAME TO d2", "ALTER TABLE daily"},
+      {"ANALYZE", "CREATE TABLE sqlite_stat1"},  // its first write: the statistics table
+  };
   CHECK_THROWS_WITH(run({{"query", "UPDATE daily SET y = 0 RETURNING y"}}, {{"daily", Value(daily())}}),
-                    doctest::Contains("the query modifies the database; sluice.sql only runs read-only queries (SQLite: table daily may not be modified)"));
+                    doctest::Contains("SQL error: UPDATE RETURNING is not available on virtual tables"));
+  for (const auto& [query, what] : writes) {
+    INFO(query);
+    CHECK_THROWS_WITH(run({{"query", query}}, {{"daily", Value(daily())}}),
+                      doctest::Contains((read_only + " (" + what + ")\n  query: " + query).c_str()));
+  }
   CHECK_THROWS_WITH(run({{"query", "SELECT 1; DROP TABLE daily"}}, {{"daily", Value(daily())}}),
                     doctest::Contains("the query holds more than one statement"));
   CHECK_THROWS_WITH(run({{"query", "ATTACH 'x.db' AS x"}}, {}), doctest::Contains("returns no columns"));
