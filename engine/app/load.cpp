@@ -2,7 +2,6 @@
 
 #include "common/errors.hpp"
 #include "pipeline/pipeline_loader.hpp"
-#include "schedule/schedule_spec.hpp"
 
 namespace sluice::engine {
 
@@ -26,7 +25,6 @@ LoadedPipeline load_and_validate(const std::filesystem::path& file, const std::v
         return s ? &s->descriptor : nullptr;
       },
       ids);
-  validate_schedule(spec.file);
   return LoadedPipeline{std::move(spec), std::move(dag), std::move(registry), std::move(resolved)};
 }
 

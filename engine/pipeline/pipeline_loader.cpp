@@ -11,6 +11,7 @@
 #include "common/suggest.hpp"
 #include "common/units.hpp"
 #include "pipeline/interpolate.hpp"
+#include "schedule/schedule_spec.hpp"
 
 namespace sluice::engine {
 
@@ -381,6 +382,9 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
     });
   }
   problems.throw_if_any();
+  // [pipeline.schedule] is the scheduler's, but a bad one is a bad pipeline file: checked here,
+  // from the document already parsed.
+  (void)read_schedule(doc, spec.file);
   return spec;
 }
 

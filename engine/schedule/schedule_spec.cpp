@@ -31,6 +31,7 @@ class SpecReader {
     for (std::uint32_t i = 0; i < where.begin.line && std::getline(in, line); ++i) {
     }
     const std::size_t col = where.begin.column - 1;
+    if (col >= line.size()) return 1;  // the text did not come from this file (parse_pipeline)
     if (line.compare(col, 3, "\"\"\"") == 0 || line.compare(col, 3, "'''") == 0) return 3;
     return 1;
   }
@@ -60,15 +61,23 @@ const date::time_zone* find_zone(const std::string& name) {
   }
 }
 
-std::optional<ScheduleSpec> load_schedule(const std::filesystem::path& pipeline_file) {
-  toml::table doc;
+namespace {
+toml::table parse_pipeline_file(const std::filesystem::path& pipeline_file) {
   try {
-    doc = toml::parse_file(pipeline_file.string());
+    return toml::parse_file(pipeline_file.string());
   } catch (const toml::parse_error& e) {
     throw UsageError(pipeline_file.string() + ":" + std::to_string(e.source().begin.line) + ":" +
                      std::to_string(e.source().begin.column) + ": " + std::string(e.description()) +
                      "; fix the TOML syntax");
   }
+}
+}  // namespace
+
+std::optional<ScheduleSpec> load_schedule(const std::filesystem::path& pipeline_file) {
+  return read_schedule(parse_pipeline_file(pipeline_file), pipeline_file);
+}
+
+std::optional<ScheduleSpec> read_schedule(const toml::table& doc, const std::filesystem::path& pipeline_file) {
   const SpecReader reader(pipeline_file);
   const auto* pipeline = doc["pipeline"].as_table();
   if (!pipeline) throw UsageError(pipeline_file.string() + ":1:1: missing [pipeline] table; add [pipeline] with name = \"...\"");
@@ -145,18 +154,9 @@ ScheduleSpec require_schedule(const std::filesystem::path& pipeline_file) {
 }
 
 std::string read_pipeline_name(const std::filesystem::path& pipeline_file) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(pipeline_file.string());
-  } catch (const toml::parse_error& e) {
-    throw UsageError(pipeline_file.string() + ":" + std::to_string(e.source().begin.line) + ":" +
-                     std::to_string(e.source().begin.column) + ": " + std::string(e.description()) +
-                     "; fix the TOML syntax");
-  }
+  const toml::table doc = parse_pipeline_file(pipeline_file);
   if (const auto* name = doc["pipeline"]["name"].as_string()) return name->get();
   throw UsageError(pipeline_file.string() + ":1:1: [pipeline] needs name = \"...\" (a string)");
 }
-
-void validate_schedule(const std::filesystem::path& pipeline_file) { (void)load_schedule(pipeline_file); }
 
 }  // namespace sluice::engine

@@ -16,6 +16,7 @@
 #include <string>
 
 #include <date/tz.h>
+#include <toml++/toml.h>
 
 #include "schedule/cron.hpp"
 
@@ -37,10 +38,11 @@ struct ScheduleSpec {
 // Reads the schedule; nullopt when the file has no [pipeline.schedule]. Throws UsageError
 // (common/errors.hpp) with file:line:col for a malformed or invalid schedule.
 std::optional<ScheduleSpec> load_schedule(const std::filesystem::path& pipeline_file);
+// The same from a pipeline document already parsed (load_pipeline checks the schedule with it, so
+// the file is not parsed twice); `pipeline_file` names the source in messages.
+std::optional<ScheduleSpec> read_schedule(const toml::table& doc, const std::filesystem::path& pipeline_file);
 // As load_schedule, but a missing schedule is an error too (for `sluice schedule`).
 ScheduleSpec require_schedule(const std::filesystem::path& pipeline_file);
-// For `sluice validate`: throws UsageError if [pipeline.schedule] is present and invalid.
-void validate_schedule(const std::filesystem::path& pipeline_file);
 
 // [pipeline].name of a pipeline file; throws UsageError if unreadable or missing.
 std::string read_pipeline_name(const std::filesystem::path& pipeline_file);

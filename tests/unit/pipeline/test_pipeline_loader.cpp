@@ -107,3 +107,17 @@ TEST_CASE("pipeline.dir and env references interpolate") {
   CHECK(p.nodes[0].params.at("p").as_string() == (p.dir / "out").string());
   CHECK(p.nodes[0].params.at("e").as_string() == "abc");
 }
+
+TEST_CASE("the schedule is checked with the pipeline, from the same parse") {
+  // Its messages name the file by its absolute path, as the scheduler's do.
+  const std::string where = std::filesystem::absolute("p.toml").string();
+  const std::string head = "[pipeline]\nname = \"x\"\n[pipeline.schedule]\n";
+  const std::string node = "[nodes.a]\nplugin = \"x.y\"\n";
+  CHECK(error_of(head + "cron = \"0 6 * * MON\"\ntimezone = \"Europe/Berlin\"\n" + node) == "(no error)");
+  CHECK(error_of(head + "cron = \"0 6 * * MON\"\ntimezone = \"Europe/Berln\"\n" + node) ==
+        where + ":5:12: unknown timezone \"Europe/Berln\" (did you mean 'Europe/Berlin'?); use an IANA name such as "
+        "\"Europe/Berlin\", \"America/New_York\" or \"UTC\"");
+  // The column of a bad cron field inside the string, though the text is not in a file.
+  CHECK(error_of(head + "cron = \"0 25 * * *\"\n" + node) ==
+        where + ":4:11: invalid cron hour field \"25\" (column 3 of \"0 25 * * *\"): 25 is out of range (hours are 0-23)");
+}
