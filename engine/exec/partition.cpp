@@ -55,34 +55,6 @@ std::string partition_key(const Table& table, const std::vector<std::string>& ke
   return out;
 }
 
-namespace {
-// Rows [begin, end) of `src` as a new column, copied buffer by buffer.
-Column slice_rows(const Column& src, std::size_t begin, std::size_t end) {
-  const std::size_t n = end - begin;
-  std::vector<std::int64_t> ints;
-  std::vector<double> doubles;
-  std::vector<std::uint64_t> offsets{0};
-  std::string bytes;
-  std::vector<std::uint8_t> validity;
-  if (src.type() == ColumnType::String) {
-    const auto& all = src.string_offsets();
-    const std::uint64_t first = all[begin];
-    offsets.reserve(n + 1);
-    for (std::size_t r = begin + 1; r <= end; ++r) offsets.push_back(all[r] - first);
-    bytes = src.string_bytes().substr(first, all[end] - first);
-  } else if (src.type() == ColumnType::Double) {
-    doubles.assign(src.doubles().begin() + static_cast<std::ptrdiff_t>(begin), src.doubles().begin() + static_cast<std::ptrdiff_t>(end));
-  } else {
-    ints.assign(src.ints().begin() + static_cast<std::ptrdiff_t>(begin), src.ints().begin() + static_cast<std::ptrdiff_t>(end));
-  }
-  if (src.has_nulls()) {
-    validity.assign(src.validity().begin() + static_cast<std::ptrdiff_t>(begin), src.validity().begin() + static_cast<std::ptrdiff_t>(end));
-  }
-  Column out(src.name(), src.type());
-  out.assign_raw(n, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
-  return out;
-}
-}  // namespace
 
 std::vector<Partition> split_by_keys(const Table& table, const std::vector<std::string>& keys) {
   std::vector<const Column*> cols;
@@ -105,7 +77,7 @@ std::vector<Partition> split_by_keys(const Table& table, const std::vector<std::
       while (j < n && !row_less(i, j)) ++j;
       Partition p;
       p.key = partition_key(table, keys, i);
-      for (const Column& c : table.columns()) p.rows.add_column(slice_rows(c, i, j));
+      for (const Column& c : table.columns()) p.rows.add_column(c.slice(i, j));
       parts.push_back(std::move(p));
       i = j;
     }

@@ -109,6 +109,33 @@ void Column::assign_raw(std::size_t rows, std::vector<std::int64_t> ints, std::v
   validity_ = std::move(validity);
 }
 
+Column Column::slice(std::size_t begin, std::size_t end) const {
+  if (begin > end || end > size_) {
+    throw std::out_of_range("column '" + name_ + "': rows [" + std::to_string(begin) + ", " + std::to_string(end) +
+                            ") are not within its " + std::to_string(size_) + " rows");
+  }
+  const auto at = [](std::size_t i) { return static_cast<std::ptrdiff_t>(i); };
+  Column out(name_, type_);
+  out.size_ = end - begin;
+  switch (type_) {
+    case ColumnType::Double: out.doubles_.assign(doubles_.begin() + at(begin), doubles_.begin() + at(end)); break;
+    case ColumnType::String: {
+      const std::uint64_t first = offsets_[begin];
+      out.offsets_.resize(out.size_ + 1);
+      for (std::size_t r = 1; r <= out.size_; ++r) out.offsets_[r] = offsets_[begin + r] - first;
+      out.bytes_.assign(bytes_, first, offsets_[end] - first);
+      break;
+    }
+    default: out.ints_.assign(ints_.begin() + at(begin), ints_.begin() + at(end)); break;
+  }
+  if (!validity_.empty()) {
+    out.null_count_ = static_cast<std::size_t>(std::count(validity_.begin() + at(begin), validity_.begin() + at(end), std::uint8_t{0}));
+    // Like every column: no validity bytes while there are no nulls.
+    if (out.null_count_ > 0) out.validity_.assign(validity_.begin() + at(begin), validity_.begin() + at(end));
+  }
+  return out;
+}
+
 Column& Table::add_column(std::string name, ColumnType type) { return add_column(Column(std::move(name), type)); }
 
 Column& Table::add_column(Column column) {

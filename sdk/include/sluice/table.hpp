@@ -65,6 +65,11 @@ class SLUICE_API Column {
   const std::string& string_bytes() const { return bytes_; }
   const std::vector<std::uint8_t>& validity() const { return validity_; }
 
+  // Rows [begin, end) as a new column of the same name and type, copied buffer by buffer (a
+  // partition of sorted rows, a page of a table). Throws std::out_of_range unless
+  // begin <= end <= size(). New in SDK 1.2.
+  Column slice(std::size_t begin, std::size_t end) const;
+
   // Replaces the whole content; used by deserialisation. Validates sizes.
   void assign_raw(std::size_t rows, std::vector<std::int64_t> ints, std::vector<double> doubles,
                   std::vector<std::uint64_t> offsets, std::string bytes, std::vector<std::uint8_t> validity);

@@ -160,3 +160,40 @@ TEST_CASE("assign_raw rejects inconsistent buffers") {
   // A rejected assignment leaves the column as it was.
   CHECK(str.size() == 0);
 }
+
+TEST_CASE("slice copies a run of rows of every type, nulls included, like push_from row by row") {
+  Column ints("i", ColumnType::Date), doubles("d", ColumnType::Double), strings("s", ColumnType::String);
+  for (int r = 0; r < 9; ++r) {
+    if (r % 4 == 1) {
+      ints.push_null();
+      doubles.push_null();
+      strings.push_null();
+    } else {
+      ints.push_int(r * 10);
+      doubles.push_double(r + 0.5);
+      strings.push_string(std::string(static_cast<std::size_t>(r), 'a' + static_cast<char>(r)));
+    }
+  }
+  for (const Column* src : {&ints, &doubles, &strings}) {
+    for (std::size_t begin = 0; begin <= src->size(); ++begin) {
+      for (std::size_t end = begin; end <= src->size(); ++end) {
+        CAPTURE(src->name());
+        CAPTURE(begin);
+        CAPTURE(end);
+        Column expected(src->name(), src->type());
+        for (std::size_t r = begin; r < end; ++r) expected.push_from(*src, r);
+        const Column got = src->slice(begin, end);
+        CHECK(got.type() == src->type());
+        CHECK(got.size() == end - begin);
+        CHECK(got.null_count() == expected.null_count());
+        CHECK(got.validity() == expected.validity());  // none at all when the run has no nulls
+        CHECK(got.ints() == expected.ints());
+        CHECK(got.doubles() == expected.doubles());
+        CHECK(got.string_offsets() == expected.string_offsets());
+        CHECK(got.string_bytes() == expected.string_bytes());
+      }
+    }
+  }
+  CHECK_THROWS_WITH_AS((void)ints.slice(3, 10), "column 'i': rows [3, 10) are not within its 9 rows", std::out_of_range);
+  CHECK_THROWS_AS((void)ints.slice(5, 4), std::out_of_range);
+}
