@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -18,9 +19,13 @@
 namespace sluice::engine {
 
 namespace {
-// Below this size a file per object costs more than the object (inode, rename, fsync), and
-// one partition's result is usually this small. 16 KiB keeps index.db rows to a few pages.
+// Below this stored (compressed) size a file per object costs more than the object (inode, rename,
+// fsync), and one partition's result is usually this small. 16 KiB keeps index.db rows to a few
+// pages.
 constexpr std::size_t kDefaultInlineLimit = 16 * 1024;
+// Objects whose encoding is up to this size are compressed in memory, so that whether one is
+// stored inline depends on the bytes it takes; larger ones stream into their file.
+constexpr std::size_t kFrameInMemoryMax = 1024 * 1024;
 
 std::size_t inline_limit_from_env() {
   const char* env = std::getenv("SLUICE_CACHE_INLINE_MAX");
@@ -42,22 +47,28 @@ Cache::Cache(const std::filesystem::path& dir)
       inline_limit_(inline_limit_from_env()) {}
 
 Cache::Stored Cache::store(const Value& value, bool durable) {
-  // One streaming pass hashes the encoding and keeps it while it fits inline. Only a large object
-  // is encoded a second time, straight into its compressor and file, so a multi-gigabyte table
-  // is never copied whole.
+  // One streaming pass hashes the encoding and keeps it while it is small enough to frame in
+  // memory. Only a large object is encoded a second time, straight into its compressor and file,
+  // so a multi-gigabyte table is never copied whole.
+  const std::size_t keep = std::max(inline_limit_, kFrameInMemoryMax);
   std::string raw;
   const ValueDigest digest = digest_value(value, [&](std::string_view piece) {
-    if (raw.size() + piece.size() <= inline_limit_) raw.append(piece);
+    if (raw.size() + piece.size() <= keep) raw.append(piece);
   });
   Stored s;
   s.hash = digest.hash;
-  if (digest.size > inline_limit_) {
+  if (digest.size > keep) {
     s.size = objects_.put_stream(s.hash, digest.size, [&](const ValueSink& sink) { encode_value_to(value, sink); },
                                  durable);
     if (!durable) unsynced_files_ = true;
     return s;
   }
   std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
+  if (framed.size() > inline_limit_) {
+    s.size = objects_.put_framed(s.hash, framed, durable);
+    if (!durable) unsynced_files_ = true;
+    return s;
+  }
   s.size = framed.size();
   // Committed before the entry that refers to it, like a file (or with it, by the caller).
   if (durable) index_.put_inline_object(s.hash, framed);

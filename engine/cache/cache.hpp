@@ -42,7 +42,8 @@ class Cache {
   // Loads and decodes a value; nullptr if absent or corrupt (the corrupt copy is removed).
   std::shared_ptr<const Value> load(const Hash128& hash);
   bool contains(const Hash128& hash);
-  // Encoded size up to which an object is stored inline: $SLUICE_CACHE_INLINE_MAX, default 16 KiB.
+  // Stored (framed, compressed) size up to which an object lives inline: $SLUICE_CACHE_INLINE_MAX,
+  // default 16 KiB.
   std::size_t inline_limit() const { return inline_limit_; }
 
   // Hash of a plugin file, memoised by (path, inode, size, mtime).

@@ -110,13 +110,26 @@ std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, bool c
   return out;
 }
 
+std::optional<std::uint64_t> ObjectStore::stored_size(const Hash128& hash) const {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path_of(hash), ec);
+  if (ec) return std::nullopt;
+  return size;
+}
+
+std::uint64_t ObjectStore::put_framed(const Hash128& hash, std::string_view framed, bool durable) {
+  if (const auto size = stored_size(hash)) return *size;
+  AtomicFile file(path_of(hash), ParentDirs::Create);
+  file.write(framed);
+  file.commit(durable);
+  return file.bytes_written();
+}
+
 std::uint64_t ObjectStore::put_stream(const Hash128& hash, std::uint64_t raw_size, const Producer& produce,
                                       bool durable) {
-  const auto path = path_of(hash);
-  std::error_code ec;
-  if (auto size = std::filesystem::file_size(path, ec); !ec) return size;
+  if (const auto size = stored_size(hash)) return *size;
   // Shard directories (objects/ab/) are created on the first write into them.
-  AtomicFile file(path, ParentDirs::Create);
+  AtomicFile file(path_of(hash), ParentDirs::Create);
   const bool zstd = compress_ && raw_size >= kCompressThreshold;
   file.write(frame_header(hash, raw_size, zstd ? kCodecZstd : kCodecRaw));
   std::uint64_t streamed = 0;

@@ -22,6 +22,20 @@ Table numbers(int n) {
   for (int i = 0; i < n; ++i) c.push_int(i);
   return t;
 }
+
+// `n` doubles that do not compress.
+Table noise(int n) {
+  Table t;
+  auto& c = t.add_column("x", ColumnType::Double);
+  std::uint64_t state = 88172645463325252ull;
+  for (int i = 0; i < n; ++i) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    c.push_double(static_cast<double>(state));
+  }
+  return t;
+}
 }  // namespace
 
 TEST_CASE("objects round-trip, compressed or not, and are named by content") {
@@ -85,7 +99,7 @@ TEST_CASE("a streamed object is written whole or not at all") {
 TEST_CASE("a corrupted object is detected, removed and reported as absent") {
   sluice::test::TempDir dir;
   Cache cache(dir.path());
-  const auto s = cache.store(Value(numbers(5000)));
+  const auto s = cache.store(Value(noise(5000)));  // too large to live inline
   const auto path = cache.objects().path_of(s.hash);
   {
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -120,8 +134,42 @@ TEST_CASE("small objects live in index.db, large ones in files") {
   CHECK(object_files(cache) == 0);
   CHECK(cache.contains(small.hash));
   CHECK(std::get<Table>(*cache.load(small.hash)).column("v").int_at(99) == 99);
-  cache.store(Value(numbers(5000)));
+  const auto large = cache.store(Value(noise(5000)));  // 40 KB that stays 40 KB
   CHECK(object_files(cache) == 1);
+  CHECK(large.size > cache.inline_limit());
+  CHECK(std::get<Table>(*cache.load(large.hash)).num_rows() == 5000);
+}
+
+TEST_CASE("what decides inline is the stored size: a large encoding that compresses well lives in index.db") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  Table t;
+  auto& c = t.add_column("store_id", ColumnType::Int64);
+  for (int i = 0; i < 20000; ++i) c.push_int(7);  // 160 KB encoded, a few hundred bytes stored
+  const auto s = cache.store(Value(t), /*durable=*/false);
+  CHECK(s.size <= cache.inline_limit());
+  CHECK_FALSE(s.pending_inline.empty());
+  CHECK(object_files(cache) == 0);
+  // Beyond the in-memory framing size, an object streams into a file whatever it compresses to.
+  Table big;
+  auto& b = big.add_column("store_id", ColumnType::Int64);
+  for (int i = 0; i < 200000; ++i) b.push_int(7);  // 1.6 MB encoded
+  const auto f = cache.store(Value(big));
+  CHECK(f.pending_inline.empty());
+  CHECK(object_files(cache) == 1);
+  CHECK(std::get<Table>(*cache.load(f.hash)).num_rows() == 200000);
+}
+
+TEST_CASE("an object framed in memory that is too large to inline is stored as a file, without durability when asked") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto s = cache.store(Value(noise(20000)), /*durable=*/false);  // 160 KB: framed in memory
+  CHECK(s.pending_inline.empty());
+  CHECK(object_files(cache) == 1);
+  CHECK(std::filesystem::file_size(cache.objects().path_of(s.hash)) == s.size);
+  cache.sync_files();
+  CHECK(std::get<Table>(*cache.load(s.hash)).column("x").double_at(19999) ==
+        noise(20000).column("x").double_at(19999));
 }
 
 TEST_CASE("a small object stored without durability is written only with its entry") {
