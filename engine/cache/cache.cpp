@@ -57,6 +57,13 @@ Cache::Stored Cache::store(const Value& value, bool durable) {
   });
   Stored s;
   s.hash = digest.hash;
+  if (digest.size > inline_limit_) {
+    // Stored before (a rerun that produced the same bytes): nothing to compress or write.
+    if (const auto size = objects_.stored_size(s.hash)) {
+      s.size = *size;
+      return s;
+    }
+  }
   if (digest.size > keep) {
     s.size = objects_.put_stream(s.hash, digest.size, [&](const ValueSink& sink) { encode_value_to(value, sink); },
                                  durable);

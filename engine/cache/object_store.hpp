@@ -26,6 +26,8 @@ class ObjectStore {
   std::uint64_t put_stream(const Hash128& hash, std::uint64_t raw_size, const Producer& produce, bool durable = true);
   // Stores an object already framed in memory (frame() below), the same way.
   std::uint64_t put_framed(const Hash128& hash, std::string_view framed, bool durable = true);
+  // The size of the object's file if it is already stored.
+  std::optional<std::uint64_t> stored_size(const Hash128& hash) const;
   // Makes every object written so far durable (one syncfs for the whole batch).
   void sync() const;
   // The verified raw bytes, or nullopt if the object is absent. A corrupt object
@@ -44,9 +46,6 @@ class ObjectStore {
   static std::string unframe(const Hash128& expected, std::string_view file_bytes);
 
  private:
-  // The size of the object's file if it is already stored.
-  std::optional<std::uint64_t> stored_size(const Hash128& hash) const;
-
   std::filesystem::path root_;
   bool compress_;
 };
