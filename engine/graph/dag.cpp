@@ -72,22 +72,34 @@ void Dag::finish(const std::string& file) {
   order_.assign(reversed.rbegin(), reversed.rend());
 }
 
+void Dag::set_ids(std::vector<std::string> ids) {
+  ids_ = std::move(ids);
+  index_.clear();
+  index_.reserve(ids_.size());
+  for (std::size_t v = 0; v < ids_.size(); ++v) index_.emplace(ids_[v], v);
+  preds_.assign(ids_.size(), {});
+  succs_.assign(ids_.size(), {});
+}
+
+const std::size_t* Dag::find(const std::string& id) const {
+  const auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &it->second;
+}
+
 Dag Dag::build(const PipelineSpec& spec) {
   Dag dag;
-  dag.ids_ = spec.node_ids();
-  dag.preds_.resize(dag.ids_.size());
-  dag.succs_.resize(dag.ids_.size());
+  dag.set_ids(spec.node_ids());
   std::string problems;
   for (std::size_t v = 0; v < spec.nodes.size(); ++v) {
     for (const auto& in : spec.nodes[v].inputs) {
-      auto it = std::find(dag.ids_.begin(), dag.ids_.end(), in.node);
-      if (it == dag.ids_.end()) {
+      const std::size_t* up = dag.find(in.node);
+      if (up == nullptr) {
         problems += (problems.empty() ? "" : "\n") + in.loc.str() + ": node '" + spec.nodes[v].id +
                     "' takes input from unknown node '" + in.node + "'" + did_you_mean(in.node, dag.ids_) +
                     "; inputs name other [nodes.<id>] tables";
         continue;
       }
-      dag.preds_[v].push_back(static_cast<std::size_t>(it - dag.ids_.begin()));
+      dag.preds_[v].push_back(*up);
     }
   }
   if (!problems.empty()) throw UsageError(problems);
@@ -97,20 +109,19 @@ Dag Dag::build(const PipelineSpec& spec) {
 
 Dag Dag::from_edges(std::vector<std::string> ids, const std::vector<std::pair<std::size_t, std::size_t>>& edges) {
   Dag dag;
-  dag.ids_ = std::move(ids);
-  dag.preds_.resize(dag.ids_.size());
-  dag.succs_.resize(dag.ids_.size());
+  dag.set_ids(std::move(ids));
   for (const auto& [from, to] : edges) dag.preds_[to].push_back(from);
   dag.finish("<graph>");
   return dag;
 }
 
 std::size_t Dag::index_of(std::string_view id) const {
-  auto it = std::find(ids_.begin(), ids_.end(), id);
-  if (it == ids_.end()) {
-    throw UsageError("unknown node '" + std::string(id) + "'" + did_you_mean(id, ids_) + "; the pipeline's nodes are listed by `sluice graph`");
+  const std::string key(id);
+  const std::size_t* v = find(key);
+  if (v == nullptr) {
+    throw UsageError("unknown node '" + key + "'" + did_you_mean(id, ids_) + "; the pipeline's nodes are listed by `sluice graph`");
   }
-  return static_cast<std::size_t>(it - ids_.begin());
+  return *v;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // path, topological order, and sub-graph selection for --target / --force.
 #include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "pipeline/pipeline_spec.hpp"
@@ -20,6 +21,8 @@ class Dag {
   std::size_t size() const { return ids_.size(); }
   const std::string& id(std::size_t node) const { return ids_[node]; }
   std::size_t index_of(std::string_view id) const;  // throws UsageError if unknown
+  // The node's index, or nullptr if there is no node `id` (constant time).
+  const std::size_t* find(const std::string& id) const;
   const std::vector<std::size_t>& topo_order() const { return order_; }
   const std::vector<std::size_t>& predecessors(std::size_t node) const { return preds_[node]; }
   const std::vector<std::size_t>& successors(std::size_t node) const { return succs_[node]; }
@@ -30,8 +33,12 @@ class Dag {
   std::vector<bool> with_downstream(const std::vector<std::size_t>& nodes) const;
 
  private:
+  // Sets the ids and the index from id to node (a pipeline of thousands of nodes looks ids up
+  // once per input, so a linear search would make loading quadratic).
+  void set_ids(std::vector<std::string> ids);
   void finish(const std::string& file);
   std::vector<std::string> ids_;
+  std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::vector<std::size_t>> preds_;
   std::vector<std::vector<std::size_t>> succs_;
   std::vector<std::size_t> order_;

@@ -1,6 +1,8 @@
 #include "pipeline/schema_check.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_map>
 
 #include "common/errors.hpp"
 #include "common/suggest.hpp"
@@ -24,7 +26,10 @@ std::string list_text(const std::vector<std::string>& items) {
 class Checker {
  public:
   Checker(const PipelineSpec& spec, const DescriptorLookup& lookup, const std::vector<std::string>& ids)
-      : spec_(spec), lookup_(lookup), ids_(ids) {}
+      : spec_(spec), lookup_(lookup), ids_(ids) {
+    node_index_.reserve(spec_.nodes.size());
+    for (std::size_t v = 0; v < spec_.nodes.size(); ++v) node_index_.emplace(spec_.nodes[v].id, v);
+  }
 
   std::vector<ResolvedNode> run() {
     std::vector<ResolvedNode> out(spec_.nodes.size());
@@ -99,9 +104,9 @@ class Checker {
     std::vector<bool> bound(d.inputs.size(), false);
     std::size_t next_positional = 0;
     for (const auto& in : node.inputs) {
-      const auto upstream_it = std::find(ids_of_nodes().begin(), ids_of_nodes().end(), in.node);
-      if (upstream_it == ids_of_nodes().end()) continue;  // reported by the DAG builder
-      const auto up = static_cast<std::size_t>(upstream_it - ids_of_nodes().begin());
+      const auto upstream = node_index_.find(in.node);
+      if (upstream == node_index_.end()) continue;  // reported by the DAG builder
+      const std::size_t up = upstream->second;
       // Which consumer port?
       std::size_t port_index = d.inputs.size();
       if (!in.port.empty()) {
@@ -165,15 +170,10 @@ class Checker {
     return out;
   }
 
-  const std::vector<std::string>& ids_of_nodes() {
-    if (node_ids_.empty()) node_ids_ = spec_.node_ids();
-    return node_ids_;
-  }
-
   const PipelineSpec& spec_;
   const DescriptorLookup& lookup_;
   const std::vector<std::string>& ids_;
-  std::vector<std::string> node_ids_;
+  std::unordered_map<std::string_view, std::size_t> node_index_;  // node id -> index in spec_.nodes
   std::vector<std::string> problems_;
 };
 
