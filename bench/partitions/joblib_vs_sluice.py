@@ -7,7 +7,9 @@ Workloads (the seed's batch_process_function: 10^order Leibniz terms per row):
   A  1,000 rows x order 5   parallel efficiency = serial / (jobs * parallel)
                             joblib: pure-Python function, Parallel(n_jobs=jobs)
                             Sluice: pipelines/pi_batch.toml (foreach = "batch", 50 rows per
-                            batch), and one partition per row (vars.batch_rows=1)
+                            batch), 25 rows per batch (twice the partitions, so the
+                            last one leaves a core idle for half as long), and one
+                            partition per row (vars.batch_rows=1)
   B  20,000 rows x order 3  tiny rows: Sluice parallel vs Sluice serial (target >= 1.8x),
                             1,000 rows per batch, and one partition per row
 
@@ -158,11 +160,13 @@ def main():
         s_plain = sl.median(args.reps, serial_pipeline(work, rows_a, 5), rows_a, 5, 1)
         s_f1 = sl.median(args.reps, PI_BATCH, rows_a, 5, 1)
         s_f2 = sl.median(args.reps, PI_BATCH, rows_a, 5, jobs)
+        s_f25 = sl.median(args.reps, PI_BATCH, rows_a, 5, jobs, batch_rows=25)
         s_rows = sl.median(args.reps, PI_BATCH, rows_a, 5, jobs, batch_rows=1)
         s_rows_b = sl.median(args.reps, PI_BATCH, rows_a, 5, jobs, batch_rows=1, extra=["--set", "nodes.pi.batch_size=1"])
         line("sluice, no foreach, --jobs 1", *s_plain)
         line("sluice, foreach, 50 rows/batch, --jobs 1", *s_f1)
         line("sluice, foreach, 50 rows/batch, --jobs %d" % jobs, *s_f2)
+        line("sluice, foreach, 25 rows/batch, --jobs %d" % jobs, *s_f25)
         line("sluice, foreach, 1 row/batch, --jobs %d" % jobs, *s_rows)
         line("sluice, ... and batch_size = 1 (task per row)", *s_rows_b)
         eff_joblib = py_serial / (jobs * py_par)
@@ -171,6 +175,8 @@ def main():
         eff_sluice_rows = s_plain[0] / (jobs * s_rows[0])
         print("  parallel efficiency: joblib %.0f%%, sluice %.0f%% (pi node only: %.0f%%; one partition per row: %.0f%%)"
               % (100 * eff_joblib, 100 * eff_sluice, 100 * eff_sluice_node, 100 * eff_sluice_rows))
+        print("  with 25 rows/batch: sluice %.0f%% (pi node only: %.0f%%)"
+              % (100 * s_plain[0] / (jobs * s_f25[0]), 100 * s_plain[1] / (jobs * s_f25[1])))
         print("  sluice vs joblib wall time: %.0fx faster" % (py_par / s_f2[0]))
         results["A"] = {"joblib_eff": eff_joblib, "sluice_eff": eff_sluice, "sluice_eff_node": eff_sluice_node}
 
