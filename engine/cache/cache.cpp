@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -24,8 +23,9 @@ namespace {
 // pages.
 constexpr std::size_t kDefaultInlineLimit = 16 * 1024;
 // Objects whose encoding is up to this size are compressed in memory, so that whether one is
-// stored inline depends on the bytes it takes; larger ones stream into their file.
-constexpr std::size_t kFrameInMemoryMax = 1024 * 1024;
+// stored inline depends on the bytes it takes; larger ones stream into their file (one that
+// compresses below the inline limit from beyond this size is rare).
+constexpr std::size_t kFrameInMemoryMax = 256 * 1024;
 
 std::size_t inline_limit_from_env() {
   const char* env = std::getenv("SLUICE_CACHE_INLINE_MAX");
@@ -47,28 +47,31 @@ Cache::Cache(const std::filesystem::path& dir)
       inline_limit_(inline_limit_from_env()) {}
 
 Cache::Stored Cache::store(const Value& value, bool durable) {
-  // One streaming pass hashes the encoding and keeps it while it is small enough to frame in
-  // memory. Only a large object is encoded a second time, straight into its compressor and file,
+  // One streaming pass hashes the encoding and keeps it while it is small enough to inline
+  // uncompressed. A larger object is encoded a second time, and only once it is known not to be
+  // stored yet: into memory up to kFrameInMemoryMax, else straight into its compressor and file,
   // so a multi-gigabyte table is never copied whole.
-  const std::size_t keep = std::max(inline_limit_, kFrameInMemoryMax);
   std::string raw;
   const ValueDigest digest = digest_value(value, [&](std::string_view piece) {
-    if (raw.size() + piece.size() <= keep) raw.append(piece);
+    if (raw.size() + piece.size() <= inline_limit_) raw.append(piece);
   });
   Stored s;
   s.hash = digest.hash;
   if (digest.size > inline_limit_) {
-    // Stored before (a rerun that produced the same bytes): nothing to compress or write.
+    // Stored before (a rerun that produced the same bytes): nothing to encode, compress or write.
     if (const auto size = objects_.stored_size(s.hash)) {
       s.size = *size;
       return s;
     }
-  }
-  if (digest.size > keep) {
-    s.size = objects_.put_stream(s.hash, digest.size, [&](const ValueSink& sink) { encode_value_to(value, sink); },
-                                 durable);
-    if (!durable) unsynced_files_ = true;
-    return s;
+    if (digest.size > kFrameInMemoryMax) {
+      s.size = objects_.put_stream(s.hash, digest.size,
+                                   [&](const ValueSink& sink) { encode_value_to(value, sink); }, durable);
+      if (!durable) unsynced_files_ = true;
+      return s;
+    }
+    raw.clear();
+    raw.reserve(digest.size);
+    encode_value_to(value, [&](std::string_view piece) { raw.append(piece); });
   }
   std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
   if (framed.size() > inline_limit_) {
