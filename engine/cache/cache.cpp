@@ -69,9 +69,7 @@ Cache::Stored Cache::store(const Value& value, bool durable) {
       if (!durable) unsynced_files_ = true;
       return s;
     }
-    raw.clear();
-    raw.reserve(digest.size);
-    encode_value_to(value, [&](std::string_view piece) { raw.append(piece); });
+    raw = encode_value(value);
   }
   std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
   if (framed.size() > inline_limit_) {
