@@ -117,6 +117,36 @@ pid_t spawn_child(const std::filesystem::path& program, const std::filesystem::p
   return pid;
 }
 
+// The stage process until it is reaped. If the relay stops early (an event it cannot take, a
+// Context that throws), the process is killed and reaped here, so it neither keeps running nor
+// stays a zombie, and it is gone before its private directory is removed.
+class ChildProcess {
+ public:
+  explicit ChildProcess(pid_t pid) : pid_(pid) {}
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ~ChildProcess() {
+    if (pid_ < 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  pid_t pid() const { return pid_; }
+  // Waits for the process to end; returns its wait status.
+  int wait() {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0) {
+      if (errno != EINTR) throw Error(std::string("isolation: waitpid failed: ") + std::strerror(errno));
+    }
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  pid_t pid_;
+};
+
 std::filesystem::path make_private_dir(const std::filesystem::path& scratch) {
   std::filesystem::create_directories(scratch);
   std::string tmpl = (scratch / "isolated-XXXXXX").string();
@@ -152,7 +182,7 @@ Outputs run_isolated(const IsolatedStage& stage, const Params& params, const Inp
                         isolation::encode_request({stage.plugin, stage.stage_id, std::string(ctx.node_id()),
                                                    ctx.pipeline_dir(), ctx.run_info_json(), params, inputs}));
   Pipe events, cancel;
-  const pid_t pid = spawn_child(stage.program, dir, events.write, cancel.read);
+  ChildProcess child(spawn_child(stage.program, dir, events.write, cancel.read));
   events.write.reset();  // EOF on events.read once the child exits
   cancel.read.reset();
 
@@ -181,14 +211,11 @@ Outputs run_isolated(const IsolatedStage& stage, const Params& params, const Inp
       kill_at = Clock::now() + std::chrono::seconds(5);
     }
     if (Clock::now() >= kill_at) {
-      ::kill(pid, SIGKILL);
+      ::kill(child.pid(), SIGKILL);
       kill_at = Clock::time_point::max();
     }
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) throw Error(std::string("isolation: waitpid failed: ") + std::strerror(errno));
-  }
+  const int status = child.wait();
 
   if (cancelled) throw Cancelled();
   if (WIFSIGNALED(status)) {

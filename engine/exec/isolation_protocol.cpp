@@ -119,6 +119,10 @@ ParamValue read_param(RecordReader& r) {
 constexpr char kLog = 'L';       // payload: level byte + text
 constexpr char kProgress = 'P';  // payload: done, total (u64), unit
 
+// A log line or progress report is small; a longer announced payload means the pipe does not
+// carry events (a stage that wrote to fd 3 itself), and waiting for it would buffer without end.
+constexpr std::size_t kMaxEventPayload = std::size_t{1} << 20;
+
 std::string event(char type, std::string_view payload) {
   std::string msg(1, type);
   put_str(msg, payload);
@@ -192,7 +196,13 @@ Outputs decode_outputs(std::string_view bytes) {
 
 std::string log_event(LogLevel level, std::string_view message) {
   std::string payload(1, static_cast<char>(level));
-  payload.append(message);
+  constexpr std::string_view kCut = " ... (truncated)";
+  if (message.size() >= kMaxEventPayload) {
+    payload.append(message.substr(0, kMaxEventPayload - 1 - kCut.size()));
+    payload.append(kCut);
+  } else {
+    payload.append(message);
+  }
   return event(kLog, payload);
 }
 
@@ -200,7 +210,7 @@ std::string progress_event(std::uint64_t done, std::uint64_t total, std::string_
   std::string payload;
   put_u64(payload, done);
   put_u64(payload, total);
-  payload.append(unit);
+  payload.append(unit.substr(0, 256));  // a unit is a word ("rows"), never a payload
   return event(kProgress, payload);
 }
 
@@ -209,8 +219,12 @@ void forward_events(std::string& buffer, Context& ctx) {
   while (buffer.size() - pos >= 1 + sizeof(std::uint64_t)) {
     std::uint64_t n;
     std::memcpy(&n, buffer.data() + pos + 1, sizeof n);
-    if (buffer.size() - pos - 1 - sizeof n < n) break;
     const char type = buffer[pos];
+    if ((type != kLog && type != kProgress) || n > kMaxEventPayload) {
+      throw Error("isolation: the stage process wrote something other than an event to its events pipe (fd " +
+                  std::to_string(kEventsFd) + "); a stage must not write to that descriptor");
+    }
+    if (buffer.size() - pos - 1 - sizeof n < n) break;
     const std::string_view payload(buffer.data() + pos + 1 + sizeof n, n);
     if (type == kLog && !payload.empty()) {
       ctx.log(static_cast<LogLevel>(payload.front()), payload.substr(1));

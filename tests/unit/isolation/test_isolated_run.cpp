@@ -5,7 +5,10 @@
 #include <doctest/doctest.h>
 #include <tbb/parallel_for.h>
 
+#include <signal.h>
+
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <thread>
 
@@ -13,6 +16,7 @@
 #include <sluice/testing.hpp>
 
 #include "exec/isolated_run.hpp"
+#include "exec/isolation_protocol.hpp"
 #include "registry/registry.hpp"
 #include "../../support/process.hpp"
 
@@ -103,6 +107,60 @@ TEST_CASE("cancelling the parent's context stops the child") {
   CHECK(error_of("wait_for_cancel", inputs_of(numbers(3)), ctx, scratch.path()) == "cancelled");
   canceller.join();
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(3));
+}
+
+namespace {
+
+// A Context whose log() throws once the stage process has announced its pid.
+struct ThrowingLogContext : testing::TestContext {
+  void log(LogLevel level, std::string_view message) override {
+    testing::TestContext::log(level, message);
+    throw Error("the log sink failed");
+  }
+};
+
+pid_t announced_pid(const testing::TestContext& ctx) {
+  REQUIRE(!ctx.messages.empty());
+  REQUIRE(ctx.messages.front().starts_with("pid "));
+  return static_cast<pid_t>(std::stol(ctx.messages.front().substr(4)));
+}
+
+// True once `pid` is neither running nor a zombie (it was reaped).
+bool reaped(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
+}  // namespace
+
+TEST_CASE("when relaying stops early, the stage process is killed and reaped") {
+  test::TempDir scratch;
+  const auto start = std::chrono::steady_clock::now();
+  SUBCASE("the engine's Context throws") {
+    ThrowingLogContext ctx;
+    CHECK(error_of("log_pid_and_wait", inputs_of(numbers(1)), ctx, scratch.path()) == "the log sink failed");
+    CHECK(reaped(announced_pid(ctx)));
+  }
+  SUBCASE("the stage writes to the events pipe itself") {
+    testing::TestContext ctx;
+    CHECK(error_of("writes_to_events_fd", inputs_of(numbers(1)), ctx, scratch.path()) ==
+          "isolation: the stage process wrote something other than an event to its events pipe (fd 3); "
+          "a stage must not write to that descriptor");
+    CHECK(reaped(announced_pid(ctx)));
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));  // not the stage's 30 s
+  CHECK(std::filesystem::is_empty(scratch.path()));
+}
+
+TEST_CASE("a log line longer than an event's limit arrives cut, not as a broken stream") {
+  const std::string huge(3u << 20, 'x');
+  std::string stream = engine::isolation::log_event(LogLevel::Info, huge) +
+                       engine::isolation::log_event(LogLevel::Info, "next");
+  testing::TestContext ctx;
+  engine::isolation::forward_events(stream, ctx);
+  REQUIRE(ctx.messages.size() == 2);
+  CHECK(ctx.messages[0].size() < (1u << 20));
+  CHECK(ctx.messages[0].starts_with("xxxx"));
+  CHECK(ctx.messages[0].ends_with("... (truncated)"));
+  CHECK(ctx.messages[1] == "next");
+  CHECK(stream.empty());
 }
 
 TEST_CASE("the stage runs in a new sluice program, not in a fork of the engine") {
