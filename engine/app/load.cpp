@@ -19,7 +19,7 @@ LoadedPipeline load_and_validate(const std::filesystem::path& file, const std::v
   const auto ids = registry->ids();
   const Registry* reg = registry.get();
   auto resolved = check_against_schemas(
-      spec,
+      spec, dag,
       [reg](std::string_view id) -> const StageDescriptor* {
         const LoadedStage* s = reg->find(id);
         return s ? &s->descriptor : nullptr;

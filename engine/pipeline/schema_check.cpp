@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <string_view>
-#include <unordered_map>
 
 #include "common/errors.hpp"
 #include "common/suggest.hpp"
@@ -25,11 +24,8 @@ std::string list_text(const std::vector<std::string>& items) {
 
 class Checker {
  public:
-  Checker(const PipelineSpec& spec, const DescriptorLookup& lookup, const std::vector<std::string>& ids)
-      : spec_(spec), lookup_(lookup), ids_(ids) {
-    node_index_.reserve(spec_.nodes.size());
-    for (std::size_t v = 0; v < spec_.nodes.size(); ++v) node_index_.emplace(spec_.nodes[v].id, v);
-  }
+  Checker(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup, const std::vector<std::string>& ids)
+      : spec_(spec), dag_(dag), lookup_(lookup), ids_(ids) {}
 
   std::vector<ResolvedNode> run() {
     std::vector<ResolvedNode> out(spec_.nodes.size());
@@ -104,9 +100,9 @@ class Checker {
     std::vector<bool> bound(d.inputs.size(), false);
     std::size_t next_positional = 0;
     for (const auto& in : node.inputs) {
-      const auto upstream = node_index_.find(in.node);
-      if (upstream == node_index_.end()) continue;  // reported by the DAG builder
-      const std::size_t up = upstream->second;
+      const std::size_t* upstream = dag_.find(in.node);
+      if (upstream == nullptr) continue;  // reported by the DAG builder
+      const std::size_t up = *upstream;
       // Which consumer port?
       std::size_t port_index = d.inputs.size();
       if (!in.port.empty()) {
@@ -171,17 +167,17 @@ class Checker {
   }
 
   const PipelineSpec& spec_;
+  const Dag& dag_;
   const DescriptorLookup& lookup_;
   const std::vector<std::string>& ids_;
-  std::unordered_map<std::string_view, std::size_t> node_index_;  // node id -> index in spec_.nodes
   std::vector<std::string> problems_;
 };
 
 }  // namespace
 
-std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const DescriptorLookup& lookup,
+std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup,
                                                 const std::vector<std::string>& known_ids) {
-  return Checker(spec, lookup, known_ids).run();
+  return Checker(spec, dag, lookup, known_ids).run();
 }
 
 }  // namespace sluice::engine

@@ -8,6 +8,7 @@
 
 #include <sluice/stage.hpp>
 
+#include "graph/dag.hpp"
 #include "pipeline/pipeline_spec.hpp"
 
 namespace sluice::engine {
@@ -26,8 +27,9 @@ struct ResolvedNode {
 
 using DescriptorLookup = std::function<const StageDescriptor*(std::string_view id)>;
 
-// Throws UsageError listing every problem. Returns one ResolvedNode per spec node.
-std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const DescriptorLookup& lookup,
+// Throws UsageError listing every problem. Returns one ResolvedNode per spec node. `dag` is
+// Dag::build(spec): its node indices are those of spec.nodes.
+std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup,
                                                 const std::vector<std::string>& known_ids);
 
 }  // namespace sluice::engine

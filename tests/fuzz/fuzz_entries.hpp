@@ -65,11 +65,11 @@ inline const std::vector<StageDescriptor>& fuzz_descriptors() {
 inline void fuzz_pipeline(std::string_view text) {
   try {
     const auto spec = engine::parse_pipeline(text, "fuzz.toml");
-    (void)engine::Dag::build(spec);
+    const auto dag = engine::Dag::build(spec);
     std::vector<std::string> ids;
     for (const auto& d : fuzz_descriptors()) ids.push_back(d.id);
     (void)engine::check_against_schemas(
-        spec,
+        spec, dag,
         [](std::string_view id) -> const StageDescriptor* {
           for (const auto& d : fuzz_descriptors())
             if (d.id == id) return &d;
