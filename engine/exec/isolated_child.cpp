@@ -33,10 +33,10 @@ void write_all(int fd, std::string_view bytes) {
 class ChildContext : public Context {
  public:
   ChildContext(const isolation::Request& request, std::filesystem::path scratch)
-      : node_id_(request.node_id),
-        pipeline_dir_(request.pipeline_dir),
+      : node_id_(request.facts.node_id),
+        pipeline_dir_(request.facts.pipeline_dir),
         scratch_(std::move(scratch)),
-        run_info_(request.run_info) {}
+        run_info_(request.facts.run_info) {}
 
   void log(LogLevel level, std::string_view message) override {
     write_all(isolation::kEventsFd, isolation::log_event(level, message));
@@ -84,11 +84,11 @@ int run_isolated_child(const std::filesystem::path& dir) {
   try {
     const isolation::Request request = isolation::decode_request(isolation::read_file(dir / isolation::kRequestFile));
     ChildContext ctx(request, dir / "stage-scratch");
-    registry.load_file(request.plugin);
-    const LoadedStage* loaded = registry.find(request.stage_id);
+    registry.load_file(request.facts.plugin);
+    const LoadedStage* loaded = registry.find(request.facts.stage_id);
     if (loaded == nullptr) {
-      throw Error("isolation: the plugin " + request.plugin.string() + " no longer provides the stage '" +
-                  request.stage_id + "' (was it rebuilt during the run?)");
+      throw Error("isolation: the plugin " + request.facts.plugin.string() + " no longer provides the stage '" +
+                  request.facts.stage_id + "' (was it rebuilt during the run?)");
     }
     Outputs outputs;
     loaded->factory(request.params)->run(ctx, request.inputs, outputs);

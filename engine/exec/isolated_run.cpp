@@ -180,7 +180,8 @@ Outputs run_isolated(const IsolatedStage& stage, const Params& params, const Inp
   const auto& dir = guard.dir;
   isolation::write_file(dir / isolation::kRequestFile,
                         isolation::encode_request({stage.plugin, stage.stage_id, std::string(ctx.node_id()),
-                                                   ctx.pipeline_dir(), ctx.run_info_json(), params, inputs}));
+                                                   ctx.pipeline_dir(), ctx.run_info_json()},
+                                                  params, inputs));
   Pipe events, cancel;
   ChildProcess child(spawn_child(stage.program, dir, events.write, cancel.read));
   events.write.reset();  // EOF on events.read once the child exits

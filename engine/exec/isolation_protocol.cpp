@@ -131,20 +131,20 @@ std::string event(char type, std::string_view payload) {
 
 }  // namespace
 
-std::string encode_request(const Request& q) {
+std::string encode_request(const StageFacts& facts, const Params& params, const Inputs& inputs) {
   std::string out;
-  put_str(out, q.plugin.string());
-  put_str(out, q.stage_id);
-  put_str(out, q.node_id);
-  put_str(out, q.pipeline_dir.string());
-  put_str(out, q.run_info);
-  put_u64(out, q.params.values().size());
-  for (const auto& [name, value] : q.params.values()) {
+  put_str(out, facts.plugin.string());
+  put_str(out, facts.stage_id);
+  put_str(out, facts.node_id);
+  put_str(out, facts.pipeline_dir.string());
+  put_str(out, facts.run_info);
+  put_u64(out, params.values().size());
+  for (const auto& [name, value] : params.values()) {
     put_str(out, name);
     put_param(out, value);
   }
-  put_u64(out, q.inputs.entries().size());
-  for (const auto& [port, value] : q.inputs.entries()) {
+  put_u64(out, inputs.entries().size());
+  for (const auto& [port, value] : inputs.entries()) {
     put_str(out, port);
     put_str(out, encode_value(*value));
   }
@@ -154,11 +154,11 @@ std::string encode_request(const Request& q) {
 Request decode_request(std::string_view bytes) {
   RecordReader r(bytes);
   Request q;
-  q.plugin = r.str();
-  q.stage_id = r.str();
-  q.node_id = r.str();
-  q.pipeline_dir = r.str();
-  q.run_info = r.str();
+  q.facts.plugin = r.str();
+  q.facts.stage_id = r.str();
+  q.facts.node_id = r.str();
+  q.facts.pipeline_dir = r.str();
+  q.facts.run_info = r.str();
   for (std::uint64_t i = 0, n = r.u64(); i < n; ++i) {
     std::string name(r.str());
     q.params.set(name, read_param(r));

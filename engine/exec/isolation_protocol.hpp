@@ -27,16 +27,21 @@ inline constexpr const char* kErrorFile = "error.txt";
 inline constexpr int kExitStageError = 3;
 inline constexpr int kExitCancelled = 4;
 
-struct Request {
+// Which stage to run, and the facts its Context reports.
+struct StageFacts {
   std::filesystem::path plugin;  // the plugin file the engine loaded the stage from
   std::string stage_id;
   std::string node_id;
   std::filesystem::path pipeline_dir;
   std::string run_info;  // Context::run_info_json()
-  Params params;         // validated, defaults filled in
+};
+struct Request {
+  StageFacts facts;
+  Params params;  // validated, defaults filled in
   Inputs inputs;
 };
-std::string encode_request(const Request& request);
+// Encodes straight from the caller's parameters and inputs (no copies of either).
+std::string encode_request(const StageFacts& facts, const Params& params, const Inputs& inputs);
 Request decode_request(std::string_view bytes);  // throws sluice::Error on truncated data
 
 std::string encode_outputs(const Outputs& outputs);
