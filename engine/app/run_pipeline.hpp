@@ -36,6 +36,9 @@ struct RunReport {
   // The JSON shape of `sluice run --json` (stable; extended, never broken).
   std::string to_json() const;
   std::size_t count(std::string_view status) const;
+  // The first failed node's error, which names the node ("node 'x' (plugin) failed: ..."), for
+  // run summaries; nullopt when no node failed.
+  std::optional<std::string> first_failure() const;
 };
 
 struct RunOptions {

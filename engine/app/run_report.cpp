@@ -36,4 +36,10 @@ std::size_t RunReport::count(std::string_view s) const {
   return n;
 }
 
+std::optional<std::string> RunReport::first_failure() const {
+  for (const auto& node : nodes)
+    if (node.status == "failed") return node.error.value_or("node '" + node.id + "' failed");
+  return std::nullopt;
+}
+
 }  // namespace sluice::engine

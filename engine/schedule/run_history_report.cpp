@@ -6,15 +6,9 @@
 namespace sluice::engine {
 
 void RunHistory::finish(std::int64_t id, const RunReport& report) {
-  std::optional<std::string> error;
-  for (const auto& node : report.nodes)
-    if (node.status == "failed") {
-      error = "node '" + node.id + "' failed" + (node.error ? ": " + *node.error : std::string());
-      break;
-    }
   complete(id, report.status, static_cast<std::int64_t>(report.count("ran")),
            static_cast<std::int64_t>(report.count("cached")), static_cast<std::int64_t>(report.count("failed")),
-           error, report.to_json());
+           report.first_failure(), report.to_json());
 }
 
 }  // namespace sluice::engine

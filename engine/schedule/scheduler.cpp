@@ -56,12 +56,6 @@ class Watchdog {
   std::thread thread_;
 };
 
-std::string first_failure(const RunReport& report) {
-  for (const auto& node : report.nodes)
-    if (node.status == "failed") return "node '" + node.id + "' failed" + (node.error ? ": " + *node.error : "");
-  return "the run failed";
-}
-
 }  // namespace
 
 Scheduler::Scheduler(SchedulerOptions options, Runner runner, CacheDirResolver cache_dir, Clock& clock,
@@ -178,7 +172,7 @@ Scheduler::Outcome Scheduler::run_once(Pipeline& p, SysSeconds slot, int attempt
   try {
     const RunReport report = runner_(options);
     watchdog.finish();
-    if (report.status != "ok") error = first_failure(report);
+    if (report.status != "ok") error = report.first_failure().value_or("the run failed");
   } catch (const LockBusyError& e) {
     watchdog.finish();
     // Another run of this pipeline is in progress: skip the slot (no overlap) and record it.

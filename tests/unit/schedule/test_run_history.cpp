@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "app/run_pipeline.hpp"
 #include "schedule/clock.hpp"
 #include "schedule/run_history.hpp"
 #include "../../support/process.hpp"
@@ -60,6 +61,29 @@ TEST_CASE("history: last scheduled slot is the latest scheduled_for of the pipel
   history.begin("other", "schedule", parse_iso_instant("2025-01-01T00:00:00Z"));
   REQUIRE(history.last_scheduled_slot("sales"));
   CHECK(format_utc(*history.last_scheduled_slot("sales")) == "2024-03-04T06:00:00Z");
+}
+
+TEST_CASE("history: a finished run records its first failed node's error once") {
+  TempDir dir;
+  RunHistory history(dir.path());
+  RunReport report;
+  report.pipeline = "sales";
+  report.status = "failed";
+  report.nodes.push_back(NodeReport{"extract", "sluice.csv_read", "ran", "", 1, std::nullopt, std::nullopt});
+  report.nodes.push_back(NodeReport{"top", "sluice.sql", "failed", "", 1,
+                                    std::string("node 'top' (sluice.sql) failed: SQL error: no such column: nme"),
+                                    std::nullopt});
+  report.nodes.push_back(NodeReport{"later", "sluice.sql", "failed", "", 1, std::nullopt, std::nullopt});
+  history.finish(history.begin("sales", "manual", std::nullopt), report);
+  const auto runs = history.list(std::nullopt, 10);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].error == std::optional<std::string>("node 'top' (sluice.sql) failed: SQL error: no such column: nme"));
+  CHECK(runs[0].nodes_failed == 2);
+
+  report.nodes.erase(report.nodes.begin() + 1);  // a failed node without an error text is still named
+  CHECK(report.first_failure() == std::optional<std::string>("node 'later' failed"));
+  report.nodes.pop_back();
+  CHECK_FALSE(report.first_failure());
 }
 
 TEST_CASE("history: a run whose process died is marked interrupted") {
