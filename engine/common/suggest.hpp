@@ -1,5 +1,5 @@
 #pragma once
-// "Did you mean ...?" suggestions for misspelt names.
+// "Did you mean ...?" suggestions for misspelt names, and the list of valid ones.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,5 +11,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 std::string closest_match(std::string_view name, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" or "".
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
+// "a, b, c", or "(none)" when there are no names.
+std::string list_text(const std::vector<std::string>& names);
 
 }  // namespace sluice::engine

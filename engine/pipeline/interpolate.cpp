@@ -14,6 +14,7 @@ Interpolator::Interpolator(std::string pipeline_name, const std::filesystem::pat
 void Interpolator::define(const std::string& var, const ParamValue& value) { values_["vars." + var] = value; }
 
 std::optional<ParamValue> Interpolator::lookup(const std::string& ref, const SourceLoc& loc, const Sink& sink) const {
+  used_.insert(ref);
   if (ref.rfind("env.", 0) == 0) {
     const char* v = std::getenv(ref.substr(4).c_str());
     if (v == nullptr) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 
 #include <sluice/params.hpp>
@@ -21,11 +22,14 @@ class Interpolator {
   void define(const std::string& var, const ParamValue& value);
   // Returns the value with references replaced; reports unknown references to `sink`.
   ParamValue apply(const ParamValue& value, const SourceLoc& loc, const Sink& sink) const;
+  // Whether any apply() so far referenced `ref` ("vars.horizon").
+  bool was_used(const std::string& ref) const { return used_.contains(ref); }
 
  private:
   std::string apply_string(const std::string& text, const SourceLoc& loc, const Sink& sink) const;
   std::optional<ParamValue> lookup(const std::string& ref, const SourceLoc& loc, const Sink& sink) const;
   std::map<std::string, ParamValue> values_;
+  mutable std::set<std::string> used_;
 };
 
 }  // namespace sluice::engine

@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -155,6 +156,18 @@ void apply_override(toml::table& doc, const std::string& item) {
     throw UsageError("--set " + item + ": cannot override '" + path +
                      "'; use vars.NAME, nodes.NODE.params.NAME, nodes.NODE.KEY or pipeline.KEY");
   }
+  if (path.rfind("nodes.", 0) == 0) {
+    // --set refines a node of the file; it cannot create one.
+    const std::string node = path.substr(6, path.find('.', 6) - 6);
+    const auto* nodes = doc["nodes"].as_table();
+    if (nodes == nullptr || !nodes->contains(node)) {
+      std::vector<std::string> ids;
+      if (nodes != nullptr)
+        for (const auto& [key, value] : *nodes) ids.emplace_back(key.str());
+      throw UsageError("--set " + item + ": the pipeline has no node '" + node + "'" + did_you_mean(node, ids) +
+                       "; --set can change a node's keys, not add a node");
+    }
+  }
   const std::string source = "--set " + item;
   toml::table snippet;
   try {
@@ -180,6 +193,19 @@ void apply_override(toml::table& doc, const std::string& item) {
     if (!next->is_table()) throw UsageError("--set " + item + ": '" + key + "' is not a table in the pipeline file");
     cursor = next->as_table();
     rest = rest.substr(dot + 1);
+  }
+}
+
+// A --set of a variable the file neither declares under [vars] nor references is a typo
+// (--set vars.horizn=60) that would otherwise change nothing, silently.
+void check_var_overrides(const std::vector<std::string>& overrides, const std::vector<std::string>& declared,
+                         const Interpolator& interp) {
+  for (const auto& item : overrides) {
+    if (item.rfind("vars.", 0) != 0) continue;
+    const std::string name = item.substr(5, item.find('=') - 5);
+    if (std::find(declared.begin(), declared.end(), name) != declared.end() || interp.was_used("vars." + name)) continue;
+    throw UsageError("--set " + item + ": the pipeline neither declares nor uses a variable '" + name + "'" +
+                     did_you_mean(name, declared) + "; its [vars] are: " + list_text(declared));
   }
 }
 
@@ -317,6 +343,9 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
     throw UsageError(loc.str() + ": invalid TOML: " + std::string(e.description()) +
                      "; fix the syntax at that position (strings need quotes, tables [name], key = value)");
   }
+  std::vector<std::string> declared_vars;  // before --set adds any
+  if (const auto* vt = doc["vars"].as_table())
+    for (const auto& [key, value] : *vt) declared_vars.emplace_back(key.str());
   for (const auto& item : overrides) apply_override(doc, item);
 
   Problems problems(file_name);
@@ -382,6 +411,7 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
     });
   }
   problems.throw_if_any();
+  check_var_overrides(overrides, declared_vars, interp);
   // [pipeline.schedule] is the scheduler's, but a bad one is a bad pipeline file: checked here,
   // from the document already parsed.
   (void)read_schedule(doc, spec.file);

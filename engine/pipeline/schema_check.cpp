@@ -16,12 +16,6 @@ std::vector<std::string> names_of(const std::vector<PortSpec>& ports) {
   return names;
 }
 
-std::string list_text(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out.empty() ? "(none)" : out;
-}
-
 class Checker {
  public:
   Checker(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup, const std::vector<std::string>& ids)

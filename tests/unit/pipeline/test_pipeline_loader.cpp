@@ -58,6 +58,18 @@ TEST_CASE("--set overrides vars and node params") {
   CHECK(error_of(kMinimal, {"vars.n"}).find("expected KEY=VALUE") != std::string::npos);
 }
 
+TEST_CASE("--set must name a variable or node the pipeline has") {
+  CHECK(error_of(kMinimal, {"vars.m=3"}) ==
+        "--set vars.m=3: the pipeline neither declares nor uses a variable 'm' (did you mean 'n'?); its [vars] are: db, n");
+  CHECK(error_of(kMinimal, {"nodes.sqaures.retries=1"}) ==
+        "--set nodes.sqaures.retries=1: the pipeline has no node 'sqaures' (did you mean 'squares'?); --set can change a "
+        "node's keys, not add a node");
+  // A variable the file references without declaring it is what --set is for.
+  const std::string uses_undeclared = "[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\nparams = { h = \"${vars.h}\" }\n";
+  CHECK(parse(uses_undeclared, {"vars.h=7"}).nodes[0].params.at("h").as_int() == 7);
+  CHECK(error_of(uses_undeclared, {"vars.h=7", "vars.k=7"}).rfind("--set vars.k=7: the pipeline neither declares nor uses", 0) == 0);
+}
+
 TEST_CASE("broken TOML reports file:line:col and what to fix") {
   CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = sluice.range\n") ==
         "p.toml:4:10: invalid TOML: Error while parsing value: could not determine value type; fix the syntax at that position (strings need quotes, "
