@@ -18,6 +18,15 @@ Progress* g_live = nullptr;  // the display that log lines must clear and redraw
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// "1.0/s", "250.3/s", "551.6k/s", "2.4M/s": a rate stays short whatever its size.
+std::string format_rate(double per_second) {
+  char text[32];
+  if (per_second >= 1e6) std::snprintf(text, sizeof text, "%.1fM/s", per_second / 1e6);
+  else if (per_second >= 1e3) std::snprintf(text, sizeof text, "%.1fk/s", per_second / 1e3);
+  else std::snprintf(text, sizeof text, "%.1f/s", per_second);
+  return text;
+}
+
 std::string bar(double fraction, int width) {
   const int filled = static_cast<int>(fraction * width + 0.5);
   std::string s;
@@ -117,6 +126,10 @@ std::string Progress::render_line(std::size_t node) const {
   const auto& n = nodes_[node];
   const double elapsed = seconds_since(n.start);
   std::string line = ids_[node] + ": ";
+  if (n.total == 0 && n.done == 0) {
+    // The stage reports no progress (yet): a count and a rate of zero would say nothing.
+    return line + "running, elapsed " + format_duration_ms(elapsed * 1000);
+  }
   if (n.total > 0) {
     const double fraction = static_cast<double>(n.done) / static_cast<double>(n.total);
     char pct[16];
@@ -127,10 +140,8 @@ std::string Progress::render_line(std::size_t node) const {
   if (n.cached + n.computed > 0) {
     line += " (" + std::to_string(n.computed) + " computed, " + std::to_string(n.cached) + " cached)";
   }
-  char tail[96];
   const double rate = elapsed > 0 ? static_cast<double>(n.done) / elapsed : 0;
-  std::snprintf(tail, sizeof tail, " %.1f/s, elapsed %s", rate, format_duration_ms(elapsed * 1000).c_str());
-  line += tail;
+  line += " " + format_rate(rate) + ", elapsed " + format_duration_ms(elapsed * 1000);
   if (n.total > n.done && rate > 0) {
     line += ", eta " + format_duration_ms(static_cast<double>(n.total - n.done) / rate * 1000);
   }
