@@ -14,7 +14,17 @@ void run_dag(const Dag& dag, const std::vector<bool>& selected, unsigned jobs,
              const std::function<void(std::size_t)>& body) {
   using tbb::flow::continue_msg;
   using Node = tbb::flow::continue_node<continue_msg>;
-  tbb::task_arena arena(static_cast<int>(jobs == 0 ? default_jobs() : jobs));
+  const unsigned threads = jobs == 0 ? default_jobs() : jobs;
+  tbb::task_arena arena(static_cast<int>(threads));
+  if (threads == 1) {
+    // One job: the nodes run one after another in the order of the file (inputs first), which a
+    // flow graph would not keep; partitions still run inside this arena.
+    arena.execute([&] {
+      for (std::size_t v : dag.topo_order())
+        if (selected[v]) body(v);
+    });
+    return;
+  }
   arena.execute([&] {
     tbb::flow::graph g;
     std::vector<std::unique_ptr<Node>> nodes(dag.size());

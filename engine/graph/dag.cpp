@@ -2,9 +2,10 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
-#include <boost/graph/topological_sort.hpp>
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 
 #include "common/errors.hpp"
 #include "common/suggest.hpp"
@@ -67,9 +68,20 @@ void Dag::finish(const std::string& file) {
     throw UsageError(file + ": the pipeline has a cycle: " + text +
                      "; a node cannot depend on its own output, remove one of these inputs");
   }
-  std::vector<Vertex> reversed;
-  boost::topological_sort(g, std::back_inserter(reversed));
-  order_.assign(reversed.rbegin(), reversed.rend());
+  // Dependencies first, otherwise file order (Kahn's algorithm, smallest ready index first), so
+  // a serial run follows the file as its reader does.
+  std::vector<std::size_t> waiting(n);
+  std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
+  for (std::size_t v = 0; v < n; ++v)
+    if ((waiting[v] = preds_[v].size()) == 0) ready.push(v);
+  order_.clear();
+  while (!ready.empty()) {
+    const std::size_t v = ready.top();
+    ready.pop();
+    order_.push_back(v);
+    for (std::size_t w : succs_[v])
+      if (--waiting[w] == 0) ready.push(w);
+  }
 }
 
 void Dag::set_ids(std::vector<std::string> ids) {

@@ -23,6 +23,7 @@ class Dag {
   std::size_t index_of(std::string_view id) const;  // throws UsageError if unknown
   // The node's index, or nullptr if there is no node `id` (constant time).
   const std::size_t* find(const std::string& id) const;
+  // Every node after its inputs; otherwise in file order.
   const std::vector<std::size_t>& topo_order() const { return order_; }
   const std::vector<std::size_t>& predecessors(std::size_t node) const { return preds_[node]; }
   const std::vector<std::size_t>& successors(std::size_t node) const { return succs_[node]; }

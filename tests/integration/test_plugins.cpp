@@ -273,6 +273,32 @@ TEST_CASE("a stage exception becomes a node failure naming node and stage, and d
   CHECK(after["error"].is_null());
 }
 
+TEST_CASE("with one job the nodes run in file order, so fail-fast skips every node after the failure") {
+  TempDir dir;
+  const fs::path file = write_pipeline(dir, {fixture_dir("run_throws"), fixture_dir("working")},
+                                       kOneSource + "[nodes.boom]\nplugin = \"fixture.throws\"\n\n"
+                                                    "[nodes.after]\nplugin = \"fixture.echo\"\ninputs = [\"numbers\"]\n\n"
+                                                    "[nodes.last]\nplugin = \"sluice.range\"\nparams = { stop = 2 }\n");
+  auto r = run(file, "-q --json -j 1");
+  CHECK(r.exit_code == 1);
+  auto report = nlohmann::json::parse(r.out);
+  CHECK(node_report(report, "numbers")["status"] == "ran");
+  CHECK(node_report(report, "boom")["status"] == "failed");
+  for (const char* later : {"after", "last"}) {
+    INFO(later);
+    CHECK(node_report(report, later)["status"] == "skipped");
+    CHECK(node_report(report, later)["reason"] == "cancelled after `boom` failed (fail-fast; use --keep-going)");
+  }
+
+  r = run(file, "-j 1 --keep-going");  // progress lines on stderr, in the order the nodes ran
+  CHECK(r.exit_code == 1);
+  const auto at = [&](const std::string& line) { return r.err.find(line); };
+  CHECK(at("[1/4] numbers: cached") < at("[2/4] boom: failed"));  // computed by the first run
+  CHECK(at("[2/4] boom: failed") < at("[3/4] after: ran"));
+  CHECK(at("[3/4] after: ran") < at("[4/4] last: ran"));
+  CHECK(at("[4/4] last: ran") != std::string::npos);
+}
+
 TEST_CASE("a non-standard exception from a stage is a node failure too") {
   TempDir dir;
   const auto r = run(write_pipeline(dir, {fixture_dir("run_throws")}, "[nodes.boom]\nplugin = \"fixture.throws_int\"\n"),

@@ -26,6 +26,14 @@ TEST_CASE("topological order respects every edge") {
   CHECK(pos[3] < pos[2]);
 }
 
+TEST_CASE("topological order keeps file order wherever the edges allow") {
+  // d feeds b; a, c and d have no inputs.
+  const Dag dag = Dag::from_edges({"a", "b", "c", "d"}, {{3, 1}});
+  CHECK(dag.topo_order() == std::vector<std::size_t>{0, 2, 3, 1});
+  const Dag chain = Dag::from_edges({"a", "b", "c", "d"}, {{0, 1}, {1, 2}, {0, 3}, {3, 2}});
+  CHECK(chain.topo_order() == std::vector<std::size_t>{0, 1, 3, 2});
+}
+
 TEST_CASE("a cycle is reported as a path") {
   const std::string e = cycle_error(
       "[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\ninputs = [\"c\"]\n[nodes.b]\nplugin = \"x.y\"\ninputs = [\"a\"]\n"
