@@ -187,7 +187,8 @@ std::optional<Table> read_rowid_ranges(Connection& probe, const RangeRead& read,
       while (finished < k) {
         cv.wait_for(lock, std::chrono::milliseconds(200));
         lock.unlock();
-        ctx.progress(rows_done.load(), 0, "rows");
+        const std::size_t done = rows_done.load();
+        ctx.progress(done, progress_total(done, read.expected_rows), "rows");
         lock.lock();
       }
     } catch (...) {

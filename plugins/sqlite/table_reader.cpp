@@ -372,7 +372,7 @@ Table read_table(Statement& query, Context& ctx, std::string_view source, std::s
   options.on_batch = [&](std::size_t batch) {
     rows += batch;
     ctx.check_cancelled();
-    ctx.progress(rows, 0, "rows");
+    ctx.progress(rows, progress_total(rows, expected_rows), "rows");
   };
   std::vector<TablePart> parts;
   parts.push_back(read_part(query, source, options));

@@ -7,6 +7,7 @@
 // joined with combine_parts(): the joined table is identical to reading all the rows with
 // one statement, including the types of columns typed from their values, because those
 // columns keep their raw cells until the parts are joined.
+#include <algorithm>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -22,10 +23,17 @@
 
 namespace sluice::sqlite {
 
+// The total to report while `done` rows of about `expected` are read: the estimate, never below
+// what was read, so the display shows a percentage and an ETA; 0 (unknown) without an estimate.
+inline std::size_t progress_total(std::size_t done, std::size_t expected) {
+  return expected == 0 ? 0 : std::max(done, expected);
+}
+
 // Reads every row of `query` (already bound). Polls cancellation and reports
 // progress every `rows_per_batch` rows. `source` names the database for messages.
 // `expected_rows` (0: unknown) sizes the columns up front: at tens of millions of rows,
 // growing them by doubling costs a copy of everything read so far and page faults on top.
+// It is also the progress total until the read ends.
 Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch = 16384,
                  std::size_t expected_rows = 0);
 

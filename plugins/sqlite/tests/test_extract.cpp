@@ -175,6 +175,34 @@ TEST_CASE("sqlite_extract reads tables with sparse or huge rowids and with delet
   CHECK(table_of(d).column("v").int_at(0) == 3);
 }
 
+namespace {
+// Keeps every progress report, not just the last.
+struct RecordingContext : testing::TestContext {
+  void progress(std::uint64_t done, std::uint64_t total, std::string_view unit) override {
+    testing::TestContext::progress(done, total, unit);
+    reports.emplace_back(done, total);
+  }
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> reports;
+};
+}  // namespace
+
+TEST_CASE("sqlite_extract reports a whole-table read against the table's size, so progress has a percentage") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 50000);
+  RecordingContext ctx;
+  (void)extract({{"db", path.string()}, {"table", "sales"}}, ctx);  // one batch report per 16,384 rows
+  REQUIRE(ctx.reports.size() >= 4);
+  CHECK(ctx.reports.front() == std::pair<std::uint64_t, std::uint64_t>{16384, 50000});
+  CHECK(ctx.reports.back() == std::pair<std::uint64_t, std::uint64_t>{50000, 50000});
+  // A query's size is unknown until it ends: the total stays 0 (no percentage) until then.
+  RecordingContext query_ctx;
+  (void)extract({{"db", path.string()}, {"query", "SELECT * FROM sales WHERE quantity > 0"}}, query_ctx);
+  REQUIRE(query_ctx.reports.size() >= 2);
+  CHECK(query_ctx.reports.front().second == 0);
+  CHECK(query_ctx.reports.back() == std::pair<std::uint64_t, std::uint64_t>{50000, 50000});
+}
+
 TEST_CASE("sqlite_extract opens the database read-only") {
   TempDir dir;
   const auto path = dir / "s.db";
