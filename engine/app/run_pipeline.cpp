@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <map>
@@ -137,7 +138,8 @@ RunReport run_pipeline(const RunOptions& options) {
     p.exec.run_id = new_run_id();
     std::vector<std::string> ids;
     for (const auto& n : spec.nodes) ids.push_back(n.id);
-    Progress progress(Progress::detect(options.quiet), ids);
+    const auto run_size = static_cast<std::size_t>(std::count(p.exec.selected.begin(), p.exec.selected.end(), true));
+    Progress progress(Progress::detect(options.quiet), ids, run_size);
     p.exec.progress = &progress;
     Executor ex(spec, p.loaded.dag, std::move(p.nodes), *cache, p.exec);
     report = ex.run();

@@ -322,6 +322,8 @@ struct Executor::Impl {
     Inputs inputs = bind_inputs(v, ins);
     const auto t0 = Clock::now();
     Outputs out = invoke(v, *stage, inputs, id(v), nullptr, true);
+    // Hashing, compressing and syncing a large output takes a while after the stage's own 100 %.
+    if (opt.progress) opt.progress->node_phase(v, "storing the output in the cache");
     auto stored = store_outputs(out);
     ActionEntry entry;
     entry.receipt = out.receipt();

@@ -40,8 +40,9 @@ Progress::Mode Progress::detect(bool quiet) {
   return ::isatty(STDERR_FILENO) ? Mode::Live : Mode::Lines;
 }
 
-Progress::Progress(Mode mode, std::vector<std::string> node_ids)
-    : mode_(mode), ids_(std::move(node_ids)), nodes_(ids_.size()), run_start_(Clock::now()) {
+Progress::Progress(Mode mode, std::vector<std::string> node_ids, std::size_t run_size)
+    : mode_(mode), ids_(std::move(node_ids)), nodes_(ids_.size()), run_size_(run_size == 0 ? ids_.size() : run_size),
+      run_start_(Clock::now()) {
   if (mode_ == Mode::Live) {
     g_live = this;
     log::set_redraw_hooks([] { if (g_live) g_live->clear_live(); }, [] { if (g_live) g_live->draw_live(); });
@@ -110,6 +111,12 @@ void Progress::item_done(std::size_t node, bool cached) {
   if (!line.empty()) log::info(line);
 }
 
+void Progress::node_phase(std::size_t node, std::string phase) {
+  if (mode_ == Mode::Off) return;
+  std::lock_guard lock(mutex_);
+  nodes_[node].phase = std::move(phase);
+}
+
 void Progress::node_finished(std::size_t node, const std::string& status, const std::string& summary) {
   if (mode_ == Mode::Off) return;
   std::size_t finished;
@@ -118,7 +125,7 @@ void Progress::node_finished(std::size_t node, const std::string& status, const 
     nodes_[node].finished = true;
     finished = ++finished_count_;
   }
-  log::info("[" + std::to_string(finished) + "/" + std::to_string(ids_.size()) + "] " + ids_[node] + ": " + status +
+  log::info("[" + std::to_string(finished) + "/" + std::to_string(run_size_) + "] " + ids_[node] + ": " + status +
             (summary.empty() ? "" : " (" + summary + ")"));
 }
 
@@ -126,6 +133,7 @@ std::string Progress::render_line(std::size_t node) const {
   const auto& n = nodes_[node];
   const double elapsed = seconds_since(n.start);
   std::string line = ids_[node] + ": ";
+  if (!n.phase.empty()) return line + n.phase + ", elapsed " + format_duration_ms(elapsed * 1000);
   if (n.total == 0 && n.done == 0) {
     // The stage reports no progress (yet): a count and a rate of zero would say nothing.
     return line + "running, elapsed " + format_duration_ms(elapsed * 1000);

@@ -51,6 +51,19 @@ TEST_CASE("a second run is all cached, and the output is unchanged") {
   CHECK(slurp(p.path("out.csv")) == first);
 }
 
+TEST_CASE("--target runs a node and its inputs only; --force reruns within that selection") {
+  PipelineDir p(kPipeline);
+  CHECK(statuses(p.run_json("--target squares")) == Statuses{{"numbers", "ran"}, {"squares", "ran"}});
+  CHECK(!std::filesystem::exists(p.path("out.csv")));  // `write` is not part of the run
+  const auto r = p.run_json("--target pi --force squares");
+  CHECK(statuses(r) == Statuses{{"numbers", "cached"}, {"squares", "ran"}, {"pi", "ran"}});
+  CHECK(reason(r, "squares") == "forced (--force)");
+  // Progress counts the nodes of this run, not of the whole file.
+  const auto log = p.sluice("run", "--target pi --force pi").err;
+  CHECK(log.find("[3/3] pi: ran") != std::string::npos);
+  CHECK(log.find("/4]") == std::string::npos);
+}
+
 TEST_CASE("changing a parameter reruns exactly that node and its downstream") {
   PipelineDir p(kPipeline);
   p.run_json();

@@ -1,4 +1,5 @@
-// Progress lines: what a node shows with partitions, with rows, and before it reports anything.
+// Progress lines: what a node shows with partitions, with rows, before it reports anything and
+// while the engine stores its output.
 #include <doctest/doctest.h>
 
 #include <regex>
@@ -39,4 +40,14 @@ TEST_CASE("a node that has reported nothing shows that it is running, not a zero
   const std::string line = progress.render_line(0);
   INFO(line);
   CHECK(matches(line, R"(dashboard: running, elapsed [0-9.]+ ms)"));
+}
+
+TEST_CASE("after its stage returns, a node shows what the engine is doing with the output") {
+  Progress progress(Progress::Mode::Lines, {"sales"});
+  progress.node_started(0, 0, "rows");
+  progress.node_progress(0, 100, 100, "rows");
+  progress.node_phase(0, "storing the output in the cache");
+  const std::string line = progress.render_line(0);
+  INFO(line);
+  CHECK(matches(line, R"(sales: storing the output in the cache, elapsed [0-9.]+ ms)"));
 }
