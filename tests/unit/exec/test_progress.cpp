@@ -2,6 +2,7 @@
 // while the engine stores its output.
 #include <doctest/doctest.h>
 
+#include <functional>
 #include <regex>
 #include <thread>
 
@@ -10,44 +11,46 @@
 using sluice::engine::Progress;
 
 namespace {
-bool matches(const std::string& text, const std::string& pattern) { return std::regex_match(text, std::regex(pattern)); }
+// The line of one node `id`, started with `total` `unit`, after `steps`.
+std::string line_after(const std::string& id, std::uint64_t total, const std::string& unit,
+                       const std::function<void(Progress&)>& steps) {
+  Progress progress(Progress::Mode::Lines, {id});
+  progress.node_started(0, total, unit);
+  steps(progress);
+  return progress.render_line(0);
+}
+
+void check_matches(const std::string& line, const std::string& pattern) {
+  INFO(line);
+  CHECK(std::regex_match(line, std::regex(pattern)));
+}
 }  // namespace
 
 TEST_CASE("a partitioned node shows done/total, computed vs cached, rate, elapsed and eta") {
-  Progress progress(Progress::Mode::Lines, {"forecast"});
-  progress.node_started(0, 4, "partitions");
-  progress.item_done(0, false);
-  progress.item_done(0, true);
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  const std::string line = progress.render_line(0);
-  INFO(line);
-  CHECK(matches(line, R"(forecast:  50% \|##########----------\| 2/4 partitions \(1 computed, 1 cached\) )"
-                      R"([0-9.]+/s, elapsed [0-9.]+ ms, eta [0-9.]+ ms)"));
+  check_matches(line_after("forecast", 4, "partitions",
+                           [](Progress& p) {
+                             p.item_done(0, false);
+                             p.item_done(0, true);
+                             std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                           }),
+                R"(forecast:  50% \|##########----------\| 2/4 partitions \(1 computed, 1 cached\) )"
+                R"([0-9.]+/s, elapsed [0-9.]+ ms, eta [0-9.]+ ms)");
 }
 
 TEST_CASE("large rates are shortened with k and M") {
-  Progress progress(Progress::Mode::Lines, {"load"});
-  progress.node_started(0, 0, "rows");
-  progress.node_progress(0, 50'000'000, 100'000'000, "rows staged");
-  const std::string line = progress.render_line(0);
-  INFO(line);
-  CHECK(matches(line, R"(load:  50% \|##########----------\| 50000000/100000000 rows staged [0-9.]+[kM]/s, elapsed .*)"));
+  check_matches(line_after("load", 0, "rows", [](Progress& p) { p.node_progress(0, 50'000'000, 100'000'000, "rows staged"); }),
+                R"(load:  50% \|##########----------\| 50000000/100000000 rows staged [0-9.]+[kM]/s, elapsed .*)");
 }
 
 TEST_CASE("a node that has reported nothing shows that it is running, not a zero count") {
-  Progress progress(Progress::Mode::Lines, {"dashboard"});
-  progress.node_started(0, 0, "rows");
-  const std::string line = progress.render_line(0);
-  INFO(line);
-  CHECK(matches(line, R"(dashboard: running, elapsed [0-9.]+ ms)"));
+  check_matches(line_after("dashboard", 0, "rows", [](Progress&) {}), R"(dashboard: running, elapsed [0-9.]+ ms)");
 }
 
 TEST_CASE("after its stage returns, a node shows what the engine is doing with the output") {
-  Progress progress(Progress::Mode::Lines, {"sales"});
-  progress.node_started(0, 0, "rows");
-  progress.node_progress(0, 100, 100, "rows");
-  progress.node_phase(0, "storing the output in the cache");
-  const std::string line = progress.render_line(0);
-  INFO(line);
-  CHECK(matches(line, R"(sales: storing the output in the cache, elapsed [0-9.]+ ms)"));
+  check_matches(line_after("sales", 0, "rows",
+                           [](Progress& p) {
+                             p.node_progress(0, 100, 100, "rows");
+                             p.node_phase(0, "storing the output in the cache");
+                           }),
+                R"(sales: storing the output in the cache, elapsed [0-9.]+ ms)");
 }
