@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "db_path.hpp"
+#include "key_binding.hpp"
 #include "range_reader.hpp"
 #include "sql_names.hpp"
 #include "sqlite_connection.hpp"
@@ -23,8 +24,11 @@ StageDescriptor extract_descriptor() {
   StageDescriptor d;
   d.id = "sluice.sqlite_extract";
   d.kind = StageKind::Extract;
-  d.version = "1.0.0";
+  d.version = "1.1.0";
   d.summary = "Reads a SQLite table (or the result of a query) into a typed table";
+  d.inputs = {{"keys", PortType::Table, true, false,
+               "optional: one read per row, its columns bound to the named parameters (:name) of where or query; "
+               "in a foreach node over a version table, only the keys whose row changed are read again"}};
   d.outputs = {{"out", PortType::Table, false, false,
                 "one column per result column, typed from the declared column types (expressions from their values)"}};
   d.params = {
@@ -72,19 +76,26 @@ class ExtractStage : public Stage {
     }
   }
 
-  void run(Context& ctx, const Inputs&, Outputs& out) override {
+  void run(Context& ctx, const Inputs& inputs, Outputs& out) override {
     const auto path = require_db_file();
     Connection db(path, OpenMode::ReadOnly, busy_timeout_ms_);
     bool is_table = false;
     const std::string sql = table_.empty() ? query_ : table_query(db, is_table);
     Statement st(db, sql, "the extract query");
-    bind_params(st);
+    const Table* keys = inputs.has("keys") ? &inputs.table("keys") : nullptr;
+    const KeyBinding binding(st, bound_, keys);
     const std::string source = "'" + path.string() + "'";
-    const std::optional<std::int64_t> max = table_.empty() ? std::nullopt : take_max_rowid(db);
-    const std::size_t expected = expected_rows(path, max);
-    std::optional<Table> parallel;
-    if (is_table && where_.empty() && bound_.empty()) parallel = read_in_ranges(ctx, db, sql, source, expected, max);
-    Table result = parallel ? std::move(*parallel) : read_table(st, ctx, source, 16384, expected);
+    Table result;
+    if (keys != nullptr) {
+      result = read_per_key(ctx, db, st, binding, *keys, source);
+    } else {
+      binding.bind(st, std::nullopt);
+      const std::optional<std::int64_t> max = table_.empty() ? std::nullopt : take_max_rowid(db);
+      const std::size_t expected = expected_rows(path, max);
+      std::optional<Table> parallel;
+      if (is_table && where_.empty() && bound_.empty()) parallel = read_in_ranges(ctx, db, sql, source, expected, max);
+      result = parallel ? std::move(*parallel) : read_table(st, ctx, source, 16384, expected);
+    }
     if (require_rows_ && result.num_rows() == 0)
       throw Error("the extract returned no rows from " + source + " and require_rows is true; SQL: " + sql);
     ctx.info("read " + std::to_string(result.num_rows()) + " rows from " + source);
@@ -200,7 +211,10 @@ class ExtractStage : public Stage {
     try {
       Statement st(db, "EXPLAIN QUERY PLAN " + sql, "planning the extract");
       std::string plan;
-      while (st.step()) plan += (plan.empty() ? "" : "\n") + st.column_text(3);
+      while (st.step()) {
+        if (!plan.empty()) plan += '\n';
+        plan += st.column_text(3);
+      }
       return plan;
     } catch (const Error& e) {
       return std::string("not plannable: ") + e.what();
@@ -272,12 +286,41 @@ class ExtractStage : public Stage {
     return sql;
   }
 
-  void bind_params(Statement& st) const {
-    const int expected = sqlite3_bind_parameter_count(st.raw());
-    if (static_cast<int>(bound_.size()) != expected)
-      throw ParamError("params", "the SQL has " + std::to_string(expected) + " placeholder(s) but params holds " +
-                                     std::to_string(bound_.size()) + " value(s); SQL: " + st.sql());
-    for (int i = 0; i < expected; ++i) st.bind_scalar(i + 1, bound_[static_cast<std::size_t>(i)]);
+  // One read per key row, joined in key-row order. With no key rows, the statement still runs once
+  // with its named parameters unbound (NULL), so the empty result keeps its typed columns.
+  static Table read_per_key(Context& ctx, Connection& db, Statement& st, const KeyBinding& binding, const Table& keys,
+                            const std::string& source) {
+    if (binding.uses_keys()) warn_if_full_scan(ctx, db, st.sql());
+    std::vector<TablePart> parts;
+    const std::size_t n = keys.num_rows();
+    for (std::size_t row = 0; row < std::max<std::size_t>(n, 1); ++row) {
+      ctx.check_cancelled();
+      binding.bind(st, n == 0 ? std::nullopt : std::optional(row));
+      try {
+        parts.push_back(read_part(st, source, PartOptions{}));
+      } catch (const RowValueError& e) {
+        throw Error(std::string(e.what()) + " (reading key row " + std::to_string(row + 1) + " of " + std::to_string(n) + ")");
+      }
+      if (n > 1) ctx.progress(row + 1, n, "keys");
+    }
+    return combine_parts(std::move(parts));
+  }
+
+  // A read per key that scans the whole table costs a full scan per key: say so, with the fix.
+  static void warn_if_full_scan(Context& ctx, Connection& db, const std::string& sql) {
+    const std::string plan = query_plan(db, sql);
+    std::size_t at = 0;
+    while (at < plan.size()) {
+      const std::size_t end = std::min(plan.find('\n', at), plan.size());
+      const std::string line = plan.substr(at, end - at);
+      if (line.rfind("SCAN ", 0) == 0) {
+        ctx.warn("every key row reads the whole table (query plan: " + line +
+                 "); an index on the columns the named parameters compare makes each read a search, e.g. "
+                 "CREATE INDEX ... ON <table>(<key column>, ...)");
+        return;
+      }
+      at = end + 1;
+    }
   }
 
   std::string db_param_, query_, table_, where_;

@@ -16,7 +16,7 @@ StageDescriptor backtest_descriptor() {
   StageDescriptor d;
   d.id = "sluice.backtest";
   d.kind = StageKind::Forecast;
-  d.version = "1.1.0";
+  d.version = "1.2.0";
   d.summary = "Prophet's cross_validation + performance_metrics on one series, optionally against a seasonal-naive baseline";
   d.inputs = {
       {"history", PortType::Table, false, false, "ds, y and constant key columns, as for sluice.prophet_forecast"},
@@ -34,6 +34,9 @@ StageDescriptor backtest_descriptor() {
       {"compare_baseline", ParamType::Bool, ParamValue(true), false, {}, {}, {},
        "also score the seasonal-naive baseline on the same cutoffs"},
       {"season_length", ParamType::Int, ParamValue(7), false, 1.0, 100000.0, {}, "season of the baseline, in days"},
+      {"min_history_days", ParamType::Int, ParamValue(0), false, 0.0, 1e7, {},
+       "a series with fewer rows (days, counting days without a value) is not backtested: it gets no metrics rows "
+       "instead of an error, so a foreach over stores skips the young ones (0 = backtest every series)"},
   };
   for (auto& spec : prophet_param_specs()) d.params.push_back(std::move(spec));
   return d;
@@ -48,13 +51,24 @@ class BacktestStage : public Stage {
         rolling_window_(p.get_double("rolling_window")),
         compare_baseline_(p.get_bool("compare_baseline")),
         season_length_(static_cast<int>(p.get_int("season_length"))),
+        min_history_days_(static_cast<std::size_t>(p.get_int("min_history_days"))),
         settings_(model_settings_from(p)) {
     if (p.has("period")) period_days_ = p.get_double("period");
     if (p.has("initial")) initial_days_ = p.get_double("initial");
   }
 
   void run(Context& ctx, const Inputs& in, Outputs& out) override {
-    const SeriesInput series = read_series(in.table("history"), "history");
+    const Table& history = in.table("history");
+    if (history.num_rows() < min_history_days_) {
+      Table keys;
+      for (const Column& c : history.columns())
+        if (c.name() != "ds" && c.name() != "y") keys.add_column(c.name(), c.type());
+      ctx.info("not backtested: " + std::to_string(history.num_rows()) + " days of history, fewer than min_history_days = " +
+               std::to_string(min_history_days_));
+      out.set("metrics", empty_result(keys));
+      return;
+    }
+    const SeriesInput series = read_series(history, "history");
     prophet::ProphetOptions options = settings_.options;
     if (in.has("holidays")) options.holidays = read_holidays(in.table("holidays"));
     const bool logistic = options.growth == prophet::Growth::Logistic;
@@ -67,7 +81,7 @@ class BacktestStage : public Stage {
     };
 
     const auto days = [](double d) { return static_cast<std::int64_t>(std::llround(d * prophet::kDayUs)); };
-    Table result = empty_result(series);
+    Table result = empty_result(series.keys);
     try {
       // Prophet cross-validates a fitted model: its seasonalities and changepoint count carry over.
       // Only those are used, so the full-history model is resolved, not optimised.
@@ -118,9 +132,10 @@ class BacktestStage : public Stage {
   }
 
  private:
-  static Table empty_result(const SeriesInput& series) {
+  // The metrics columns, after the key columns of `keys` (their names and types).
+  static Table empty_result(const Table& keys) {
     Table t;
-    for (const Column& key : series.keys.columns()) t.add_column(key.name(), key.type());
+    for (const Column& key : keys.columns()) t.add_column(key.name(), key.type());
     t.add_column("model", ColumnType::String);
     t.add_column("horizon_days", ColumnType::Int64);
     for (const char* m : {"mse", "rmse", "mae", "mape", "mdape", "smape", "coverage"}) t.add_column(m, ColumnType::Double);
@@ -144,6 +159,7 @@ class BacktestStage : public Stage {
   double rolling_window_;
   bool compare_baseline_;
   int season_length_;
+  std::size_t min_history_days_;
   std::optional<double> period_days_, initial_days_;
   ModelSettings settings_;
 };

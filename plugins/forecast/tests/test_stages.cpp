@@ -187,6 +187,25 @@ TEST_CASE("backtest without baseline, and its errors") {
                        Error);
 }
 
+TEST_CASE("backtest skips a series shorter than min_history_days with no metrics rows, and scores the others") {
+  testing::TestContext ctx;
+  const auto params = {std::pair<const char*, ParamValue>{"horizon", 7}, {"compare_baseline", false},
+                       {"uncertainty_samples", 0}, {"min_history_days", 100}};
+  // 60 days: too short for a cutoff, but skipped instead of failing; a single row too.
+  for (int days : {60, 1}) {
+    CAPTURE(days);
+    auto out = testing::run_stage(backtest_descriptor(), make_backtest, params, {{"history", Value(daily_table(days))}}, ctx);
+    const Table& t = table_of(out, "metrics");
+    CHECK(t.num_rows() == 0);
+    CHECK(t.column_names() == std::vector<std::string>{"store_id", "model", "horizon_days", "mse", "rmse", "mae", "mape",
+                                                       "mdape", "smape", "coverage"});
+    CHECK(t.column("store_id").type() == ColumnType::Int64);
+    CHECK(ctx.messages.back() == "not backtested: " + std::to_string(days) + " days of history, fewer than min_history_days = 100");
+  }
+  auto out = testing::run_stage(backtest_descriptor(), make_backtest, params, {{"history", Value(daily_table(120))}}, ctx);
+  CHECK(table_of(out, "metrics").num_rows() > 0);
+}
+
 TEST_CASE("seasonal_naive has the prophet_forecast shape") {
   testing::TestContext ctx;
   const Table in = daily_table(30);

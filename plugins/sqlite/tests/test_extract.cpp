@@ -254,3 +254,84 @@ TEST_CASE("sqlite_extract fingerprint changes when rows are appended or correcte
   CHECK(gone != t3);
   CHECK(gone->find("missing") != std::string::npos);
 }
+
+namespace {
+sluice::Outputs extract_keys(std::initializer_list<std::pair<const char*, ParamValue>> params, const Table& keys,
+                             testing::TestContext& ctx) {
+  return testing::run_stage(sluice::sqlite::extract_descriptor(), sluice::sqlite::make_extract, params,
+                            {{"keys", Value(keys)}}, ctx);
+}
+Table store_keys(std::vector<std::int64_t> ids) {
+  Table t;
+  Column& id = t.add_column("store_id", ColumnType::Int64);
+  Column& version = t.add_column("version", ColumnType::Int64);
+  for (auto i : ids) {
+    id.push_int(i);
+    version.push_int(1);
+  }
+  return t;
+}
+}  // namespace
+
+TEST_CASE("sqlite_extract with a keys input reads once per key row, binding :name parameters from its columns") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 300);
+  RawDb raw(path);
+  raw.exec("CREATE INDEX sales_by_store ON sales(store_id, sold_at)");
+  testing::TestContext ctx;
+  const auto params = {std::pair<const char*, ParamValue>{"db", path.string()},
+                       {"table", "sales"},
+                       {"columns", ParamValue::strings({"store_id", "sale_id"})},
+                       {"where", "store_id = :store_id"}};
+
+  // Key rows in the given order, each read in full; the columns the SQL does not name are ignored.
+  const auto two_out = extract_keys(params, store_keys({3, 1}), ctx);
+  const Table& two = table_of(two_out);
+  REQUIRE(two.num_rows() == static_cast<std::size_t>(raw.number("SELECT count(*) FROM sales WHERE store_id IN (1, 3)")));
+  const auto n3 = static_cast<std::size_t>(raw.number("SELECT count(*) FROM sales WHERE store_id = 3"));
+  CHECK(two.column("store_id").int_at(0) == 3);
+  CHECK(two.column("store_id").int_at(n3 - 1) == 3);
+  CHECK(two.column("store_id").int_at(n3) == 1);
+  CHECK(ctx.messages.size() == 1);  // "read ... rows": an indexed read draws no warning
+
+  // No key rows: no rows, and the declared columns with their types.
+  const auto none_out = extract_keys(params, store_keys({}), ctx);
+  const Table& none = table_of(none_out);
+  CHECK(none.num_rows() == 0);
+  CHECK(none.column_names() == std::vector<std::string>{"store_id", "sale_id"});
+  CHECK(none.column("sale_id").type() == ColumnType::Int64);
+
+  // Named parameters with positional ones, in a query.
+  const auto mixed_out = extract_keys({{"db", path.string()},
+                                              {"query", "SELECT sale_id FROM sales WHERE store_id = :store_id AND quantity > ?"},
+                                              {"params", ParamValue(std::vector<Scalar>{std::int64_t{2}})}},
+                                      store_keys({2}), ctx);
+  const Table& mixed = table_of(mixed_out);
+  CHECK(mixed.num_rows() == static_cast<std::size_t>(raw.number("SELECT count(*) FROM sales WHERE store_id = 2 AND quantity > 2")));
+
+  // A parameter the keys do not have, named with what they have.
+  CHECK_THROWS_WITH_AS(extract_keys({{"db", path.string()}, {"table", "sales"}, {"where", "store_id = :shop"}}, store_keys({1}), ctx),
+                       ("the SQL uses the parameter :shop but the `keys` input has no column 'shop'; it has: store_id, "
+                        "version; SQL: SELECT * FROM \"sales\" WHERE (store_id = :shop)"),
+                       Error);
+  CHECK_THROWS_WITH_AS(extract_keys({{"db", path.string()}, {"table", "sales"}, {"where", "store_id = :store_id AND quantity > ?"}},
+                                    store_keys({1}), ctx),
+                       "the SQL has 1 placeholder(s) but params holds 0 value(s) (named ones such as :store_id take their "
+                       "values from the `keys` input); SQL: SELECT * FROM \"sales\" WHERE (store_id = :store_id AND quantity > ?)",
+                       ParamError);
+}
+
+TEST_CASE("sqlite_extract warns when every key row would scan the whole table") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 50);
+  testing::TestContext ctx;
+  const auto out = extract_keys({{"db", path.string()}, {"table", "sales"}, {"where", "product_id = :store_id"}}, store_keys({1, 2}), ctx);
+  CHECK(table_of(out).num_rows() == static_cast<std::size_t>(RawDb(path).number("SELECT count(*) FROM sales WHERE product_id IN (1, 2)")));
+  bool warned = false;
+  for (const auto& m : ctx.messages)
+    warned = warned || (m.find("every key row reads the whole table (query plan: SCAN sales)") != std::string::npos &&
+                        m.find("CREATE INDEX") != std::string::npos);
+  CHECK(warned);
+}

@@ -105,6 +105,50 @@ TEST_CASE("demo-data writes exactly the documented schema") {
   CHECK(files_in(dir.path()) == 1);  // no temp file left behind
 }
 
+TEST_CASE("demo-data indexes sales by store and versions each store's rows through triggers") {
+  TempDir dir;
+  generate_demo_data(small(dir / "s.db"));
+  auto versions = [&] {
+    Db db(dir / "s.db");
+    return db.rows("SELECT store_id, version FROM sales_versions ORDER BY store_id");
+  };
+  const auto before = versions();
+  {
+    Db db(dir / "s.db");
+    CHECK(before == db.rows("SELECT store_id, 1 FROM sales GROUP BY store_id ORDER BY store_id"));
+    // A store's sales are read through the covering index, not by scanning the table.
+    const auto plan = db.rows("EXPLAIN QUERY PLAN SELECT store_id, sold_at, quantity, unit_price FROM sales WHERE store_id = 2");
+    REQUIRE(plan.size() == 1);
+    CHECK(plan[0][3] == "SEARCH sales USING COVERING INDEX sales_by_store (store_id=?)");
+  }
+  auto write = [&](const std::string& sql) {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir / "s.db").c_str(), &db) == SQLITE_OK);
+    CHECK(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  };
+  // A correction of store 2 bumps store 2 only.
+  write("UPDATE sales SET quantity = quantity + 1 WHERE store_id = 2 AND sale_id IN (SELECT sale_id FROM sales WHERE store_id = 2 LIMIT 3)");
+  auto after = versions();
+  REQUIRE(after.size() == before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    CAPTURE(after[i][0]);
+    CHECK((after[i][1] != before[i][1]) == (after[i][0] == "2"));
+  }
+  // A row moved from store 3 to store 1 bumps both; a new store appears with its first sale and
+  // disappears with its last.
+  const auto mid = versions();
+  write("UPDATE sales SET store_id = 1 WHERE sale_id = (SELECT min(sale_id) FROM sales WHERE store_id = 3)");
+  after = versions();
+  CHECK(after[0][1] != mid[0][1]);
+  CHECK(after[2][1] != mid[2][1]);
+  CHECK(after[3][1] == mid[3][1]);
+  write("INSERT INTO sales VALUES (100000000, 99, 1, '2026-03-31 10:00:00', 1, 1.0)");
+  CHECK(versions().back() == std::vector<std::string>{"99", "1"});
+  write("DELETE FROM sales WHERE store_id = 99");
+  CHECK(versions() == after);
+}
+
 TEST_CASE("demo-data is deterministic for a seed and differs across seeds") {
   TempDir dir;
   auto a = small(dir / "a.db"), b = small(dir / "b.db"), c = small(dir / "c.db");
