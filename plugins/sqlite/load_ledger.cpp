@@ -9,6 +9,8 @@ namespace sluice::sqlite {
 std::string LoadReceipt::to_json() const {
   nlohmann::json j = {{"kind", "sluice.sqlite_load/1"}, {"db", db},     {"table", table},
                       {"mode", mode},                   {"rows", rows}, {"input_hash", input_hash}};
+  if (scoped) j["scoped"] = true;
+  if (!scope.empty()) j["scope"] = scope;
   return j.dump();
 }
 
@@ -22,48 +24,69 @@ std::optional<LoadReceipt> LoadReceipt::from_json(const std::string& text) {
     r.mode = j.at("mode").get<std::string>();
     r.rows = j.at("rows").get<std::int64_t>();
     r.input_hash = j.at("input_hash").get<std::string>();
+    r.scoped = j.value("scoped", false);
+    r.scope = j.value("scope", "");
     return r;
   } catch (const std::exception&) {
     return std::nullopt;
   }
 }
 
+namespace {
+// Ledgers written before scoped loads have no scope column: their entries are unscoped.
+bool has_scope_column(Connection& db) {
+  return query_int(db, "SELECT count(*) FROM pragma_table_info('_sluice_loads', 'main') WHERE name = 'scope'",
+                   "reading the load ledger") > 0;
+}
+}  // namespace
+
 void ensure_ledger(Connection& db) {
   const std::string t = "main." + quote_identifier(kLedgerTable);
   db.exec("CREATE TABLE IF NOT EXISTS " + t +
               " (load_id INTEGER PRIMARY KEY, target TEXT NOT NULL, mode TEXT NOT NULL, input_hash TEXT NOT NULL, "
-              "rows INTEGER NOT NULL, loaded_at TEXT NOT NULL);"
+              "rows INTEGER NOT NULL, loaded_at TEXT NOT NULL, scope TEXT NOT NULL DEFAULT '');"
               "CREATE INDEX IF NOT EXISTS main.\"_sluice_loads_by_target\" ON " +
               quote_identifier(kLedgerTable) + " (target, input_hash)",
           "creating the load ledger");
+  if (!has_scope_column(db))
+    db.exec("ALTER TABLE main._sluice_loads ADD COLUMN scope TEXT NOT NULL DEFAULT ''", "upgrading the load ledger");
 }
 
 void record_load(Connection& db, const LoadReceipt& r) {
-  if (r.mode == "replace") {
-    Statement drop(db, "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE", "updating the load ledger");
+  if (r.mode == "replace" && (!r.scoped || !r.scope.empty())) {
+    Statement drop(db, r.scoped ? "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND scope = ?2"
+                                : "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE",
+                   "updating the load ledger");
     drop.bind_text_copy(1, r.table);
+    if (r.scoped) drop.bind_text_copy(2, r.scope);
     drop.run();
   }
   Statement add(db,
-                "INSERT INTO main._sluice_loads(target, mode, input_hash, rows, loaded_at) "
-                "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%d %H:%M:%S', 'now'))",
+                "INSERT INTO main._sluice_loads(target, mode, input_hash, rows, loaded_at, scope) "
+                "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?5)",
                 "recording the load");
   add.bind_text_copy(1, r.table);
   add.bind_text_copy(2, r.mode);
   add.bind_text_copy(3, r.input_hash);
   add.bind_int(4, r.rows);
+  add.bind_text_copy(5, r.scope);
   add.run();
 }
 
 std::optional<std::int64_t> find_load(Connection& db, const LoadReceipt& r) {
   if (!table_exists(db, kLedgerTable)) return std::nullopt;
+  // Read without writing: an older ledger is upgraded by the next load, not by a lookup.
+  const bool scoped_ledger = has_scope_column(db);
+  if (!scoped_ledger && !r.scope.empty()) return std::nullopt;
   Statement st(db,
-               "SELECT rows FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND mode = ?2 AND input_hash = ?3 "
-               "ORDER BY load_id DESC LIMIT 1",
+               std::string("SELECT rows FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND mode = ?2 AND "
+                           "input_hash = ?3 ") +
+                   (scoped_ledger ? "AND scope = ?4 " : "AND ?4 = '' ") + "ORDER BY load_id DESC LIMIT 1",
                "reading the load ledger");
   st.bind_text_copy(1, r.table);
   st.bind_text_copy(2, r.mode);
   st.bind_text_copy(3, r.input_hash);
+  st.bind_text_copy(4, r.scope);
   if (!st.step()) return std::nullopt;
   return st.column_int(0);
 }

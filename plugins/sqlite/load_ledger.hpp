@@ -18,6 +18,8 @@ struct LoadReceipt {
   std::string mode;        // append | replace | upsert
   std::int64_t rows = 0;   // rows of the input that were loaded
   std::string input_hash;  // content hash (XXH3-128 hex) of the input table
+  bool scoped = false;     // the load had scope columns (see load_scope.hpp)
+  std::string scope;       // scope_text() of the input's one scope tuple; "" when unscoped or several
 
   std::string to_json() const;
   // nullopt for anything that is not a receipt this stage wrote.
@@ -26,8 +28,8 @@ struct LoadReceipt {
 
 // Creates the ledger table if needed (inside the caller's transaction).
 void ensure_ledger(Connection& db);
-// Appends a ledger entry; for replace, older entries of the target are dropped
-// because they no longer describe what the table holds.
+// Appends a ledger entry; for replace, older entries of the target (of the same scope, for a scoped
+// replace) are dropped because they no longer describe what the table holds.
 void record_load(Connection& db, const LoadReceipt& receipt);
 // Rows recorded for an earlier load of the same input into the same target and mode.
 std::optional<std::int64_t> find_load(Connection& db, const LoadReceipt& receipt);

@@ -11,6 +11,8 @@
 #include "column_types.hpp"
 #include "db_path.hpp"
 #include "load_ledger.hpp"
+#include "load_scope.hpp"
+#include "shared_reader.hpp"
 #include "sql_names.hpp"
 #include "sqlite_connection.hpp"
 #include "stages.hpp"
@@ -23,7 +25,7 @@ StageDescriptor load_descriptor() {
   StageDescriptor d;
   d.id = "sluice.sqlite_load";
   d.kind = StageKind::Load;
-  d.version = "1.0.0";
+  d.version = "1.1.0";
   d.summary = "Loads a table into a SQLite warehouse table (append, replace or upsert), all or nothing";
   d.inputs = {{"in", PortType::Table, false, false, "the rows to load"}};
   d.outputs = {{"out", PortType::Table, false, false, "one row: table (string), rows_loaded (int64), mode (string)"}};
@@ -35,6 +37,10 @@ StageDescriptor load_descriptor() {
        "table; upsert: insert or update rows by key"},
       {"key", ParamType::StringList, ParamValue(std::vector<Scalar>{}), false, {}, {}, {},
        "key columns: required for upsert (the table's primary key); optional primary key for replace"},
+      {"scope", ParamType::StringList, ParamValue(std::vector<Scalar>{}), false, {}, {}, {},
+       "replace or upsert: columns naming the slice of the target this load owns (e.g. [\"store_id\"] in a foreach "
+       "over stores); replace then deletes only the rows whose scope values occur in the input, and a load of one "
+       "scope value is verified by counting that slice"},
       {"batch_size", ParamType::Int, ParamValue(10000), false, 1.0, {}, {}, "rows per committed staging transaction"},
       {"create_indexes", ParamType::StringList, ParamValue(std::vector<Scalar>{}), false, {}, {}, {},
        "indexes to create if missing; each entry is one column or comma-separated columns (\"store_id,ds\")"},
@@ -70,6 +76,7 @@ class LoadStage : public Stage {
         table_(p.get_string("table")),
         mode_(p.get_string("mode")),
         key_(p.get_string_list("key")),
+        scope_(p.get_string_list("scope")),
         batch_size_(p.get_int("batch_size")),
         busy_timeout_ms_(static_cast<int>(p.get_int("busy_timeout_ms"))),
         fail_after_rows_(p.get_int("fail_after_rows")) {
@@ -89,6 +96,15 @@ class LoadStage : public Stage {
         check_identifier(k, "key column");
       } catch (const Error& e) {
         throw ParamError("key", e.what());
+      }
+    }
+    if (mode_ == "append" && !scope_.empty())
+      throw ParamError("scope", "scope only applies to mode \"replace\" or \"upsert\"; an append never removes rows");
+    for (const auto& s : scope_) {
+      try {
+        check_identifier(s, "scope column");
+      } catch (const Error& e) {
+        throw ParamError("scope", e.what());
       }
     }
     for (const auto& spec : p.get_string_list("create_indexes")) {
@@ -118,6 +134,9 @@ class LoadStage : public Stage {
     receipt.mode = mode_;
     receipt.rows = static_cast<std::int64_t>(input.num_rows());
     receipt.input_hash = input_hash(inputs);
+    receipt.scoped = !scope_.empty();
+    if (input.num_columns() > 0)
+      if (auto tuple = single_scope_tuple(input, scope_)) receipt.scope = scope_text(scope_, *tuple);
 
     Connection db(path, OpenMode::ReadWriteCreate, busy_timeout_ms_);
     db.exec("PRAGMA main.cache_size=-65536", "configuring the connection");  // 64 MiB: merges touch big B-trees
@@ -153,15 +172,7 @@ class LoadStage : public Stage {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(receipt->db, ec)) return false;
     try {
-      Connection db(receipt->db, OpenMode::ReadOnly, busy_timeout_ms_);
-      // A load of no columns into a table that did not exist created nothing (see load_nothing).
-      if (!table_exists(db, receipt->table)) return receipt->rows == 0;
-      const std::int64_t count =
-          query_int(db, "SELECT count(*) FROM main." + quote_identifier(receipt->table), "verifying the load");
-      if (receipt->mode == "replace") {
-        return count == receipt->rows && latest_load_hash(db, receipt->table) == receipt->input_hash;
-      }
-      return count >= receipt->rows && find_load(db, *receipt).has_value();
+      return with_shared_reader(receipt->db, busy_timeout_ms_, [&](Connection& db) { return holds(db, *receipt); });
     } catch (const Error& e) {
       ctx.warn(std::string("cannot verify the load: ") + e.what());
       return false;
@@ -169,6 +180,23 @@ class LoadStage : public Stage {
   }
 
  private:
+  // Whether the warehouse still holds what `receipt` recorded.
+  static bool holds(Connection& db, const LoadReceipt& receipt) {
+    // A load of no columns into a table that did not exist created nothing (see load_nothing).
+    if (!table_exists(db, receipt.table)) return receipt.rows == 0;
+    // A load of one scope value counts its slice (an index search), not the whole table.
+    if (!receipt.scope.empty()) {
+      const std::int64_t in_scope = count_in_scope(db, receipt.table, receipt.scope);
+      const bool rows_ok = receipt.mode == "replace" ? in_scope == receipt.rows : in_scope >= receipt.rows;
+      return rows_ok && find_load(db, receipt).has_value();
+    }
+    const std::int64_t count =
+        query_int(db, "SELECT count(*) FROM main." + quote_identifier(receipt.table), "verifying the load");
+    if (receipt.mode == "replace" && !receipt.scoped)
+      return count == receipt.rows && latest_load_hash(db, receipt.table) == receipt.input_hash;
+    return count >= receipt.rows && find_load(db, receipt).has_value();
+  }
+
   void check_input(const Table& input) const {
     if (input.num_columns() == 0) throw Error("the input table has no columns; nothing to load into '" + table_ + "'");
     const auto names = input.column_names();
@@ -184,6 +212,12 @@ class LoadStage : public Stage {
       if (c.has_nulls())
         throw Error("key column '" + k + "' has " + std::to_string(c.null_count()) +
                     " null value(s); keys must be non-null to identify rows");
+    }
+    for (const auto& s : scope_) {
+      const Column& c = input.column(s);
+      if (c.has_nulls())
+        throw Error("scope column '" + s + "' has " + std::to_string(c.null_count()) +
+                    " null value(s); scope values must be non-null to name the rows a load replaces");
     }
     for (const auto& index : indexes_)
       for (const auto& c : index) (void)input.column(c);
@@ -236,10 +270,17 @@ class LoadStage : public Stage {
     Transaction tx(db, "BEGIN IMMEDIATE", "merging the staged rows into '" + table_ + "'");
     ensure_ledger(db);
     const bool exists = table_exists(db, table_);
-    if (mode_ == "replace") {
+    if (mode_ == "replace" && scope_.empty()) {
       // The swap: drop and rebuild inside the one transaction, so readers see the old table or the new one.
       if (exists) db.exec("DROP TABLE " + target, "dropping the old '" + table_ + "'");
       db.exec(create_table_sql(input), "creating '" + table_ + "'");
+    } else if (mode_ == "replace" && exists) {
+      // A scoped replace swaps only the input's slices, in the same transaction as their new rows.
+      check_target_columns(db, input);
+      const std::string scope_cols = quoted_list(scope_);
+      db.exec("DELETE FROM " + target + " WHERE (" + scope_cols + ") IN (SELECT DISTINCT " + scope_cols + " FROM " +
+                  kStageTable + ")",
+              "replacing the input's slices of '" + table_ + "'");
     } else if (!exists) {
       db.exec(create_table_sql(input), "creating '" + table_ + "'");
     } else {
@@ -282,7 +323,7 @@ class LoadStage : public Stage {
   // current set is empty), in one transaction with its ledger entry; "append" and "upsert" have
   // nothing to write. A table that does not exist is not created: there are no columns to type.
   void load_nothing(Context& ctx, Connection& db, const LoadReceipt& receipt) const {
-    if (mode_ != "replace" || !table_exists(db, table_)) {
+    if (mode_ != "replace" || !scope_.empty() || !table_exists(db, table_)) {
       ctx.info("no rows to load into '" + table_ + "' (" + mode_ + "); nothing written");
       return;
     }
@@ -304,7 +345,7 @@ class LoadStage : public Stage {
   }
 
   std::string db_param_, table_, mode_;
-  std::vector<std::string> key_;
+  std::vector<std::string> key_, scope_;
   std::vector<std::vector<std::string>> indexes_;
   std::int64_t batch_size_;
   int busy_timeout_ms_;

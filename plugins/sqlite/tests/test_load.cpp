@@ -413,3 +413,84 @@ TEST_CASE("parallel loads into one warehouse queue for the write lock and both l
   CHECK(db.number("SELECT count(*) FROM t0") == 2000);
   CHECK(db.number("SELECT count(*) FROM t1") == 2000);
 }
+
+namespace {
+// The rows of `daily(stores, days, scale)` for one store.
+Table one_store(int store, int days, double scale = 1.0) {
+  const Table all = daily(store, days, scale);
+  Table t = all.empty_like();
+  for (std::size_t r = 0; r < all.num_rows(); ++r)
+    if (all.column("store_id").int_at(r) == store) t.append_row(all, r);
+  return t;
+}
+}  // namespace
+
+TEST_CASE("sqlite_load scope: a replace swaps only its input's slices, and verify counts its slice alone") {
+  TempDir dir;
+  const auto wh = dir / "wh.db";
+  testing::TestContext ctx;
+  const auto scoped = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "f"}, {"mode", "replace"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
+  const std::string r1 = load(scoped, one_store(1, 10), ctx).receipt();
+  const std::string r2 = load(scoped, one_store(2, 8), ctx).receipt();
+  CHECK(r1.find("\"scope\":\"{\\\"store_id\\\":1}\"") != std::string::npos);
+  RawDb db(wh);
+  CHECK(db.number("SELECT count(*) FROM f") == 18);
+
+  // Store 1 again, shorter and with other values: store 2 is untouched, store 1 has only its new rows.
+  const std::string r1b = load(scoped, one_store(1, 4, 3.0), ctx).receipt();
+  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1") == 4);
+  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1 AND y != 3.0 * (100 + julianday(ds) - julianday('2026-01-01'))") == 0);
+  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 8);
+  // One ledger entry per slice: the older load of store 1 no longer describes the table.
+  CHECK(db.number("SELECT count(*) FROM _sluice_loads WHERE target = 'f'") == 2);
+  CHECK(load_stage(scoped)->verify(ctx, r1b));
+  CHECK(load_stage(scoped)->verify(ctx, r2));
+  CHECK_FALSE(load_stage(scoped)->verify(ctx, r1));  // replaced
+
+  // A row of store 2 deleted behind the stage's back: store 2 reruns, store 1 does not.
+  db.exec("DELETE FROM f WHERE store_id = 2 AND ds = (SELECT max(ds) FROM f WHERE store_id = 2)");
+  CHECK_FALSE(load_stage(scoped)->verify(ctx, r2));
+  CHECK(load_stage(scoped)->verify(ctx, r1b));
+
+  // Several slices in one input: each is replaced, and the receipt has no single scope.
+  const std::string both = load(scoped, daily(2, 3), ctx).receipt();
+  CHECK(db.number("SELECT count(*) FROM f") == 6);
+  CHECK(both.find("\"scope\"") == std::string::npos);
+  CHECK(load_stage(scoped)->verify(ctx, both));
+
+  // An upsert with a scope writes as before and verifies its slice.
+  const auto upsert = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "u"}, {"mode", "upsert"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
+  const std::string ru = load(upsert, one_store(3, 5), ctx).receipt();
+  (void)load(upsert, one_store(4, 5), ctx);
+  CHECK(load_stage(upsert)->verify(ctx, ru));
+  db.exec("DELETE FROM u WHERE store_id = 3");
+  CHECK_FALSE(load_stage(upsert)->verify(ctx, ru));
+}
+
+TEST_CASE("sqlite_load scope errors, and a ledger from before scopes is upgraded") {
+  TempDir dir;
+  const auto wh = dir / "wh.db";
+  testing::TestContext ctx;
+  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", "a"}, {"scope", ParamValue::strings({"store_id"})}}, daily(1, 2), ctx),
+                       "scope only applies to mode \"replace\" or \"upsert\"; an append never removes rows", ParamError);
+  const auto scoped = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "f"}, {"mode", "replace"},
+                       {"scope", ParamValue::strings({"note"})}};
+  CHECK_THROWS_WITH_AS(load(scoped, daily(1, 6), ctx),
+                       "scope column 'note' has 2 null value(s); scope values must be non-null to name the rows a load replaces",
+                       Error);
+  CHECK_THROWS_AS(load({{"db", wh.string()}, {"table", "f"}, {"mode", "replace"}, {"scope", ParamValue::strings({"shop"})}},
+                       daily(1, 2), ctx),
+                  MissingColumn);
+
+  RawDb db(wh);
+  db.exec("CREATE TABLE _sluice_loads (load_id INTEGER PRIMARY KEY, target TEXT NOT NULL, mode TEXT NOT NULL, "
+          "input_hash TEXT NOT NULL, rows INTEGER NOT NULL, loaded_at TEXT NOT NULL);"
+          "INSERT INTO _sluice_loads(target, mode, input_hash, rows, loaded_at) VALUES ('old', 'append', 'x', 1, 'then')");
+  const auto store_scope = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "f"}, {"mode", "replace"},
+                            {"scope", ParamValue::strings({"store_id"})}};
+  const std::string r = load(store_scope, one_store(1, 3), ctx).receipt();
+  CHECK(load_stage(store_scope)->verify(ctx, r));
+  CHECK(db.text("SELECT group_concat(target || ':' || scope, ' ') FROM _sluice_loads") == "old: f:{\"store_id\":1}");
+}
