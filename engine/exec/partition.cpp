@@ -100,27 +100,61 @@ std::vector<Partition> split_by_keys(const Table& table, const std::vector<std::
   return parts;
 }
 
-Table concat_tables(const std::vector<const Table*>& parts) {
-  if (parts.empty()) return Table{};
-  Table out = parts.front()->empty_like();
-  std::size_t total = 0;
-  for (const Table* p : parts) total += p->num_rows();
-  for (std::size_t c = 0; c < out.num_columns(); ++c) out.column(c).reserve(total);
+namespace {
+// Column `c` of every part, joined buffer by buffer (a thousand partitions of a thousand rows are
+// a million cells: copied a row at a time, that was most of a dashboard's input).
+Column concat_column(const std::vector<const Table*>& parts, std::size_t c, std::size_t total) {
+  const Column& head = parts.front()->column(c);
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::uint64_t> offsets{0};
+  std::string bytes;
+  std::vector<std::uint8_t> validity;
+  bool any_null = false;
+  for (const Table* p : parts) any_null = any_null || p->column(c).has_nulls();
+  if (any_null) validity.reserve(total);
+  if (head.type() == ColumnType::Double) doubles.reserve(total);
+  else if (head.type() == ColumnType::String) offsets.reserve(total + 1);
+  else ints.reserve(total);
   for (const Table* p : parts) {
-    if (p->num_columns() != out.num_columns()) {
-      throw Error("partition outputs differ in columns (" + std::to_string(p->num_columns()) + " vs " +
-                  std::to_string(out.num_columns()) + "); a partitioned stage must produce the same schema for every partition");
+    const Column& src = p->column(c);
+    if (src.name() != head.name() || src.type() != head.type()) {
+      throw Error("partition outputs differ in column " + std::to_string(c) + " ('" + src.name() + "' " +
+                  std::string(to_string(src.type())) + " vs '" + head.name() + "' " + std::string(to_string(head.type())) + ")");
     }
-    for (std::size_t c = 0; c < out.num_columns(); ++c) {
-      const Column& src = p->column(c);
-      Column& dst = out.column(c);
-      if (src.name() != dst.name() || src.type() != dst.type()) {
-        throw Error("partition outputs differ in column " + std::to_string(c) + " ('" + src.name() + "' " +
-                    std::string(to_string(src.type())) + " vs '" + dst.name() + "' " + std::string(to_string(dst.type())) + ")");
-      }
-      for (std::size_t r = 0; r < src.size(); ++r) dst.push_from(src, r);
+    if (head.type() == ColumnType::Double) {
+      doubles.insert(doubles.end(), src.doubles().begin(), src.doubles().end());
+    } else if (head.type() == ColumnType::String) {
+      const std::uint64_t base = bytes.size();
+      for (std::size_t r = 1; r < src.string_offsets().size(); ++r) offsets.push_back(base + src.string_offsets()[r]);
+      bytes += src.string_bytes();
+    } else {
+      ints.insert(ints.end(), src.ints().begin(), src.ints().end());
+    }
+    if (any_null) {
+      if (src.has_nulls()) validity.insert(validity.end(), src.validity().begin(), src.validity().end());
+      else validity.insert(validity.end(), src.size(), std::uint8_t{1});
     }
   }
+  Column out(head.name(), head.type());
+  out.assign_raw(total, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
+  return out;
+}
+}  // namespace
+
+Table concat_tables(const std::vector<const Table*>& parts) {
+  if (parts.empty()) return Table{};
+  const std::size_t columns = parts.front()->num_columns();
+  std::size_t total = 0;
+  for (const Table* p : parts) {
+    if (p->num_columns() != columns) {
+      throw Error("partition outputs differ in columns (" + std::to_string(p->num_columns()) + " vs " +
+                  std::to_string(columns) + "); a partitioned stage must produce the same schema for every partition");
+    }
+    total += p->num_rows();
+  }
+  Table out;
+  for (std::size_t c = 0; c < columns; ++c) out.add_column(concat_column(parts, c, total));
   return out;
 }
 

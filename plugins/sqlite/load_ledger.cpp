@@ -35,8 +35,9 @@ std::optional<LoadReceipt> LoadReceipt::from_json(const std::string& text) {
 namespace {
 // Ledgers written before scoped loads have no scope column: their entries are unscoped.
 bool has_scope_column(Connection& db) {
-  return query_int(db, "SELECT count(*) FROM pragma_table_info('_sluice_loads', 'main') WHERE name = 'scope'",
-                   "reading the load ledger") > 0;
+  auto st = db.reuse("SELECT count(*) FROM pragma_table_info('_sluice_loads', 'main') WHERE name = 'scope'",
+                     "reading the load ledger");
+  return st->step() && st->column_int(0) > 0;
 }
 }  // namespace
 
@@ -50,62 +51,67 @@ void ensure_ledger(Connection& db) {
           "creating the load ledger");
   if (!has_scope_column(db))
     db.exec("ALTER TABLE main._sluice_loads ADD COLUMN scope TEXT NOT NULL DEFAULT ''", "upgrading the load ledger");
+  // The lookups match the target case-insensitively, per slice: one entry per store must not mean a scan.
+  db.exec("CREATE INDEX IF NOT EXISTS main.\"_sluice_loads_by_scope\" ON " + quote_identifier(kLedgerTable) +
+              " (target COLLATE NOCASE, scope)",
+          "creating the load ledger");
 }
 
 void record_load(Connection& db, const LoadReceipt& r) {
-  if (r.mode == "replace" && (!r.scoped || !r.scope.empty())) {
-    Statement drop(db, r.scoped ? "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND scope = ?2"
-                                : "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE",
-                   "updating the load ledger");
-    drop.bind_text_copy(1, r.table);
-    if (r.scoped) drop.bind_text_copy(2, r.scope);
-    drop.run();
+  // A replace supersedes every earlier load of its target, a load of one slice every earlier load
+  // of that slice (its input was the whole slice).
+  const bool one_slice = !r.scope.empty();
+  if (one_slice || (r.mode == "replace" && !r.scoped)) {
+    auto drop = db.reuse(one_slice ? "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND scope = ?2"
+                                   : "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE",
+                         "updating the load ledger");
+    drop->bind_text_copy(1, r.table);
+    if (one_slice) drop->bind_text_copy(2, r.scope);
+    drop->run();
   }
-  Statement add(db,
-                "INSERT INTO main._sluice_loads(target, mode, input_hash, rows, loaded_at, scope) "
-                "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?5)",
-                "recording the load");
-  add.bind_text_copy(1, r.table);
-  add.bind_text_copy(2, r.mode);
-  add.bind_text_copy(3, r.input_hash);
-  add.bind_int(4, r.rows);
-  add.bind_text_copy(5, r.scope);
-  add.run();
+  auto add = db.reuse(
+      "INSERT INTO main._sluice_loads(target, mode, input_hash, rows, loaded_at, scope) "
+      "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?5)",
+      "recording the load");
+  add->bind_text_copy(1, r.table);
+  add->bind_text_copy(2, r.mode);
+  add->bind_text_copy(3, r.input_hash);
+  add->bind_int(4, r.rows);
+  add->bind_text_copy(5, r.scope);
+  add->run();
 }
 
 std::optional<std::int64_t> find_load(Connection& db, const LoadReceipt& r) {
   if (!table_exists(db, kLedgerTable)) return std::nullopt;
-  // Read without writing: an older ledger is upgraded by the next load, not by a lookup.
-  const bool scoped_ledger = has_scope_column(db);
-  if (!scoped_ledger && !r.scope.empty()) return std::nullopt;
-  Statement st(db,
-               std::string("SELECT rows FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND mode = ?2 AND "
-                           "input_hash = ?3 ") +
-                   (scoped_ledger ? "AND scope = ?4 " : "AND ?4 = '' ") + "ORDER BY load_id DESC LIMIT 1",
-               "reading the load ledger");
-  st.bind_text_copy(1, r.table);
-  st.bind_text_copy(2, r.mode);
-  st.bind_text_copy(3, r.input_hash);
-  st.bind_text_copy(4, r.scope);
-  if (!st.step()) return std::nullopt;
-  return st.column_int(0);
+  // Read without writing: an older ledger is upgraded by the next load, not by a lookup. A receipt
+  // of one slice was written by a ledger that has the column.
+  const bool scoped_ledger = !r.scope.empty() || has_scope_column(db);
+  auto st = db.reuse(std::string("SELECT rows FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND mode = ?2 AND "
+                                 "input_hash = ?3 ") +
+                         (scoped_ledger ? "AND scope = ?4 " : "AND ?4 = '' ") + "ORDER BY load_id DESC LIMIT 1",
+                     "reading the load ledger");
+  st->bind_text_copy(1, r.table);
+  st->bind_text_copy(2, r.mode);
+  st->bind_text_copy(3, r.input_hash);
+  st->bind_text_copy(4, r.scope);
+  if (!st->step()) return std::nullopt;
+  return st->column_int(0);
 }
 
 std::optional<std::string> latest_load_hash(Connection& db, const std::string& table) {
   if (!table_exists(db, kLedgerTable)) return std::nullopt;
-  Statement st(db,
-               "SELECT input_hash FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE ORDER BY load_id DESC LIMIT 1",
-               "reading the load ledger");
-  st.bind_text_copy(1, table);
-  if (!st.step()) return std::nullopt;
-  return st.column_text(0);
+  auto st = db.reuse("SELECT input_hash FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE ORDER BY load_id DESC LIMIT 1",
+                     "reading the load ledger");
+  st->bind_text_copy(1, table);
+  if (!st->step()) return std::nullopt;
+  return st->column_text(0);
 }
 
 bool table_exists(Connection& db, const std::string& table) {
-  Statement st(db, "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
-               "looking up a table");
-  st.bind_text_copy(1, table);
-  return st.step();
+  auto st = db.reuse("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE",
+                     "looking up a table");
+  st->bind_text_copy(1, table);
+  return st->step();
 }
 
 }  // namespace sluice::sqlite

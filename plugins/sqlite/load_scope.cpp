@@ -60,10 +60,10 @@ std::string scope_condition(const std::vector<std::string>& columns) {
 std::int64_t count_in_scope(Connection& db, const std::string& table, const std::string& text) {
   const auto scope = parse_scope_text(text);
   if (!scope) throw Error("the load's receipt holds a malformed scope: " + text);
-  Statement st(db, "SELECT count(*) FROM main." + quote_identifier(table) + " WHERE " + scope_condition(scope->first),
-               "verifying the load");
-  for (std::size_t i = 0; i < scope->second.size(); ++i) st.bind_scalar(static_cast<int>(i + 1), scope->second[i]);
-  return st.step() ? st.column_int(0) : 0;
+  auto st = db.reuse("SELECT count(*) FROM main." + quote_identifier(table) + " WHERE " + scope_condition(scope->first),
+                     "verifying the load");
+  for (std::size_t i = 0; i < scope->second.size(); ++i) st->bind_scalar(static_cast<int>(i + 1), scope->second[i]);
+  return st->step() ? st->column_int(0) : 0;
 }
 
 }  // namespace sluice::sqlite

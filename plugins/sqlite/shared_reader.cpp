@@ -5,7 +5,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace sluice::sqlite {
 
@@ -16,37 +18,48 @@ struct Reader {
   std::unique_ptr<Connection> db;
 };
 
-// A process keeps a handful of warehouses open at most; past that the set starts over.
-constexpr std::size_t kMaxReaders = 8;
+// A process verifies a handful of warehouses at most; past that the pool starts over.
+constexpr std::size_t kMaxFiles = 8;
 
-std::mutex& readers_mutex() {
-  static std::mutex m;
-  return m;
+struct Pool {
+  std::mutex mutex;
+  std::map<std::string, std::vector<Reader>> idle;
+};
+
+Pool& pool() {
+  static Pool p;
+  return p;
 }
-std::map<std::string, Reader>& readers() {
-  static std::map<std::string, Reader> open;
-  return open;
+
+// An idle reader of the same file, if any; readers of a file the path no longer names are closed.
+std::optional<Reader> take_idle(const std::string& path, const struct stat& st) {
+  Pool& p = pool();
+  std::lock_guard lock(p.mutex);
+  auto& readers = p.idle[path];
+  std::erase_if(readers, [&](const Reader& r) { return r.device != st.st_dev || r.inode != st.st_ino; });
+  if (readers.empty()) return std::nullopt;
+  Reader r = std::move(readers.back());
+  readers.pop_back();
+  return r;
+}
+
+void give_back(const std::string& path, Reader reader) {
+  Pool& p = pool();
+  std::lock_guard lock(p.mutex);
+  if (p.idle.size() >= kMaxFiles && p.idle.find(path) == p.idle.end()) p.idle.clear();
+  p.idle[path].push_back(std::move(reader));
 }
 }  // namespace
 
 bool with_shared_reader(const std::filesystem::path& path, int busy_timeout_ms, const std::function<bool(Connection&)>& check) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return false;
-  std::lock_guard lock(readers_mutex());
-  auto& open = readers();
-  auto it = open.find(path.string());
-  if (it == open.end() || it->second.device != st.st_dev || it->second.inode != st.st_ino) {
-    if (it != open.end()) open.erase(it);
-    if (open.size() >= kMaxReaders) open.clear();
-    Reader r{st.st_dev, st.st_ino, std::make_unique<Connection>(path, OpenMode::ReadOnly, busy_timeout_ms)};
-    it = open.emplace(path.string(), std::move(r)).first;
-  }
-  try {
-    return check(*it->second.db);
-  } catch (...) {
-    open.erase(it);
-    throw;
-  }
+  const std::string key = path.string();
+  std::optional<Reader> reader = take_idle(key, st);
+  if (!reader) reader = Reader{st.st_dev, st.st_ino, std::make_unique<Connection>(path, OpenMode::ReadOnly, busy_timeout_ms)};
+  const bool ok = check(*reader->db);  // a throw closes this connection with `reader`
+  give_back(key, std::move(*reader));
+  return ok;
 }
 
 }  // namespace sluice::sqlite

@@ -20,7 +20,16 @@ Connection::Connection(const std::filesystem::path& path, OpenMode mode, int bus
   sqlite3_busy_timeout(db_, busy_timeout_ms);
 }
 
-Connection::~Connection() { sqlite3_close_v2(db_); }
+Connection::~Connection() {
+  statements_.clear();  // finalized before the close
+  sqlite3_close_v2(db_);
+}
+
+ReusedStatement Connection::reuse(const std::string& sql, std::string_view context) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) it = statements_.emplace(sql, std::make_unique<Statement>(*this, sql, context)).first;
+  return ReusedStatement(*it->second);
+}
 
 void Connection::fail(std::string_view context, int rc) const {
   const int primary = rc & 0xff;

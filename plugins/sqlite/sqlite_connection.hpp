@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -14,6 +16,9 @@
 namespace sluice::sqlite {
 
 enum class OpenMode { ReadOnly, ReadWriteCreate };
+
+class Statement;
+class ReusedStatement;
 
 class Connection {
  public:
@@ -33,8 +38,14 @@ class Connection {
   // its own message (how long we waited, how to fix it).
   [[noreturn]] void fail(std::string_view context, int rc) const;
 
+  // A statement prepared on its first use and kept for the connection's life, for the lookups that
+  // verify() repeats once per partition. The handle resets it and clears its bindings when it goes
+  // away, so no read transaction outlives the caller.
+  ReusedStatement reuse(const std::string& sql, std::string_view context);
+
  private:
   sqlite3* db_ = nullptr;
+  std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
   std::filesystem::path path_;
   int busy_timeout_ms_ = 0;
 };
@@ -77,6 +88,23 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   std::string sql_;
   std::string context_;
+};
+
+// A reused statement, reset when the handle goes away (see Connection::reuse).
+class ReusedStatement {
+ public:
+  explicit ReusedStatement(Statement& st) : st_(&st) {}
+  ReusedStatement(const ReusedStatement&) = delete;
+  ReusedStatement& operator=(const ReusedStatement&) = delete;
+  ~ReusedStatement() {
+    st_->reset();
+    sqlite3_clear_bindings(st_->raw());
+  }
+  Statement& operator*() const { return *st_; }
+  Statement* operator->() const { return st_; }
+
+ private:
+  Statement* st_;
 };
 
 // A single integer from a query (0 when it yields NULL or no row).

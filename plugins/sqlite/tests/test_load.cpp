@@ -492,5 +492,5 @@ TEST_CASE("sqlite_load scope errors, and a ledger from before scopes is upgraded
                             {"scope", ParamValue::strings({"store_id"})}};
   const std::string r = load(store_scope, one_store(1, 3), ctx).receipt();
   CHECK(load_stage(store_scope)->verify(ctx, r));
-  CHECK(db.text("SELECT group_concat(target || ':' || scope, ' ') FROM _sluice_loads") == "old: f:{\"store_id\":1}");
+  CHECK(db.text("SELECT group_concat(x, ' ') FROM (SELECT target || ':' || scope AS x FROM _sluice_loads ORDER BY load_id)") == "old: f:{\"store_id\":1}");
 }
