@@ -106,6 +106,9 @@ TEST_CASE("the flagship pipeline runs end to end, and the weekly update recomput
   CHECK(partitions_ran(corrected, "sales") == "1/6");
   CHECK(partitions_ran(corrected, "daily") == "1/6");
   CHECK(partitions_ran(corrected, "forecast") == "1/6");
+  CHECK(partitions_ran(corrected, "load_daily") == "1/6");     // one store's rows written,
+  CHECK(partitions_ran(corrected, "load_forecast") == "1/6");  // one store's forecast replaced
+  CHECK(sql(wh, "SELECT COUNT(*) FROM fact_forecast WHERE is_forecast = 1") == "180");
   CHECK(statuses(corrected).at("stores") == "ran");           // the file changed: the stores are read again,
   CHECK(statuses(corrected).at("load_stores") == "cached");   // and are the same
   f.check_warehouse_matches_source();

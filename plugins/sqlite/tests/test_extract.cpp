@@ -295,6 +295,12 @@ TEST_CASE("sqlite_extract with a keys input reads once per key row, binding :nam
   CHECK(two.column("store_id").int_at(n3) == 1);
   CHECK(ctx.messages.size() == 1);  // "read ... rows": an indexed read draws no warning
 
+  // Without keys, the whole table is read in rowid order although the index covers the columns.
+  const auto whole_out = extract({{"db", path.string()}, {"table", "sales"}, {"columns", ParamValue::strings({"store_id", "sale_id"})}}, ctx);
+  const Table& whole = table_of(whole_out);
+  REQUIRE(whole.num_rows() == 300);
+  for (std::size_t r = 0; r < whole.num_rows(); ++r) CHECK(whole.column("sale_id").int_at(r) == static_cast<std::int64_t>(r + 1));
+
   // No key rows: no rows, and the declared columns with their types.
   const auto none_out = extract_keys(params, store_keys({}), ctx);
   const Table& none = table_of(none_out);

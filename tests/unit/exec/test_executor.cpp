@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sluice/errors.hpp>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -112,6 +114,19 @@ TEST_CASE("split_by_keys: sorted and unsorted input give the same partitions, by
   CHECK(first == sorted.num_rows());
   CHECK(from_sorted.front().key == "k=null");
   CHECK(from_sorted[1].rows.column("s").string_at(0) == "xxx3");  // row 3, the first with k = 0
+
+  // Joined again (buffer by buffer), the partitions are the input, down to the hash: strings,
+  // nulls in some parts and not in others, dates.
+  std::vector<const Table*> parts;
+  for (const auto& p : from_sorted) parts.push_back(&p.rows);
+  const Table joined = concat_tables(parts);
+  CHECK(hash_value(Value(joined)) == hash_value(Value(sorted)));
+  CHECK(joined.column("s").null_count() == sorted.column("s").null_count());
+  CHECK(joined.column("day").type() == ColumnType::Date);
+  Table renamed = from_sorted[1].rows;
+  renamed.column("d").rename("e");
+  CHECK_THROWS_WITH_AS(concat_tables({&from_sorted[0].rows, &renamed}),
+                       "partition outputs differ in column 2 ('e' double vs 'd' double)", sluice::Error);
 }
 
 TEST_CASE("partition filters accept values and key=value") {
