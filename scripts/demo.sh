@@ -3,7 +3,8 @@
 #   1. installs the dependencies and builds Sluice,
 #   2. generates the demo store-sales database (20 stores, ~3 years) locally,
 #   3. runs pipelines/sales_forecast.toml: extract -> daily series -> warehouse -> forecast -> dashboard,
-#   4. appends one more week of sales and reruns, showing what the weekly update recomputed.
+#   4. appends one more week of sales and reruns, showing what the weekly update recomputed,
+#   5. corrects one store's last week in the source and reruns: only that store is read and recomputed.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$(pwd)
@@ -28,6 +29,10 @@ echo "== first run (cold)"
 
 echo "== the weekly update: 7 more days of sales, then the same command again"
 "$sluice" demo-data "$demo/sales.db" --append-days 7
+"$sluice" run "$pipeline" "${sets[@]}" --explain
+
+echo "== a correction: store 3's last week is fixed in the source; only store 3 is read and recomputed"
+sqlite3 "$demo/sales.db" "UPDATE sales SET quantity = quantity + 1 WHERE store_id = 3 AND sold_at >= (SELECT date(max(sold_at), '-6 days') FROM sales)"
 "$sluice" run "$pipeline" "${sets[@]}" --explain
 
 echo "== a no-op rerun: everything is cached"

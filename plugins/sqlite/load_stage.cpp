@@ -91,22 +91,10 @@ class LoadStage : public Stage {
       throw ParamError("key", "mode \"upsert\" needs key = [\"col\", ...]: the columns that identify a row");
     if (mode_ == "append" && !key_.empty())
       throw ParamError("key", "key only applies to mode \"upsert\" or \"replace\"; remove it or change the mode");
-    for (const auto& k : key_) {
-      try {
-        check_identifier(k, "key column");
-      } catch (const Error& e) {
-        throw ParamError("key", e.what());
-      }
-    }
+    check_identifiers(key_, "key column", "key");
     if (mode_ == "append" && !scope_.empty())
       throw ParamError("scope", "scope only applies to mode \"replace\" or \"upsert\"; an append never removes rows");
-    for (const auto& s : scope_) {
-      try {
-        check_identifier(s, "scope column");
-      } catch (const Error& e) {
-        throw ParamError("scope", e.what());
-      }
-    }
+    check_identifiers(scope_, "scope column", "scope");
     for (const auto& spec : p.get_string_list("create_indexes")) {
       auto cols = split_columns(spec);
       for (const auto& c : cols) {
@@ -180,6 +168,27 @@ class LoadStage : public Stage {
   }
 
  private:
+  static void check_identifiers(const std::vector<std::string>& names, const char* what, const char* param) {
+    for (const auto& name : names) {
+      try {
+        check_identifier(name, what);
+      } catch (const Error& e) {
+        throw ParamError(param, e.what());
+      }
+    }
+  }
+
+  // Every column of `columns` exists in `input` (MissingColumn names the available ones) without nulls.
+  static void require_non_null(const Table& input, const std::vector<std::string>& columns, const char* role,
+                               const char* why) {
+    for (const auto& name : columns) {
+      const Column& c = input.column(name);
+      if (c.has_nulls())
+        throw Error(std::string(role) + " column '" + name + "' has " + std::to_string(c.null_count()) +
+                    " null value(s); " + why);
+    }
+  }
+
   // Whether the warehouse still holds what `receipt` recorded.
   static bool holds(Connection& db, const LoadReceipt& receipt) {
     // A load of no columns into a table that did not exist created nothing (see load_nothing).
@@ -207,18 +216,8 @@ class LoadStage : public Stage {
           throw Error("input columns '" + names[j] + "' and '" + names[i] +
                       "' differ only in case, which SQLite treats as the same column; rename one");
     }
-    for (const auto& k : key_) {
-      const Column& c = input.column(k);  // throws MissingColumn naming the available columns
-      if (c.has_nulls())
-        throw Error("key column '" + k + "' has " + std::to_string(c.null_count()) +
-                    " null value(s); keys must be non-null to identify rows");
-    }
-    for (const auto& s : scope_) {
-      const Column& c = input.column(s);
-      if (c.has_nulls())
-        throw Error("scope column '" + s + "' has " + std::to_string(c.null_count()) +
-                    " null value(s); scope values must be non-null to name the rows a load replaces");
-    }
+    require_non_null(input, key_, "key", "keys must be non-null to identify rows");
+    require_non_null(input, scope_, "scope", "scope values must be non-null to name the rows a load replaces");
     for (const auto& index : indexes_)
       for (const auto& c : index) (void)input.column(c);
   }
