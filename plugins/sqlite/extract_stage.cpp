@@ -98,7 +98,11 @@ class ExtractStage : public Stage {
     }
     if (require_rows_ && result.num_rows() == 0)
       throw Error("the extract returned no rows from " + source + " and require_rows is true; SQL: " + sql);
-    ctx.info("read " + std::to_string(result.num_rows()) + " rows from " + source);
+    // One line per read; a read per key (a partition of a foreach) says it at debug level, or a run over
+    // 1,000 stores would print 1,000 of them.
+    const std::string done = "read " + std::to_string(result.num_rows()) + " rows from " + source;
+    if (keys != nullptr) ctx.debug(done);
+    else ctx.info(done);
     out.set("out", std::move(result));
   }
 

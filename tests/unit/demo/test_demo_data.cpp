@@ -147,6 +147,10 @@ TEST_CASE("demo-data indexes sales by store and versions each store's rows throu
   CHECK(versions().back() == std::vector<std::string>{"99", "1"});
   write("DELETE FROM sales WHERE store_id = 99");
   CHECK(versions() == after);
+  // A row without a store changes no version and adds no store.
+  write("INSERT INTO sales VALUES (100000001, NULL, 1, '2026-03-31 10:00:00', 1, 1.0);"
+        "UPDATE sales SET quantity = 2 WHERE sale_id = 100000001; DELETE FROM sales WHERE sale_id = 100000001");
+  CHECK(versions() == after);
 }
 
 TEST_CASE("demo-data is deterministic for a seed and differs across seeds") {
