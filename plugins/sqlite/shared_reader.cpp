@@ -43,6 +43,13 @@ std::optional<Reader> take_idle(const std::string& path, const struct stat& st) 
   return r;
 }
 
+// Closes the readers of a path that names no file any more (they would keep a deleted file's space).
+void forget(const std::string& path) {
+  Pool& p = pool();
+  std::lock_guard lock(p.mutex);
+  p.idle.erase(path);
+}
+
 void give_back(const std::string& path, Reader reader) {
   Pool& p = pool();
   std::lock_guard lock(p.mutex);
@@ -53,8 +60,11 @@ void give_back(const std::string& path, Reader reader) {
 
 bool with_shared_reader(const std::filesystem::path& path, int busy_timeout_ms, const std::function<bool(Connection&)>& check) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return false;
   const std::string key = path.string();
+  if (::stat(path.c_str(), &st) != 0) {
+    forget(key);
+    return false;
+  }
   std::optional<Reader> reader = take_idle(key, st);
   if (!reader) reader = Reader{st.st_dev, st.st_ino, std::make_unique<Connection>(path, OpenMode::ReadOnly, busy_timeout_ms)};
   const bool ok = check(*reader->db);  // a throw closes this connection with `reader`

@@ -467,6 +467,20 @@ TEST_CASE("sqlite_load scope: a replace swaps only its input's slices, and verif
   CHECK(load_stage(upsert)->verify(ctx, ru));
   db.exec("DELETE FROM u WHERE store_id = 3");
   CHECK_FALSE(load_stage(upsert)->verify(ctx, ru));
+
+  // The checks reuse connections; a warehouse replaced by another file at the same path is read
+  // fresh, not through a connection to the deleted one.
+  CHECK(load_stage(scoped)->verify(ctx, both));
+  const auto other = dir / "other.db";
+  (void)load({{"db", other.string()}, {"table", "f"}, {"mode", "replace"}, {"key", ParamValue::strings({"store_id", "ds"})},
+              {"scope", ParamValue::strings({"store_id"})}},
+             one_store(1, 2), ctx);
+  std::filesystem::rename(other, wh);  // the path never names nothing
+  CHECK_FALSE(load_stage(scoped)->verify(ctx, both));
+  std::filesystem::remove(wh);
+  CHECK_FALSE(load_stage(scoped)->verify(ctx, both));
+  const std::string fresh = load(scoped, one_store(1, 4, 3.0), ctx).receipt();
+  CHECK(load_stage(scoped)->verify(ctx, fresh));
 }
 
 TEST_CASE("sqlite_load scope errors, and a ledger from before scopes is upgraded") {
