@@ -260,7 +260,9 @@ class LoadStage : public Stage {
     }
     if (!missing.empty())
       throw Error("table '" + table_ + "' in '" + db.path().string() + "' has no column(s) " + join_names(missing) +
-                  " (it has: " + join_names(existing) + "); use mode \"replace\" to recreate it, or add the columns");
+                  " (it has: " + join_names(existing) + "); " +
+                  (scope_.empty() ? "use mode \"replace\" to recreate it, or add the columns"
+                                  : "a scoped replace keeps the table: add the columns, or drop the table to recreate it"));
   }
 
   void merge(Connection& db, const Table& input, const LoadReceipt& receipt) {

@@ -497,6 +497,13 @@ TEST_CASE("sqlite_load scope errors, and a ledger from before scopes is upgraded
   CHECK_THROWS_AS(load({{"db", wh.string()}, {"table", "f"}, {"mode", "replace"}, {"scope", ParamValue::strings({"shop"})}},
                        daily(1, 2), ctx),
                   MissingColumn);
+  // A scoped replace keeps the table, so a column it lacks is not fixed by "replace".
+  RawDb(wh).exec("CREATE TABLE narrow(store_id INTEGER)");
+  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", "narrow"}, {"mode", "replace"}, {"scope", ParamValue::strings({"store_id"})}},
+                            one_store(1, 2), ctx),
+                       ("table 'narrow' in '" + wh.string() + "' has no column(s) ds, y, note (it has: store_id); a scoped "
+                        "replace keeps the table: add the columns, or drop the table to recreate it").c_str(),
+                       Error);
 
   RawDb db(wh);
   db.exec("CREATE TABLE _sluice_loads (load_id INTEGER PRIMARY KEY, target TEXT NOT NULL, mode TEXT NOT NULL, "
