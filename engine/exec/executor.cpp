@@ -17,6 +17,7 @@
 #include "common/log.hpp"
 #include "common/units.hpp"
 #include "exec/cache_key.hpp"
+#include "exec/co_partition.hpp"
 #include "exec/dag_runner.hpp"
 #include "exec/group_commit.hpp"
 #include "exec/isolated_run.hpp"
@@ -469,8 +470,12 @@ struct Executor::Impl {
     }
     if (opt.progress) opt.progress->node_started(v, work.size(), "partitions");
 
+    // Other inputs partitioned by the same keys are co-partitioned: each partition gets their
+    // partition of the same key (so it depends on that partition only); the rest are broadcast.
+    const auto co = co_partitioned_inputs(ins, keys, cache);
     std::string broadcast;
     for (std::size_t i = 1; i < ins.size(); ++i) {
+      if (co[i]) continue;
       const auto& b = nodes[v].resolved.bindings[i];
       broadcast += b.port + ":" + id(b.upstream) + "=" + ins[i]->hash.hex() + ";";
     }
@@ -487,7 +492,12 @@ struct Executor::Impl {
       PartWork& w = work[i];
       if (w.rows) w.input_hash = hash_value(*w.rows);
       w.parts = part_base;
-      w.parts.inputs = input_prefix + w.input_hash.hex() + ";" + broadcast;
+      w.parts.inputs = input_prefix + w.input_hash.hex() + ";";
+      for (std::size_t c = 1; c < ins.size(); ++c) {
+        if (!co[c]) continue;
+        w.parts.inputs += bindings[c].port + ":" + id(bindings[c].upstream) + "[]=" + co[c]->hash_text(w.key) + ";";
+      }
+      w.parts.inputs += broadcast;
       w.parts.scope = "partition=" + w.key;
       w.action_key = compute_key(w.parts);
     });
@@ -520,11 +530,13 @@ struct Executor::Impl {
         const auto t0 = Clock::now();
         ValuePtr rows = w.rows ? w.rows : partition_value(primary, cache, w.manifest_row);
         std::call_once(broadcast_once, [&] {
-          for (std::size_t i = 1; i < ins.size(); ++i) broadcast_values[i] = materialize(*ins[i], cache);
+          for (std::size_t i = 1; i < ins.size(); ++i)
+            if (!co[i]) broadcast_values[i] = materialize(*ins[i], cache);
         });
         Inputs inputs;
         inputs.bind(bindings.front().port, rows);
-        for (std::size_t i = 1; i < ins.size(); ++i) inputs.bind(bindings[i].port, broadcast_values[i]);
+        for (std::size_t i = 1; i < ins.size(); ++i)
+          inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(w.key) : broadcast_values[i]);
         Outputs out = invoke(v, *part_stage, inputs, id(v) + "[" + w.key + "]", &node_cancel, false);
         const Table& key_source = std::get<Table>(*rows);
         for (auto& [port, value] : out.values()) {

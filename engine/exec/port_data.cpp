@@ -1,5 +1,7 @@
 #include "exec/port_data.hpp"
 
+#include <oneapi/tbb/parallel_for.h>
+
 #include <sluice/errors.hpp>
 
 #include "cache/cache.hpp"
@@ -51,12 +53,12 @@ ValuePtr materialize(PortData& port, Cache& cache) {
     return port.value;
   }
   auto manifest = manifest_of(port, cache);
-  std::vector<ValuePtr> values;
+  // Loading is reading and decompressing one object per partition: done in parallel.
+  std::vector<ValuePtr> values(manifest->num_rows());
+  tbb::parallel_for(std::size_t{0}, values.size(), [&](std::size_t i) { values[i] = partition_value(port, cache, i); });
   std::vector<const Table*> tables;
-  for (std::size_t i = 0; i < manifest->num_rows(); ++i) {
-    values.push_back(partition_value(port, cache, i));
-    tables.push_back(&std::get<Table>(*values.back()));
-  }
+  tables.reserve(values.size());
+  for (const auto& v : values) tables.push_back(&std::get<Table>(*v));
   auto whole = std::make_shared<const Value>(concat_tables(tables));
   std::lock_guard lock(port.mutex);
   if (!port.value) port.value = whole;

@@ -17,14 +17,17 @@ StageDescriptor html_dashboard_descriptor() {
   StageDescriptor d;
   d.id = "sluice.html_dashboard";
   d.kind = StageKind::Report;
-  d.version = "1.0.0";
+  d.version = "1.1.0";
   d.summary = "Writes the sales-forecast dashboard as one self-contained HTML file (inline SVG charts, no network)";
   d.inputs = {
-      {"forecast", PortType::Table, false, false,
+      {"forecast", PortType::Table, true, false,
        "per-store forecasts, concatenated: key, ds, y, yhat, yhat_lower, yhat_upper, trend, weekly, yearly, "
-       "holidays, is_forecast"},
+       "holidays, is_forecast (bind this or cards)"},
+      {"cards", PortType::Table, true, false,
+       "the stores' cards, pre-rendered by sluice.store_cards (one partition per store); used instead of "
+       "rendering them from forecast"},
       {"total", PortType::Table, true, false,
-       "forecast of total sales (same columns, no key); without it the overview sums the store rows"},
+       "forecast of total sales (same columns, no key); without it the overview sums the store rows of forecast"},
       {"metrics", PortType::Table, true, false,
        "backtest metrics: key, model, horizon_days, mape, coverage (rmse, mae optional)"},
       {"stores", PortType::Table, true, false, "store dimension: store_id, name, city"},
@@ -72,8 +75,13 @@ class HtmlDashboardStage : public Stage {
     data.key_column = key_;
     data.max_small_multiples = max_small_multiples_;
     data.rendered_at = utc_now_text();
-    data.stores = split_forecast(in.table("forecast"), key_, "forecast");
-    if (data.stores.empty()) ctx.warn("input 'forecast' has no rows; the dashboard will be mostly empty");
+    if (!in.has("forecast") && !in.has("cards"))
+      throw Error("sluice.html_dashboard needs the stores' forecasts: bind input 'forecast' (the forecast rows) or "
+                  "'cards' (the output of sluice.store_cards)");
+    if (!in.has("total") && !in.has("forecast"))
+      throw Error("sluice.html_dashboard: with 'cards' and no 'forecast', bind input 'total' (the forecast of total "
+                  "sales) for the overview");
+    if (in.has("forecast")) data.stores = split_forecast(in.table("forecast"), key_, "forecast");
     ctx.check_cancelled();
     if (in.has("total")) {
       data.total = read_forecast(in.table("total"), "total");
@@ -86,7 +94,16 @@ class HtmlDashboardStage : public Stage {
       const Table& metrics = in.table("metrics");
       data.accuracy = metrics.num_rows() > 0 ? summarize_metrics(metrics, key_) : AccuracyTable{};
     }
-    if (in.has("stores")) data.store_info = read_stores(in.table("stores"), key_, store_label_);
+    if (in.has("cards")) {
+      data.cards = read_cards(in.table("cards"), "cards");
+    } else {
+      const auto info = in.has("stores") ? read_stores(in.table("stores"), key_, store_label_)
+                                         : std::map<std::string, StoreInfo>{};
+      const bool single = static_cast<int>(data.stores.size()) > max_small_multiples_;
+      data.cards = render_store_cards(data.stores, info, key_, data.accuracy,
+                                    single ? CardLayout::Single : CardLayout::Grid);
+    }
+    if (data.cards.empty()) ctx.warn("no per-store forecasts in the input; the dashboard will be mostly empty");
     data.run = parse_run_info(ctx.run_info_json());
     ctx.check_cancelled();
 
@@ -101,7 +118,7 @@ class HtmlDashboardStage : public Stage {
     summary.add_column("path", ColumnType::String).push_string(path_);
     summary.add_column("bytes", ColumnType::Int64).push_int(static_cast<std::int64_t>(html.size()));
     summary.add_column("xxh3_128", ColumnType::String).push_string(hash_bytes(html).hex());
-    summary.add_column("stores", ColumnType::Int64).push_int(static_cast<std::int64_t>(data.stores.size()));
+    summary.add_column("stores", ColumnType::Int64).push_int(static_cast<std::int64_t>(data.cards.size()));
     auto& through = summary.add_column("data_through", ColumnType::Date);
     if (o.data_through) through.push_int(*o.data_through);
     else through.push_null();

@@ -11,7 +11,7 @@ namespace sluice::dashboard {
 std::string render_page(const PageData& d) {
   const auto through = d.total.last_observed();
   std::string subtitle = through ? "Data through " + iso_date(*through) : std::string("No observed data");
-  if (!d.stores.empty()) subtitle += " · " + std::to_string(d.stores.size()) + (d.stores.size() == 1 ? " store" : " stores");
+  if (!d.cards.empty()) subtitle += " · " + std::to_string(d.cards.size()) + (d.cards.size() == 1 ? " store" : " stores");
   if (d.run.available && !d.run.pipeline.empty()) subtitle += " · pipeline " + d.run.pipeline;
   subtitle += " · rendered " + d.rendered_at;
 

@@ -8,6 +8,7 @@
 
 #include "forecast_data.hpp"
 #include "run_info.hpp"
+#include "store_card.hpp"
 
 namespace sluice::dashboard {
 
@@ -16,16 +17,15 @@ struct PageData {
   std::string key_column;
   ForecastSeries total;
   bool total_from_input = false;  // false: summed from the per-store rows
-  std::vector<ForecastSeries> stores;
-  std::map<std::string, StoreInfo> store_info;  // empty without a stores input
+  std::vector<ForecastSeries> stores;  // from the forecast input (empty when the cards come pre-rendered)
+  std::vector<StoreCard> cards;        // one per store, in key order
   std::optional<AccuracyTable> accuracy;         // empty without a metrics input
   RunInfo run;
   int max_small_multiples = 12;
   std::string rendered_at;  // UTC, "YYYY-MM-DD HH:MM UTC"
 
-  // "Store name" from the stores table, else "<key> <value>".
-  std::string store_label(const ForecastSeries& store) const;
-  std::string store_city(const ForecastSeries& store) const;
+  // More stores than small multiples: one card at a time, picked from a selector.
+  bool selectable() const { return static_cast<int>(cards.size()) > max_small_multiples; }
 };
 
 }  // namespace sluice::dashboard

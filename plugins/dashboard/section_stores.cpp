@@ -1,5 +1,5 @@
 // Per store: small multiples (or a selector when there are many stores) and a
-// table of every store's forecast, change and recent error.
+// table of every store's forecast, change and recent error, from the stores' cards.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -7,63 +7,12 @@
 #include "format.hpp"
 #include "html.hpp"
 #include "sections.hpp"
-#include "svg_chart.hpp"
+#include "store_card.hpp"
 #include "theme.hpp"
 
 namespace sluice::dashboard {
 
 namespace {
-constexpr int kStoreHistoryDays = 56;  // eight weeks: enough to see the weekly pattern
-constexpr int kRecentErrorDays = 28;
-
-struct StoreError {
-  double mape = std::nan("");
-  std::string source;  // how it was computed, for the badge's tooltip
-};
-
-StoreError store_error(const PageData& d, const ForecastSeries& s) {
-  if (d.accuracy && !d.accuracy->models.empty()) {
-    const auto it = d.accuracy->by_key_model.find({s.key, d.accuracy->models.front()});
-    if (it != d.accuracy->by_key_model.end() && std::isfinite(it->second.mape))
-      return {it->second.mape, "backtest MAPE of " + d.accuracy->models.front() + ", averaged over horizons"};
-  }
-  return {recent_mape(s, kRecentErrorDays),
-          "MAPE of the fitted values over the last " + std::to_string(kRecentErrorDays) + " observed days"};
-}
-
-std::string error_class(double mape) {
-  if (!std::isfinite(mape)) return "badge";
-  return mape < 0.10 ? "badge good" : mape < 0.20 ? "badge fair" : "badge poor";
-}
-
-// `wide` for the one-at-a-time selector view, so text is not scaled up with the card.
-std::string store_chart(const ForecastSeries& s, const std::string& id, const std::string& label, bool wide) {
-  const auto today = s.last_observed();
-  LineSeries actual{"Actual", theme::kActual, {}, {}, 1.6, false, false};
-  LineSeries forecast{"Forecast", theme::kForecast, {}, {}, 2.0, false, false};
-  BandSeries band{"80% interval", theme::kBand, theme::kBandOpacity, {}, {}, {}};
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (today && s.ds[i] <= *today - kStoreHistoryDays) continue;
-    const auto x = static_cast<double>(s.ds[i]);
-    if (s.is_forecast[i]) {
-      forecast.x.push_back(x), forecast.y.push_back(s.yhat[i]);
-      band.x.push_back(x), band.lo.push_back(s.yhat_lower[i]), band.hi.push_back(s.yhat_upper[i]);
-    } else {
-      actual.x.push_back(x), actual.y.push_back(s.y[i]);
-    }
-  }
-  LineChart chart;
-  chart.id = id;
-  chart.width = wide ? 1100 : 380;
-  chart.height = wide ? 320 : 190;
-  chart.legend = false;
-  chart.aria_label = label + ": the last " + std::to_string(kStoreHistoryDays) + " days of sales and a " +
-                     std::to_string(forecast.x.size()) + "-day forecast with its 80% interval.";
-  chart.bands.push_back(std::move(band));
-  chart.lines = {std::move(actual), std::move(forecast)};
-  if (today) chart.marker = VerticalMarker{static_cast<double>(*today), "today"};
-  return render_line_chart(chart);
-}
 
 // The HTML legend shared by all store charts (they have no legend of their own).
 std::string shared_legend() {
@@ -77,70 +26,46 @@ std::string shared_legend() {
   return m.take();
 }
 
-std::string store_card(const PageData& d, const ForecastSeries& s, std::size_t index, bool selectable) {
-  const bool hidden = selectable && index > 0;
-  const std::string label = d.store_label(s);
-  const std::string city = d.store_city(s);
-  const OverviewNumbers o = overview_numbers(s);
-  const StoreError err = store_error(d, s);
+// The card's figure: its position (for the selector), its key and numbers as data, and the body.
+std::string store_figure(const StoreCard& c, std::size_t index, bool hidden) {
   Markup m;
   m.raw("<figure class=\"card store-card\"");
   m.raw(" id=\"store-").raw(std::to_string(index)).raw("\"");
-  m.raw(" data-store-key=\"").text(s.key).raw("\"");
-  m.raw(" data-forecast-total=\"").raw(exact_number(o.forecast_total)).raw("\"");
-  m.raw(" data-mape=\"").raw(exact_number(err.mape)).raw("\"");
+  m.raw(" data-store-key=\"").text(c.key).raw("\"");
+  m.raw(" data-forecast-total=\"").raw(exact_number(c.forecast_total)).raw("\"");
+  m.raw(" data-mape=\"").raw(exact_number(c.mape)).raw("\"");
   if (hidden) m.raw(" hidden");
-  m.raw(">");
-  m.open("figcaption", {{"class", "store-head"}});
-  m.open("div");
-  m.element("span", {{"class", "store-name"}}, label);
-  if (!city.empty()) m.element("span", {{"class", "store-city"}}, city);
-  m.close("div");
-  m.element("span", {{"class", error_class(err.mape)}, {"title", err.source}},
-            std::isfinite(err.mape) ? "MAPE " + format_percent(err.mape) : "MAPE n/a");
-  m.close("figcaption");
-  m.open("div", {{"class", "store-stats"}});
-  m.raw("Next ").raw(std::to_string(o.forecast_days)).raw(" days: ");
-  m.element("strong", {}, format_amount(o.forecast_total));
-  if (std::isfinite(o.change))
-    m.raw(" ").element("span", {{"class", o.change >= 0 ? "up" : "down"}}, format_change(o.change) + " vs last year");
-  m.close("div");
-  m.raw(store_chart(s, "chart-store-" + std::to_string(index), label, selectable));
-  m.raw("</figure>");
+  m.raw(">").raw(c.body).raw("</figure>");
   return m.take();
 }
 
-std::string summary_table(const PageData& d, bool selectable) {
-  std::vector<std::size_t> order(d.stores.size());
+std::string summary_table(const std::vector<StoreCard>& cards, bool selectable) {
+  std::vector<std::size_t> order(cards.size());
   std::iota(order.begin(), order.end(), 0);
-  std::vector<OverviewNumbers> numbers;
-  for (const auto& s : d.stores) numbers.push_back(overview_numbers(s));
   std::stable_sort(order.begin(), order.end(),
-                   [&](auto a, auto b) { return numbers[a].forecast_total > numbers[b].forecast_total; });
+                   [&](auto a, auto b) { return cards[a].forecast_total > cards[b].forecast_total; });
   Markup m;
   m.open("div", {{"class", "card table-card"}});
   m.element("h3", {}, "All stores, by forecast");
   m.open("table", {{"class", "data"}, {"id", "store-table"}});
-  const std::string days = numbers.empty() ? "" : std::to_string(numbers.front().forecast_days) + " ";
+  const std::string days = cards.empty() ? "" : std::to_string(cards.front().forecast_days) + " ";
   m.raw("<thead><tr><th scope=\"col\">Store</th><th scope=\"col\">City</th>"
         "<th scope=\"col\" class=\"num\">Next ").raw(days).raw("days</th>");
   m.raw("<th scope=\"col\" class=\"num\">Same days last year</th>"
         "<th scope=\"col\" class=\"num\">Change</th><th scope=\"col\" class=\"num\">MAPE</th></tr></thead><tbody>");
   for (auto i : order) {
-    const auto& s = d.stores[i];
-    const auto& o = numbers[i];
-    const StoreError err = store_error(d, s);
-    m.raw("<tr data-store-index=\"").raw(std::to_string(i)).raw("\" data-store-key=\"").text(s.key).raw("\"");
+    const StoreCard& c = cards[i];
+    m.raw("<tr data-store-index=\"").raw(std::to_string(i)).raw("\" data-store-key=\"").text(c.key).raw("\"");
     if (selectable) m.raw(" class=\"pick\" tabindex=\"0\"");
     m.raw(">");
-    m.element("th", {{"scope", "row"}}, d.store_label(s));
-    m.element("td", {}, d.store_city(s));
-    m.element("td", {{"class", "num"}, {"data-value", exact_number(o.forecast_total)}}, format_amount(o.forecast_total));
-    m.element("td", {{"class", "num"}}, format_amount(o.last_year_total));
-    m.element("td", {{"class", std::string("num ") + (!std::isfinite(o.change) ? "" : o.change >= 0 ? "up" : "down")}},
-              format_change(o.change));
+    m.element("th", {{"scope", "row"}}, c.label);
+    m.element("td", {}, c.city);
+    m.element("td", {{"class", "num"}, {"data-value", exact_number(c.forecast_total)}}, format_amount(c.forecast_total));
+    m.element("td", {{"class", "num"}}, format_amount(c.last_year_total));
+    m.element("td", {{"class", std::string("num ") + (!std::isfinite(c.change) ? "" : c.change >= 0 ? "up" : "down")}},
+              format_change(c.change));
     m.open("td", {{"class", "num"}});
-    m.element("span", {{"class", error_class(err.mape)}, {"title", err.source}}, format_percent(err.mape));
+    m.element("span", {{"class", error_class(c.mape)}, {"title", c.mape_source}}, format_percent(c.mape));
     m.close("td");
     m.raw("</tr>");
   }
@@ -151,34 +76,33 @@ std::string summary_table(const PageData& d, bool selectable) {
 }  // namespace
 
 std::string stores_section(const PageData& d) {
+  const auto& cards = d.cards;
   Markup m;
   m.open("section", {{"id", "stores"}, {"aria-labelledby", "stores-h"}});
   m.element("h2", {{"id", "stores-h"}}, "Per store");
-  if (d.stores.empty()) {
+  if (cards.empty()) {
     m.element("p", {{"class", "empty"}}, "No per-store forecasts in the input.");
     m.close("section");
     return m.take();
   }
-  const bool selectable = static_cast<int>(d.stores.size()) > d.max_small_multiples;
+  const bool selectable = d.selectable();
   m.open("div", {{"class", "store-toolbar"}});
   if (selectable) {
     m.element("label", {{"for", "store-select"}}, "Store");
-    m.open("select", {{"id", "store-select"}, {"data-count", std::to_string(d.stores.size())}});
-    for (std::size_t i = 0; i < d.stores.size(); ++i) {
-      const std::string city = d.store_city(d.stores[i]);
+    m.open("select", {{"id", "store-select"}, {"data-count", std::to_string(cards.size())}});
+    for (std::size_t i = 0; i < cards.size(); ++i)
       m.element("option", {{"value", std::to_string(i)}},
-                d.store_label(d.stores[i]) + (city.empty() ? "" : " (" + city + ")"));
-    }
+                cards[i].label + (cards[i].city.empty() ? "" : " (" + cards[i].city + ")"));
     m.close("select");
     m.element("span", {{"class", "hint"}},
-              std::to_string(d.stores.size()) + " stores; pick one here or click a row in the table below.");
+              std::to_string(cards.size()) + " stores; pick one here or click a row in the table below.");
   }
   m.raw(shared_legend());
   m.close("div");
   m.open("div", {{"class", selectable ? "store-grid single" : "store-grid"}, {"id", "store-grid"}});
-  for (std::size_t i = 0; i < d.stores.size(); ++i) m.raw(store_card(d, d.stores[i], i, selectable));
+  for (std::size_t i = 0; i < cards.size(); ++i) m.raw(store_figure(cards[i], i, selectable && i > 0));
   m.close("div");
-  m.raw(summary_table(d, selectable));
+  m.raw(summary_table(cards, selectable));
   m.close("section");
   return m.take();
 }

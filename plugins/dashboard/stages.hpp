@@ -7,6 +7,9 @@ namespace sluice::dashboard {
 StageDescriptor html_dashboard_descriptor();
 std::unique_ptr<Stage> make_html_dashboard(const Params& params);
 
+StageDescriptor store_cards_descriptor();
+std::unique_ptr<Stage> make_store_cards(const Params& params);
+
 StageDescriptor svg_chart_descriptor();
 std::unique_ptr<Stage> make_svg_chart(const Params& params);
 

@@ -25,6 +25,14 @@ std::string dashboard_value(const std::string& html, const std::string& id) {
   return m[1];
 }
 
+// Attribute `name` of the store card of store `key` on the dashboard.
+std::string card_value(const std::string& html, const std::string& key, const std::string& name) {
+  const std::regex re("data-store-key=\"" + key + "\"[^>]* " + name + "=\"([^\"]*)\"");
+  std::smatch m;
+  if (!std::regex_search(html, m, re)) return "(missing card " + key + ")";
+  return m[1];
+}
+
 // "ran/total" partitions of a node in a run report.
 std::string partitions_ran(const nlohmann::json& report, const std::string& node) {
   for (const auto& n : report["nodes"])
@@ -108,6 +116,30 @@ TEST_CASE("the flagship pipeline runs end to end, and the weekly update recomput
   CHECK(partitions_ran(corrected, "forecast") == "1/6");
   CHECK(partitions_ran(corrected, "load_daily") == "1/6");     // one store's rows written,
   CHECK(partitions_ran(corrected, "load_forecast") == "1/6");  // one store's forecast replaced
+  CHECK(partitions_ran(corrected, "cards") == "1/6");          // one store's card rendered again
+  // The page shows the corrected store's new forecast and backtest error, and the others' cards.
+  const std::string corrected_html = slurp(f.dir / "out" / "dashboard.html");
+  CHECK(num(card_value(corrected_html, "2", "data-forecast-total")) ==
+        doctest::Approx(num(sql(wh, "SELECT printf('%.6f', SUM(yhat)) FROM fact_forecast WHERE store_id = 2 AND is_forecast = 1")))
+            .epsilon(1e-9));
+  // Each backtested store's badge is its own backtest error (stores with a short history have none).
+  const std::string backtested = sql(wh, "SELECT group_concat(store_id) FROM (SELECT DISTINCT store_id FROM fact_backtest ORDER BY 1)");
+  REQUIRE(!backtested.empty());
+  for (std::size_t at = 0; at < backtested.size();) {
+    const std::string key = backtested.substr(at, backtested.find(',', at) - at);
+    at += key.size() + 1;
+    CAPTURE(key);
+    CHECK(num(card_value(corrected_html, key, "data-mape")) ==
+          doctest::Approx(num(sql(wh, "SELECT printf('%.12f', AVG(mape)) FROM fact_backtest WHERE store_id = " + key +
+                                          " AND model = 'prophet'")))
+              .epsilon(1e-9));
+  }
+  CHECK(card_value(corrected_html, "5", "data-mape") == card_value(html, "5", "data-mape"));
+  std::size_t cards_on_page = 0;
+  for (auto at = corrected_html.find("class=\"card store-card\""); at != std::string::npos;
+       at = corrected_html.find("class=\"card store-card\"", at + 1))
+    ++cards_on_page;
+  CHECK(cards_on_page == 6);
   CHECK(sql(wh, "SELECT COUNT(*) FROM fact_forecast WHERE is_forecast = 1") == "180");
   CHECK(statuses(corrected).at("stores") == "ran");           // the file changed: the stores are read again,
   CHECK(statuses(corrected).at("load_stores") == "cached");   // and are the same
@@ -167,5 +199,6 @@ TEST_CASE("a chain with less history than min_backtest_days gets forecasts and a
                                  {"daily", "cached"}, {"total", "cached"},
                                  {"load_stores", "cached"}, {"load_daily", "cached"}, {"forecast", "cached"},
                                  {"forecast_total", "cached"}, {"load_forecast", "cached"},
-                                 {"load_forecast_total", "cached"}, {"backtest", "cached"}, {"load_metrics", "cached"}, {"dashboard", "cached"}});
+                                 {"load_forecast_total", "cached"}, {"backtest", "cached"}, {"load_metrics", "cached"}, {"cards", "cached"},
+                                 {"dashboard", "cached"}});
 }

@@ -1,5 +1,5 @@
 // Partitioned (`foreach`) nodes through the real binary: per-partition caching,
-// broadcast inputs, output order at any --jobs, chained foreach nodes, partition
+// broadcast and co-partitioned inputs, output order at any --jobs, chained foreach nodes, partition
 // filters, failing partitions, cancellation, max_parallel and non-TTY progress.
 #include <fcntl.h>
 #include <signal.h>
@@ -172,6 +172,59 @@ params = { path = "out.csv" }
   CHECK(counts(r, "joined") == "50/50/0/0");
   CHECK(reason(r, "joined") == "input `names` changed; 50 of 50 partitions recomputed");
   CHECK(slurp(p.path("out.csv")).find("9,90,n9-renamed,50\n") != std::string::npos);
+}
+
+TEST_CASE("an input partitioned by the same key is co-partitioned: each partition gets its own slice of it") {
+  PipelineDir p(R"(
+[pipeline]
+name = "co-partitioned"
+[nodes.data]
+plugin = "sluice.csv_read"
+params = { path = "data.csv" }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["data"]
+foreach = "key"
+params = { column = "value" }
+[nodes.names]
+plugin = "sluice.csv_read"
+params = { path = "names.csv" }
+[nodes.named]
+plugin = "sluice.sql"
+inputs = ["names"]
+foreach = "key"
+params = { query = "SELECT key, name FROM names" }
+[nodes.joined]
+plugin = "sluice.sql"
+inputs = ["squares", "named"]
+foreach = "key"
+params = { query = "SELECT s.key, s.value, s.square, (SELECT COUNT(*) FROM named) AS names_seen, (SELECT COALESCE(MAX(name), '') FROM named) AS name FROM squares s ORDER BY s.value" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["joined"]
+params = { path = "out.csv" }
+)");
+  // Names for keys 1..45 only: keys 46..50 have no partition in `named`.
+  auto names_csv = [](const std::string& suffix) {
+    std::string csv = "key,name\n";
+    for (int k = 1; k <= 45; ++k) csv += std::to_string(k) + ",n" + std::to_string(k) + (k == 9 ? suffix : "") + "\n";
+    return csv;
+  };
+  write_file(p.path("data.csv"), key_value_csv(50));
+  write_file(p.path("names.csv"), names_csv(""));
+  CHECK(counts(p.run_json(), "joined") == "50/50/0/0");
+  const std::string out = slurp(p.path("out.csv"));
+  // Each partition saw one row of `named`: its own key's, not all 45.
+  CHECK(out.rfind("key,value,square,names_seen,name\n1,10,100,1,n1\n1,11,121,1,n1\n2,20,400,1,n2\n", 0) == 0);
+  // A key without a partition upstream sees the input's columns with no rows.
+  CHECK(out.find("\n47,470,220900,0,\"\"\n") != std::string::npos);
+
+  // One key's name changed: one partition of `named` and of `joined`, not all of them.
+  write_file(p.path("names.csv"), names_csv("-renamed"));
+  const auto r = p.run_json();
+  CHECK(counts(r, "named") == "45/1/44/0");
+  CHECK(counts(r, "joined") == "50/1/49/0");
+  CHECK(slurp(p.path("out.csv")).find("\n9,90,8100,1,n9-renamed\n") != std::string::npos);
 }
 
 TEST_CASE("partitioned output is byte-identical and in key order at --jobs 1, 2 and 8") {

@@ -16,7 +16,7 @@ class RecordingRegistrar : public sluice::Registrar {
 };
 }  // namespace
 
-TEST_CASE("the plugin library exports a matching ABI stamp and registers both stages") {
+TEST_CASE("the plugin library exports a matching ABI stamp and registers its three stages") {
   const std::filesystem::path lib = std::filesystem::path(SLUICE_PLUGIN_BUILD_DIR) / "libsluice_dashboard.so";
   REQUIRE_MESSAGE(std::filesystem::exists(lib), "build the plugin first: " << lib.string());
   void* handle = ::dlopen(lib.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -33,6 +33,6 @@ TEST_CASE("the plugin library exports a matching ABI stamp and registers both st
   CHECK(std::strcmp(abi()->stdlib, expected.stdlib) == 0);
   RecordingRegistrar registrar;
   entry(&registrar);
-  CHECK(registrar.ids == std::vector<std::string>{"sluice.html_dashboard", "sluice.svg_chart"});
+  CHECK(registrar.ids == std::vector<std::string>{"sluice.html_dashboard", "sluice.store_cards", "sluice.svg_chart"});
   ::dlclose(handle);
 }

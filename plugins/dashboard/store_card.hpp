@@ -1,0 +1,52 @@
+#pragma once
+// One store's card: its heading, numbers and chart. The dashboard renders cards
+// from the forecast table, or takes them pre-rendered from sluice.store_cards
+// (one partition per store, so a weekly run renders only the stores that changed).
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <sluice/table.hpp>
+
+#include "forecast_data.hpp"
+
+namespace sluice::dashboard {
+
+struct StoreCard {
+  std::string key;  // display text of the store's key value
+  std::string label, city;
+  int forecast_days = 0;
+  double forecast_total = 0, last_year_total = 0, change = 0;  // as in OverviewNumbers
+  double mape = std::numeric_limits<double>::quiet_NaN();
+  std::string mape_source;  // how the MAPE was computed (the badge's tooltip)
+  std::string body;         // the card's inner HTML: heading, numbers, chart
+};
+
+enum class CardLayout { Single, Grid };  // one store at a time (wide chart), or small multiples
+
+// Renders a store's card. `accuracy` (backtest metrics, when connected) gives the error badge;
+// without it, the MAPE of the fitted values over the last four observed weeks.
+StoreCard make_store_card(const ForecastSeries& store, const std::string& label, const std::string& city,
+                          const std::optional<AccuracyTable>& accuracy, CardLayout layout);
+
+// Cards for `stores` (labels and cities from the stores table `info`, when connected).
+std::vector<StoreCard> render_store_cards(const std::vector<ForecastSeries>& stores,
+                                        const std::map<std::string, StoreInfo>& info, const std::string& key_column,
+                                        const std::optional<AccuracyTable>& accuracy, CardLayout layout);
+
+// The table form (the output of sluice.store_cards): store_key, label, city, forecast_days,
+// forecast_total, last_year_total, change, mape, mape_source, card_html.
+Table cards_table(const std::vector<StoreCard>& cards);
+// Reads that table back; `port` names the input in errors.
+std::vector<StoreCard> read_cards(const Table& table, const std::string& port);
+
+// The badge class for a MAPE: good, fair, poor, or plain when unknown.
+std::string error_class(double mape);
+
+// A fragment for element ids made of the key text: letters, digits and '-' stay, every other byte
+// becomes "_xx" (hex), so different keys never share an id.
+std::string id_fragment(const std::string& key);
+
+}  // namespace sluice::dashboard
