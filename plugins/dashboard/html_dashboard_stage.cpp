@@ -89,19 +89,13 @@ class HtmlDashboardStage : public Stage {
     } else {
       data.total = sum_series(data.stores);
     }
-    // No rows (no series had history enough to backtest): an empty table, whatever columns it has.
-    if (in.has("metrics")) {
-      const Table& metrics = in.table("metrics");
-      data.accuracy = metrics.num_rows() > 0 ? summarize_metrics(metrics, key_) : AccuracyTable{};
-    }
+    data.accuracy = accuracy_input(in, key_);
     if (in.has("cards")) {
       data.cards = read_cards(in.table("cards"), "cards");
     } else {
-      const auto info = in.has("stores") ? read_stores(in.table("stores"), key_, store_label_)
-                                         : std::map<std::string, StoreInfo>{};
       const bool single = static_cast<int>(data.stores.size()) > max_small_multiples_;
-      data.cards = render_store_cards(data.stores, info, key_, data.accuracy,
-                                    single ? CardLayout::Single : CardLayout::Grid);
+      data.cards = render_store_cards(data.stores, store_info_input(in, key_, store_label_), key_, data.accuracy,
+                                      single ? CardLayout::Single : CardLayout::Grid);
     }
     if (data.cards.empty()) ctx.warn("no per-store forecasts in the input; the dashboard will be mostly empty");
     data.run = parse_run_info(ctx.run_info_json());

@@ -136,6 +136,18 @@ std::vector<StoreCard> render_store_cards(const std::vector<ForecastSeries>& sto
   return cards;
 }
 
+std::optional<AccuracyTable> accuracy_input(const Inputs& in, const std::string& key_column) {
+  if (!in.has("metrics")) return std::nullopt;
+  const Table& metrics = in.table("metrics");
+  return metrics.num_rows() > 0 ? summarize_metrics(metrics, key_column) : AccuracyTable{};
+}
+
+std::map<std::string, StoreInfo> store_info_input(const Inputs& in, const std::string& key_column,
+                                                  const std::string& label_column) {
+  if (!in.has("stores")) return {};
+  return read_stores(in.table("stores"), key_column, label_column);
+}
+
 Table cards_table(const std::vector<StoreCard>& cards) {
   Table t;
   auto& key = t.add_column("store_key", ColumnType::String);

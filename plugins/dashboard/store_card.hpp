@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <sluice/sdk.hpp>
 #include <sluice/table.hpp>
 
 #include "forecast_data.hpp"
@@ -35,6 +36,12 @@ StoreCard make_store_card(const ForecastSeries& store, const std::string& label,
 std::vector<StoreCard> render_store_cards(const std::vector<ForecastSeries>& stores,
                                         const std::map<std::string, StoreInfo>& info, const std::string& key_column,
                                         const std::optional<AccuracyTable>& accuracy, CardLayout layout);
+
+// The optional inputs both the dashboard and sluice.store_cards read: `metrics` summarised (a table
+// without rows, when no series had history enough to backtest, gives an empty summary), and `stores`.
+std::optional<AccuracyTable> accuracy_input(const Inputs& in, const std::string& key_column);
+std::map<std::string, StoreInfo> store_info_input(const Inputs& in, const std::string& key_column,
+                                                  const std::string& label_column);
 
 // The table form (the output of sluice.store_cards): store_key, label, city, forecast_days,
 // forecast_total, last_year_total, change, mape, mape_source, card_html.

@@ -48,14 +48,8 @@ class StoreCardsStage : public Stage {
 
   void run(Context& ctx, const Inputs& in, Outputs& out) override {
     const auto stores = split_forecast(in.table("forecast"), key_, "forecast");
-    std::optional<AccuracyTable> accuracy;
-    if (in.has("metrics")) {
-      const Table& metrics = in.table("metrics");
-      // No rows (a series too short to backtest): the card falls back to the recent error.
-      accuracy = metrics.num_rows() > 0 ? summarize_metrics(metrics, key_) : AccuracyTable{};
-    }
-    const auto info = in.has("stores") ? read_stores(in.table("stores"), key_, store_label_)
-                                       : std::map<std::string, StoreInfo>{};
+    const auto accuracy = accuracy_input(in, key_);
+    const auto info = store_info_input(in, key_, store_label_);
     ctx.check_cancelled();
     out.set("cards", cards_table(render_store_cards(stores, info, key_, accuracy, layout_)));
   }

@@ -33,6 +33,13 @@ std::string key_value_csv(int n, const std::set<int>& bumped = {}) {
   return csv;
 }
 
+// key,name rows for keys 1..n; key 9's name gets `suffix`.
+std::string names_csv(int n, const std::string& suffix) {
+  std::string csv = "key,name\n";
+  for (int k = 1; k <= n; ++k) csv += std::to_string(k) + ",n" + std::to_string(k) + (k == 9 ? suffix : "") + "\n";
+  return csv;
+}
+
 const nlohmann::json& node(const nlohmann::json& report, const std::string& id) {
   for (const auto& n : report["nodes"])
     if (n["id"] == id) return n;
@@ -151,13 +158,8 @@ plugin = "sluice.csv_write"
 inputs = ["joined"]
 params = { path = "out.csv" }
 )");
-  auto names_csv = [](const std::string& suffix) {
-    std::string csv = "key,name\n";
-    for (int k = 1; k <= 50; ++k) csv += std::to_string(k) + ",n" + std::to_string(k) + (k == 9 ? suffix : "") + "\n";
-    return csv;
-  };
   write_file(p.path("data.csv"), key_value_csv(50));
-  write_file(p.path("names.csv"), names_csv(""));
+  write_file(p.path("names.csv"), names_csv(50, ""));
   CHECK(counts(p.run_json(), "joined") == "50/50/0/0");
   const std::string out = slurp(p.path("out.csv"));
   // Each partition saw its own 2 rows of `data` but all 50 rows of `names`.
@@ -167,7 +169,7 @@ params = { path = "out.csv" }
   // New data for 3 keys: 3 partitions. A new broadcast table: every partition.
   write_file(p.path("data.csv"), key_value_csv(50, {1, 2, 3}));
   CHECK(counts(p.run_json(), "joined") == "50/3/47/0");
-  write_file(p.path("names.csv"), names_csv("-renamed"));
+  write_file(p.path("names.csv"), names_csv(50, "-renamed"));
   const auto r = p.run_json();
   CHECK(counts(r, "joined") == "50/50/0/0");
   CHECK(reason(r, "joined") == "input `names` changed; 50 of 50 partitions recomputed");
@@ -205,13 +207,8 @@ inputs = ["joined"]
 params = { path = "out.csv" }
 )");
   // Names for keys 1..45 only: keys 46..50 have no partition in `named`.
-  auto names_csv = [](const std::string& suffix) {
-    std::string csv = "key,name\n";
-    for (int k = 1; k <= 45; ++k) csv += std::to_string(k) + ",n" + std::to_string(k) + (k == 9 ? suffix : "") + "\n";
-    return csv;
-  };
   write_file(p.path("data.csv"), key_value_csv(50));
-  write_file(p.path("names.csv"), names_csv(""));
+  write_file(p.path("names.csv"), names_csv(45, ""));
   CHECK(counts(p.run_json(), "joined") == "50/50/0/0");
   const std::string out = slurp(p.path("out.csv"));
   // Each partition saw one row of `named`: its own key's, not all 45.
@@ -220,7 +217,7 @@ params = { path = "out.csv" }
   CHECK(out.find("\n47,470,220900,0,\"\"\n") != std::string::npos);
 
   // One key's name changed: one partition of `named` and of `joined`, not all of them.
-  write_file(p.path("names.csv"), names_csv("-renamed"));
+  write_file(p.path("names.csv"), names_csv(45, "-renamed"));
   const auto r = p.run_json();
   CHECK(counts(r, "named") == "45/1/44/0");
   CHECK(counts(r, "joined") == "50/1/49/0");
