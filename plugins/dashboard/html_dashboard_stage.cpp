@@ -105,7 +105,7 @@ class HtmlDashboardStage : public Stage {
     sluice::write_file_atomically(path_, html, /*durable=*/true, ParentDirs::Create);
     out.set_receipt(file_receipt(path_, html));
     ctx.info("wrote " + path_ + " (" + std::to_string(html.size()) + " bytes, " +
-             std::to_string(data.stores.size()) + " stores)");
+             std::to_string(data.cards.size()) + " stores)");
 
     const OverviewNumbers o = overview_numbers(data.total);
     Table summary;

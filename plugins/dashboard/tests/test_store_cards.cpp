@@ -38,9 +38,8 @@ std::string page_text(const std::filesystem::path& path) {
   return std::regex_replace(slurp(path), std::regex("rendered \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC"), "rendered");
 }
 
-Outputs render_from_cards(const std::filesystem::path& path, const Table& cards, const Table& total,
-                          const Table& metrics) {
-  RunInfoContext ctx(make_run_info());
+Outputs render_from_cards(RunInfoContext& ctx, const std::filesystem::path& path, const Table& cards,
+                          const Table& total, const Table& metrics) {
   return testing::run_stage(html_dashboard_descriptor(), make_html_dashboard,
                             {{"path", path.string()}, {"title", "Sales <forecast> & more"}},
                             {{"cards", Value(cards)}, {"total", Value(total)}, {"metrics", Value(metrics)}}, ctx);
@@ -75,9 +74,12 @@ TEST_CASE("cards rendered store by store make the same page as the dashboard ren
 
   TempDir dir;
   render_dashboard(dir / "from-forecast.html", {.stores = kStores, .with_total = true});
-  const Outputs out = render_from_cards(dir / "from-cards.html", cards, total, metrics);
+  RunInfoContext ctx(make_run_info());
+  const Outputs out = render_from_cards(ctx, dir / "from-cards.html", cards, total, metrics);
   CHECK(page_text(dir / "from-cards.html") == page_text(dir / "from-forecast.html"));
   CHECK(std::get<Table>(out.values().at("report")).column("stores").int_at(0) == kStores);
+  REQUIRE(!ctx.messages.empty());
+  CHECK(ctx.messages.back().find(" bytes, 3 stores)") != std::string::npos);
 }
 
 TEST_CASE("a store without metrics gets the recent in-sample error, and the layout sets the chart size") {
