@@ -21,14 +21,19 @@ std::optional<std::size_t> CoPartitionedInput::row_of(const std::string& key) co
 }
 
 std::string CoPartitionedInput::hash_text(const std::string& key) const {
-  const auto row = row_of(key);
-  return row ? hashes_[*row].hex() : std::string("none");
+  if (const auto row = row_of(key)) return hashes_[*row].hex();
+  // Without a partition the stage sees the input's columns: they are what it depends on.
+  return "none:" + hash_value(*empty_value()).hex();
 }
 
 ValuePtr CoPartitionedInput::value_for(const std::string& key) const {
   if (const auto row = row_of(key)) return partition_value(port_, cache_, *row);
-  // No partition of this key upstream (say, a store the backtest produced nothing for): the
-  // stage still sees the input's columns, with no rows.
+  return empty_value();
+}
+
+ValuePtr CoPartitionedInput::empty_value() const {
+  // No partition of a key upstream (say, a store an upstream filter dropped): the stage still sees
+  // the input's columns, with no rows.
   std::call_once(empty_once_, [this] {
     Table empty;
     if (!hashes_.empty()) {

@@ -25,12 +25,14 @@ class CoPartitionedInput {
 
   // The manifest row of partition `key`, if the input has that partition.
   std::optional<std::size_t> row_of(const std::string& key) const;
-  // The partition's object hash, or "none" when the input has no such partition.
+  // The partition's object hash; without such a partition, "none:" and the hash of its empty stand-in.
   std::string hash_text(const std::string& key) const;
   // The input's partition `key`; when it has none, a table with its columns and no rows.
   ValuePtr value_for(const std::string& key) const;
 
  private:
+  ValuePtr empty_value() const;  // the input's columns without rows, made once
+
   PortData& port_;
   Cache& cache_;
   std::vector<Hash128> hashes_;
