@@ -23,14 +23,14 @@ class CoPartitionedInput {
  public:
   CoPartitionedInput(PortData& port, Cache& cache, const std::vector<std::string>& keys);
 
-  // The manifest row of partition `key`, if the input has that partition.
-  std::optional<std::size_t> row_of(const std::string& key) const;
   // The partition's object hash; without such a partition, "none:" and the hash of its empty stand-in.
   std::string hash_text(const std::string& key) const;
   // The input's partition `key`; when it has none, a table with its columns and no rows.
   ValuePtr value_for(const std::string& key) const;
 
  private:
+  // The manifest row of partition `key`, if the input has that partition.
+  std::optional<std::size_t> row_of(const std::string& key) const;
   ValuePtr empty_value() const;  // the input's columns without rows, made once
 
   PortData& port_;

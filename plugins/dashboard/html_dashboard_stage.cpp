@@ -72,7 +72,6 @@ class HtmlDashboardStage : public Stage {
   void run(Context& ctx, const Inputs& in, Outputs& out) override {
     PageData data;
     data.title = title_;
-    data.key_column = key_;
     data.max_small_multiples = max_small_multiples_;
     data.rendered_at = utc_now_text();
     if (!in.has("forecast") && !in.has("cards"))

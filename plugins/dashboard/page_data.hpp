@@ -14,7 +14,6 @@ namespace sluice::dashboard {
 
 struct PageData {
   std::string title;
-  std::string key_column;
   ForecastSeries total;
   bool total_from_input = false;  // false: summed from the per-store rows
   std::vector<ForecastSeries> stores;  // from the forecast input (empty when the cards come pre-rendered)

@@ -83,6 +83,22 @@ void push_number(Column& c, double v) {
   if (std::isfinite(v)) c.push_double(v);
   else c.push_null();
 }
+StoreCard make_store_card(const ForecastSeries& store, const std::string& label, const std::string& city,
+                          const std::optional<AccuracyTable>& accuracy, CardLayout layout) {
+  StoreCard c;
+  c.key = store.key;
+  c.label = label;
+  c.city = city;
+  const OverviewNumbers o = overview_numbers(store);
+  c.forecast_days = o.forecast_days;
+  c.forecast_total = o.forecast_total;
+  c.last_year_total = o.last_year_total;
+  c.change = o.change;
+  set_error(c, accuracy, store);
+  c.body = card_body(c, store_chart(store, label, layout));
+  return c;
+}
+
 }  // namespace
 
 std::string error_class(double mape) {
@@ -103,22 +119,6 @@ std::string id_fragment(const std::string& key) {
     }
   }
   return out;
-}
-
-StoreCard make_store_card(const ForecastSeries& store, const std::string& label, const std::string& city,
-                          const std::optional<AccuracyTable>& accuracy, CardLayout layout) {
-  StoreCard c;
-  c.key = store.key;
-  c.label = label;
-  c.city = city;
-  const OverviewNumbers o = overview_numbers(store);
-  c.forecast_days = o.forecast_days;
-  c.forecast_total = o.forecast_total;
-  c.last_year_total = o.last_year_total;
-  c.change = o.change;
-  set_error(c, accuracy, store);
-  c.body = card_body(c, store_chart(store, label, layout));
-  return c;
 }
 
 std::vector<StoreCard> render_store_cards(const std::vector<ForecastSeries>& stores,

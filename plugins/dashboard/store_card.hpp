@@ -27,12 +27,9 @@ struct StoreCard {
 
 enum class CardLayout { Single, Grid };  // one store at a time (wide chart), or small multiples
 
-// Renders a store's card. `accuracy` (backtest metrics, when connected) gives the error badge;
-// without it, the MAPE of the fitted values over the last four observed weeks.
-StoreCard make_store_card(const ForecastSeries& store, const std::string& label, const std::string& city,
-                          const std::optional<AccuracyTable>& accuracy, CardLayout layout);
-
-// Cards for `stores` (labels and cities from the stores table `info`, when connected).
+// Cards for `stores`: labels and cities from the stores table `info` (else "<key column> <key>"); the
+// error badge from `accuracy` (backtest metrics, when connected), else the MAPE of the fitted values over
+// the last four observed weeks.
 std::vector<StoreCard> render_store_cards(const std::vector<ForecastSeries>& stores,
                                         const std::map<std::string, StoreInfo>& info, const std::string& key_column,
                                         const std::optional<AccuracyTable>& accuracy, CardLayout layout);
