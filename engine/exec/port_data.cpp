@@ -1,6 +1,7 @@
 #include "exec/port_data.hpp"
 
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <sluice/errors.hpp>
 
@@ -53,9 +54,13 @@ ValuePtr materialize(PortData& port, Cache& cache) {
     return port.value;
   }
   auto manifest = manifest_of(port, cache);
-  // Loading is reading and decompressing one object per partition: done in parallel.
+  // Loading is reading and decompressing one object per partition: done in parallel. Isolated, so a
+  // thread waiting here takes none of its caller's other tasks: a caller may hold a lock or a
+  // once_flag (a foreach node loading its broadcast inputs) that such a task would wait for.
   std::vector<ValuePtr> values(manifest->num_rows());
-  tbb::parallel_for(std::size_t{0}, values.size(), [&](std::size_t i) { values[i] = partition_value(port, cache, i); });
+  tbb::this_task_arena::isolate([&] {
+    tbb::parallel_for(std::size_t{0}, values.size(), [&](std::size_t i) { values[i] = partition_value(port, cache, i); });
+  });
   std::vector<const Table*> tables;
   tables.reserve(values.size());
   for (const auto& v : values) tables.push_back(&std::get<Table>(*v));

@@ -224,6 +224,46 @@ params = { path = "out.csv" }
   CHECK(slurp(p.path("out.csv")).find("\n9,90,8100,1,n9-renamed\n") != std::string::npos);
 }
 
+TEST_CASE("an input partitioned by other keys is broadcast whole to every partition") {
+  PipelineDir p(R"(
+[pipeline]
+name = "other-keys"
+[nodes.data]
+plugin = "sluice.csv_read"
+params = { path = "data.csv" }
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["data"]
+foreach = "key"
+params = { column = "value" }
+[nodes.names]
+plugin = "sluice.csv_read"
+params = { path = "names.csv" }
+[nodes.by_name]
+plugin = "sluice.sql"
+inputs = ["names"]
+foreach = "name"
+params = { query = "SELECT key, name FROM names" }
+[nodes.joined]
+plugin = "sluice.sql"
+inputs = ["squares", "by_name"]
+foreach = "key"
+params = { query = "SELECT s.key, s.square, (SELECT COUNT(*) FROM by_name) AS names_seen FROM squares s ORDER BY s.value" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["joined"]
+params = { path = "out.csv" }
+)");
+  write_file(p.path("data.csv"), key_value_csv(50));
+  write_file(p.path("names.csv"), names_csv(50, ""));
+  // Many threads: the partitions that wait for the broadcast input to load must not stall its loading.
+  const auto r = p.run_json("--jobs 8");
+  CHECK(counts(r, "joined") == "50/50/0/0");
+  const std::string out = slurp(p.path("out.csv"));
+  CHECK(out.rfind("key,square,names_seen\n1,100,50\n1,121,50\n", 0) == 0);
+  CHECK(out.find("\n50,251001,50\n") != std::string::npos);
+}
+
 TEST_CASE("partitioned output is byte-identical and in key order at --jobs 1, 2 and 8") {
   PipelineDir p(kSquares);
   write_file(p.path("data.csv"), key_value_csv(50));
