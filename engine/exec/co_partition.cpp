@@ -23,7 +23,8 @@ std::optional<std::size_t> CoPartitionedInput::row_of(const std::string& key) co
 std::string CoPartitionedInput::hash_text(const std::string& key) const {
   if (const auto row = row_of(key)) return hashes_[*row].hex();
   // Without a partition the stage sees the input's columns: they are what it depends on.
-  return "none:" + hash_value(*empty_value()).hex();
+  empty_value();
+  return empty_hash_text_;
 }
 
 ValuePtr CoPartitionedInput::value_for(const std::string& key) const {
@@ -41,6 +42,7 @@ ValuePtr CoPartitionedInput::empty_value() const {
       if (const auto* t = std::get_if<Table>(first.get())) empty = t->empty_like();
     }
     empty_ = std::make_shared<const Value>(std::move(empty));
+    empty_hash_text_ = "none:" + hash_value(*empty_).hex();
   });
   return empty_;
 }

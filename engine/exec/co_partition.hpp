@@ -31,7 +31,7 @@ class CoPartitionedInput {
  private:
   // The manifest row of partition `key`, if the input has that partition.
   std::optional<std::size_t> row_of(const std::string& key) const;
-  ValuePtr empty_value() const;  // the input's columns without rows, made once
+  ValuePtr empty_value() const;  // the input's columns without rows, made (and hashed) once
 
   PortData& port_;
   Cache& cache_;
@@ -39,6 +39,7 @@ class CoPartitionedInput {
   std::unordered_map<std::string, std::size_t> rows_;
   mutable std::once_flag empty_once_;
   mutable ValuePtr empty_;
+  mutable std::string empty_hash_text_;  // hash_text of every key without a partition
 };
 
 // One entry per input: set for the inputs (other than the first) partitioned by `keys`, else null.
