@@ -101,10 +101,23 @@ std::vector<Partition> split_by_keys(const Table& table, const std::vector<std::
 }
 
 namespace {
+bool all_null(const Column& c) { return c.null_count() == c.size(); }
+
+// The type column `c` takes in the join: that of the first part with a value in it. A part with no
+// value there (no rows, or nulls only: a SQL result types such a column as double) carries no type,
+// so it does not have to agree with the others.
+ColumnType joined_type(const std::vector<const Table*>& parts, std::size_t c) {
+  for (const Table* p : parts) {
+    if (!all_null(p->column(c))) return p->column(c).type();
+  }
+  return parts.front()->column(c).type();
+}
+
 // Column `c` of every part, joined buffer by buffer (a thousand partitions of a thousand rows are
 // a million cells: copied a row at a time, that was most of a dashboard's input).
 Column concat_column(const std::vector<const Table*>& parts, std::size_t c, std::size_t total) {
   const Column& head = parts.front()->column(c);
+  const ColumnType type = joined_type(parts, c);
   std::vector<std::int64_t> ints;
   std::vector<double> doubles;
   std::vector<std::uint64_t> offsets{0};
@@ -113,18 +126,22 @@ Column concat_column(const std::vector<const Table*>& parts, std::size_t c, std:
   bool any_null = false;
   for (const Table* p : parts) any_null = any_null || p->column(c).has_nulls();
   if (any_null) validity.reserve(total);
-  if (head.type() == ColumnType::Double) doubles.reserve(total);
-  else if (head.type() == ColumnType::String) offsets.reserve(total + 1);
+  if (type == ColumnType::Double) doubles.reserve(total);
+  else if (type == ColumnType::String) offsets.reserve(total + 1);
   else ints.reserve(total);
   for (const Table* p : parts) {
     const Column& src = p->column(c);
-    if (src.name() != head.name() || src.type() != head.type()) {
+    if (src.name() != head.name() || (src.type() != type && !all_null(src))) {
       throw Error("partition outputs differ in column " + std::to_string(c) + " ('" + src.name() + "' " +
-                  std::string(to_string(src.type())) + " vs '" + head.name() + "' " + std::string(to_string(head.type())) + ")");
+                  std::string(to_string(src.type())) + " vs '" + head.name() + "' " + std::string(to_string(type)) + ")");
     }
-    if (head.type() == ColumnType::Double) {
+    if (src.type() != type) {  // nulls only: placeholders of the joined type
+      if (type == ColumnType::Double) doubles.insert(doubles.end(), src.size(), 0.0);
+      else if (type == ColumnType::String) offsets.insert(offsets.end(), src.size(), bytes.size());
+      else ints.insert(ints.end(), src.size(), 0);
+    } else if (type == ColumnType::Double) {
       doubles.insert(doubles.end(), src.doubles().begin(), src.doubles().end());
-    } else if (head.type() == ColumnType::String) {
+    } else if (type == ColumnType::String) {
       const std::uint64_t base = bytes.size();
       for (std::size_t r = 1; r < src.string_offsets().size(); ++r) offsets.push_back(base + src.string_offsets()[r]);
       bytes += src.string_bytes();
@@ -136,7 +153,7 @@ Column concat_column(const std::vector<const Table*>& parts, std::size_t c, std:
       else validity.insert(validity.end(), src.size(), std::uint8_t{1});
     }
   }
-  Column out(head.name(), head.type());
+  Column out(head.name(), type);
   out.assign_raw(total, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
   return out;
 }

@@ -129,6 +129,47 @@ TEST_CASE("split_by_keys: sorted and unsorted input give the same partitions, by
                        "partition outputs differ in column 2 ('e' double vs 'd' double)", sluice::Error);
 }
 
+TEST_CASE("a partition with no value in a column takes the type of the partitions that have one") {
+  // A SQL result types a column of nulls only as double; its neighbours may hold ints or strings.
+  auto part = [](ColumnType type, int rows, bool with_values) {
+    Table t;
+    Column& k = t.add_column("k", ColumnType::Int64);
+    Column& v = t.add_column("v", type);
+    for (int r = 0; r < rows; ++r) {
+      k.push_int(r);
+      if (!with_values) v.push_null();
+      else if (type == ColumnType::String) v.push_string("s" + std::to_string(r));
+      else v.push_int(r * 10);
+    }
+    return t;
+  };
+  const Table nulls = part(ColumnType::Double, 2, false);
+  const Table none = part(ColumnType::Double, 0, false);
+  const Table ints = part(ColumnType::Int64, 3, true);
+  const Table joined = concat_tables({&nulls, &ints, &none});
+  REQUIRE(joined.num_rows() == 5);
+  const Column& v = joined.column("v");
+  CHECK(v.type() == ColumnType::Int64);
+  CHECK(v.null_count() == 2);
+  CHECK((v.is_null(0) && v.is_null(1) && !v.is_null(2)));
+  CHECK(v.int_at(4) == 20);
+
+  const Table strings = part(ColumnType::String, 2, true);
+  const Table with_strings = concat_tables({&strings, &nulls});
+  CHECK(with_strings.column("v").type() == ColumnType::String);
+  CHECK(with_strings.column("v").string_at(1) == "s1");
+  CHECK(with_strings.column("v").string_at(2).empty());
+  CHECK(with_strings.column("v").is_null(3));
+
+  const Table only_nulls = concat_tables({&nulls, &none});
+  CHECK(only_nulls.column("v").type() == ColumnType::Double);
+  CHECK(only_nulls.column("v").null_count() == 2);
+
+  // Values of two different types still do not join.
+  CHECK_THROWS_WITH_AS(concat_tables({&ints, &nulls, &strings}),
+                       "partition outputs differ in column 1 ('v' string vs 'v' int64)", sluice::Error);
+}
+
 TEST_CASE("partition filters accept values and key=value") {
   CHECK(partition_selected("store_id=7", {}));
   CHECK(partition_selected("store_id=7", {"7"}));
