@@ -13,7 +13,7 @@ targets=("$@")
 ((${#targets[@]})) || targets=(fuzz_pipeline fuzz_cache_object fuzz_csv fuzz_cron)
 
 cmake -S . -B "$build" -G Ninja \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
   -DSLUICE_BUILD_FUZZERS=ON -DSLUICE_BUILD_TESTS=OFF -DSLUICE_BUILD_BENCH=OFF \
   -DSLUICE_SANITIZE="address;undefined" \
