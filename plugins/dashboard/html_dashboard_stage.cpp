@@ -17,7 +17,7 @@ StageDescriptor html_dashboard_descriptor() {
   StageDescriptor d;
   d.id = "sluice.html_dashboard";
   d.kind = StageKind::Report;
-  d.version = "1.1.0";
+  d.version = "1.2.0";  // 1.2: pre-rendered cards choose the page layout
   d.summary = "Writes the sales-forecast dashboard as one self-contained HTML file (inline SVG charts, no network)";
   d.inputs = {
       {"forecast", PortType::Table, true, false,
@@ -25,7 +25,7 @@ StageDescriptor html_dashboard_descriptor() {
        "holidays, is_forecast (bind this or cards)"},
       {"cards", PortType::Table, true, false,
        "the stores' cards, pre-rendered by sluice.store_cards (one partition per store); used instead of "
-       "rendering them from forecast"},
+       "rendering them from forecast, in the layout they were drawn for"},
       {"total", PortType::Table, true, false,
        "forecast of total sales (same columns, no key); without it the overview sums the store rows of forecast"},
       {"metrics", PortType::Table, true, false,
@@ -41,7 +41,8 @@ StageDescriptor html_dashboard_descriptor() {
       {"store_label", ParamType::String, ParamValue("name"), false, {}, {}, {},
        "column of the stores table shown as the store's name"},
       {"max_small_multiples", ParamType::Int, ParamValue(12), false, 1.0, 100000.0, {},
-       "above this many stores, show a store selector instead of one chart per store"},
+       "when the dashboard draws the cards itself (from forecast): above this many stores, show a store selector "
+       "instead of one chart per store (cards from sluice.store_cards bring their layout)"},
   };
   return d;
 }
@@ -91,10 +92,12 @@ class HtmlDashboardStage : public Stage {
     data.accuracy = accuracy_input(in, key_);
     if (in.has("cards")) {
       data.cards = read_cards(in.table("cards"), "cards");
+      data.card_layout = common_layout(data.cards, "cards");
     } else {
       const bool single = static_cast<int>(data.stores.size()) > max_small_multiples_;
+      data.card_layout = single ? CardLayout::Single : CardLayout::Grid;
       data.cards = render_store_cards(data.stores, store_info_input(in, key_, store_label_), key_, data.accuracy,
-                                      single ? CardLayout::Single : CardLayout::Grid);
+                                      *data.card_layout);
     }
     if (data.cards.empty()) ctx.warn("no per-store forecasts in the input; the dashboard will be mostly empty");
     data.run = parse_run_info(ctx.run_info_json());

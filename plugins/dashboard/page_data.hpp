@@ -20,11 +20,15 @@ struct PageData {
   std::vector<StoreCard> cards;        // one per store, in key order
   std::optional<AccuracyTable> accuracy;         // empty without a metrics input
   RunInfo run;
+  std::optional<CardLayout> card_layout;  // what the cards were drawn for, when they say
   int max_small_multiples = 12;
   std::string rendered_at;  // UTC, "YYYY-MM-DD HH:MM UTC"
 
-  // More stores than small multiples: one card at a time, picked from a selector.
-  bool selectable() const { return static_cast<int>(cards.size()) > max_small_multiples; }
+  // One card at a time, picked from a selector: when the cards were drawn for it (a wide chart
+  // each), else when there are more stores than small multiples.
+  bool selectable() const {
+    return card_layout ? *card_layout == CardLayout::Single : static_cast<int>(cards.size()) > max_small_multiples;
+  }
 };
 
 }  // namespace sluice::dashboard

@@ -79,6 +79,15 @@ std::string card_body(const StoreCard& c, const std::string& chart) {
   return m.take();
 }
 
+std::string layout_name(CardLayout layout) { return layout == CardLayout::Grid ? "grid" : "single"; }
+
+CardLayout parse_layout(std::string_view text, const std::string& port, std::size_t row) {
+  if (text == "single") return CardLayout::Single;
+  if (text == "grid") return CardLayout::Grid;
+  throw Error("input '" + port + "': row " + std::to_string(row + 1) + " has layout '" + std::string(text) +
+              "'; expected \"single\" or \"grid\"");
+}
+
 void push_number(Column& c, double v) {
   if (std::isfinite(v)) c.push_double(v);
   else c.push_null();
@@ -96,6 +105,7 @@ StoreCard make_store_card(const ForecastSeries& store, const std::string& label,
   c.change = o.change;
   set_error(c, accuracy, store);
   c.body = card_body(c, store_chart(store, label, layout));
+  c.layout = layout;
   return c;
 }
 
@@ -160,6 +170,7 @@ Table cards_table(const std::vector<StoreCard>& cards) {
   auto& mape = t.add_column("mape", ColumnType::Double);
   auto& source = t.add_column("mape_source", ColumnType::String);
   auto& html = t.add_column("card_html", ColumnType::String);
+  auto& layout = t.add_column("layout", ColumnType::String);
   for (const auto& c : cards) {
     key.push_string(c.key);
     label.push_string(c.label);
@@ -171,6 +182,8 @@ Table cards_table(const std::vector<StoreCard>& cards) {
     push_number(mape, c.mape);
     source.push_string(c.mape_source);
     html.push_string(c.body);
+    if (c.layout) layout.push_string(layout_name(*c.layout));
+    else layout.push_null();
   }
   return t;
 }
@@ -189,6 +202,9 @@ std::vector<StoreCard> read_cards(const Table& table, const std::string& port) {
   const Column& mape = need(table, "mape", {ColumnType::Double}, port, shape);
   const Column& source = need(table, "mape_source", {ColumnType::String}, port, shape);
   const Column& html = need(table, "card_html", {ColumnType::String}, port, shape);
+  const Column* layout = table.find("layout");
+  if (layout != nullptr && layout->type() != ColumnType::String)
+    throw Error("input '" + port + "': column 'layout' must be a string (\"single\" or \"grid\"); " + shape);
   std::vector<StoreCard> cards(table.num_rows());
   for (std::size_t r = 0; r < cards.size(); ++r) {
     StoreCard& c = cards[r];
@@ -203,8 +219,22 @@ std::vector<StoreCard> read_cards(const Table& table, const std::string& port) {
     c.mape = num_at(&mape, r);
     if (!source.is_null(r)) c.mape_source = source.string_at(r);
     if (!html.is_null(r)) c.body = html.string_at(r);
+    if (layout != nullptr && !layout->is_null(r)) c.layout = parse_layout(layout->string_at(r), port, r);
   }
   return cards;
+}
+
+std::optional<CardLayout> common_layout(const std::vector<StoreCard>& cards, const std::string& port) {
+  const StoreCard* first = nullptr;
+  for (const StoreCard& c : cards) {
+    if (!c.layout) continue;
+    if (first == nullptr) first = &c;
+    else if (*c.layout != *first->layout)
+      throw Error("input '" + port + "': the cards were drawn for different layouts ('" + layout_name(*first->layout) +
+                  "' for store " + first->key + ", '" + layout_name(*c.layout) + "' for store " + c.key +
+                  "); give the sluice.store_cards node one layout");
+  }
+  return first != nullptr ? first->layout : std::nullopt;
 }
 
 }  // namespace sluice::dashboard

@@ -15,6 +15,8 @@
 
 namespace sluice::dashboard {
 
+enum class CardLayout { Single, Grid };  // one store at a time (wide chart), or small multiples
+
 struct StoreCard {
   std::string key;  // display text of the store's key value
   std::string label, city;
@@ -23,9 +25,9 @@ struct StoreCard {
   double mape = std::numeric_limits<double>::quiet_NaN();
   std::string mape_source;  // how the MAPE was computed (the badge's tooltip)
   std::string body;         // the card's inner HTML: heading, numbers, chart
+  // The layout its chart was drawn for; nullopt for a cards table without a layout column.
+  std::optional<CardLayout> layout;
 };
-
-enum class CardLayout { Single, Grid };  // one store at a time (wide chart), or small multiples
 
 // Cards for `stores`: labels and cities from the stores table `info` (else "<key column> <key>"); the
 // error badge from `accuracy` (backtest metrics, when connected), else the MAPE of the fitted values over
@@ -41,10 +43,13 @@ std::map<std::string, StoreInfo> store_info_input(const Inputs& in, const std::s
                                                   const std::string& label_column);
 
 // The table form (the output of sluice.store_cards): store_key, label, city, forecast_days,
-// forecast_total, last_year_total, change, mape, mape_source, card_html.
+// forecast_total, last_year_total, change, mape, mape_source, card_html, layout ("single" or "grid").
 Table cards_table(const std::vector<StoreCard>& cards);
-// Reads that table back; `port` names the input in errors.
+// Reads that table back; `port` names the input in errors. The layout column is optional.
 std::vector<StoreCard> read_cards(const Table& table, const std::string& port);
+// The one layout every card was drawn for (nullopt when no card says); cards drawn for different
+// layouts are an error naming two of them.
+std::optional<CardLayout> common_layout(const std::vector<StoreCard>& cards, const std::string& port);
 
 // The badge class for a MAPE: good, fair, poor, or plain when unknown.
 std::string error_class(double mape);

@@ -12,7 +12,7 @@ StageDescriptor store_cards_descriptor() {
   StageDescriptor d;
   d.id = "sluice.store_cards";
   d.kind = StageKind::Report;
-  d.version = "1.0.0";
+  d.version = "1.1.0";  // 1.1: the cards say which layout they were drawn for
   d.summary = "Renders each store's dashboard card (numbers, error badge, chart) for sluice.html_dashboard's cards input";
   d.inputs = {
       {"forecast", PortType::Table, false, false,
@@ -23,14 +23,14 @@ StageDescriptor store_cards_descriptor() {
   };
   d.outputs = {{"cards", PortType::Table, false, false,
                 "one row per store: store_key, label, city, forecast_days, forecast_total, last_year_total, change, "
-                "mape, mape_source, card_html"}};
+                "mape, mape_source, card_html, layout"}};
   d.params = {
       {"key", ParamType::String, ParamValue("store_id"), false, {}, {}, {}, "column that names the store"},
       {"store_label", ParamType::String, ParamValue("name"), false, {}, {}, {},
        "column of the stores table shown as the store's name"},
       {"layout", ParamType::String, ParamValue("single"), false, {}, {}, {"single", "grid"},
-       "single: a wide chart, for a dashboard that shows one store at a time (more stores than its "
-       "max_small_multiples); grid: a small chart for the grid of small multiples"},
+       "single: a wide chart, and the dashboard shows one store at a time with a selector; grid: a small chart, "
+       "and the dashboard shows every store in a grid of small multiples"},
   };
   return d;
 }

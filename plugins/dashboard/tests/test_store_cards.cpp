@@ -7,6 +7,7 @@
 
 #include "../../../tests/support/process.hpp"
 #include "dashboard_fixture.hpp"
+#include "page_probe.hpp"
 #include "store_card.hpp"
 
 using namespace sluice;
@@ -23,6 +24,21 @@ Table rows_of(const Table& t, std::int64_t key) {
   const Column& id = t.column("store_id");
   for (std::size_t r = 0; r < t.num_rows(); ++r)
     if (id.int_at(r) == key) out.append_row(t, r);
+  return out;
+}
+
+// `cards` with its layout column replaced by `layout` (a string per row), or dropped when it is empty.
+Table with_layout(const Table& cards, const std::string& layout) {
+  Table out;
+  for (const Column& c : cards.columns()) {
+    if (c.name() == "layout") continue;
+    Column& copy = out.add_column(c.name(), c.type());
+    for (std::size_t r = 0; r < cards.num_rows(); ++r) copy.push_from(c, r);
+  }
+  if (!layout.empty()) {
+    Column& l = out.add_column("layout", ColumnType::String);
+    for (std::size_t r = 0; r < cards.num_rows(); ++r) l.push_string(layout);
+  }
   return out;
 }
 
@@ -96,6 +112,43 @@ TEST_CASE("a store without metrics gets the recent in-sample error, and the layo
   CHECK(std::string(grid.column("card_html").string_at(0)).find("width=\"380\"") != std::string::npos);
   // Without a stores table the label is the key.
   CHECK(single.column("label").string_at(0) == "store_id 1");
+}
+
+TEST_CASE("pre-rendered cards choose the page layout, whatever max_small_multiples says") {
+  SyntheticShape shape;
+  shape.stores = 3;
+  const Table forecast = make_forecast(shape);
+  const Table total = make_forecast(shape, /*with_key=*/false);
+  TempDir dir;
+  testing::TestContext ctx;
+  const auto page = [&](const Table& cards, const std::string& name) {
+    (void)testing::run_stage(html_dashboard_descriptor(), make_html_dashboard,
+                             {{"path", (dir / name).string()}, {"max_small_multiples", 12}},
+                             {{"cards", Value(cards)}, {"total", Value(total)}}, ctx);
+    return slurp(dir / name);
+  };
+  // Three stores are fewer than 12, but wide cards are shown one at a time.
+  const Table single = run_cards({{"forecast", Value(forecast)}}, "single");
+  CHECK(single.column("layout").string_at(0) == "single");
+  const std::string one_at_a_time = page(single, "single.html");
+  CHECK(one_at_a_time.find("id=\"store-select\"") != std::string::npos);
+  CHECK(count_of(one_at_a_time, "\" hidden>") == 2);
+  const std::string grid = page(run_cards({{"forecast", Value(forecast)}}, "grid"), "grid.html");
+  CHECK(grid.find("id=\"store-select\"") == std::string::npos);
+  CHECK(count_of(grid, "\" hidden>") == 0);
+
+  // Cards drawn for both layouts: an error naming two of them, and no page.
+  Table mixed = run_cards({{"forecast", Value(rows_of(forecast, 1))}}, "single");
+  mixed.append_row(run_cards({{"forecast", Value(rows_of(forecast, 2))}}, "grid"), 0);
+  CHECK_THROWS_WITH_AS((void)page(mixed, "mixed.html"),
+                       "input 'cards': the cards were drawn for different layouts ('single' for store 1, 'grid' for "
+                       "store 2); give the sluice.store_cards node one layout",
+                       Error);
+  CHECK_FALSE(std::filesystem::exists(dir / "mixed.html"));
+  // A cards table without the layout column (a user's own stage) falls back to max_small_multiples.
+  CHECK(page(with_layout(single, ""), "unsaid.html").find("id=\"store-select\"") == std::string::npos);
+  CHECK_THROWS_WITH_AS((void)page(with_layout(single, "wide"), "odd.html"),
+                       "input 'cards': row 1 has layout 'wide'; expected \"single\" or \"grid\"", Error);
 }
 
 TEST_CASE("the dashboard says which inputs it needs") {
