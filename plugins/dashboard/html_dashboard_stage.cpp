@@ -92,13 +92,12 @@ class HtmlDashboardStage : public Stage {
     data.accuracy = accuracy_input(in, key_);
     if (in.has("cards")) {
       data.cards = read_cards(in.table("cards"), "cards");
-      data.card_layout = common_layout(data.cards, "cards");
     } else {
       const bool single = static_cast<int>(data.stores.size()) > max_small_multiples_;
-      data.card_layout = single ? CardLayout::Single : CardLayout::Grid;
       data.cards = render_store_cards(data.stores, store_info_input(in, key_, store_label_), key_, data.accuracy,
-                                      *data.card_layout);
+                                      single ? CardLayout::Single : CardLayout::Grid);
     }
+    data.card_layout = common_layout(data.cards, "cards");  // each card says what it was drawn for
     if (data.cards.empty()) ctx.warn("no per-store forecasts in the input; the dashboard will be mostly empty");
     data.run = parse_run_info(ctx.run_info_json());
     ctx.check_cancelled();
