@@ -98,13 +98,30 @@ std::optional<std::int64_t> find_load(Connection& db, const LoadReceipt& r) {
   return st->column_int(0);
 }
 
+namespace {
+std::optional<std::string> first_hash(Statement& st) {
+  if (!st.step()) return std::nullopt;
+  return st.column_text(0);
+}
+}  // namespace
+
 std::optional<std::string> latest_load_hash(Connection& db, const std::string& table) {
   if (!table_exists(db, kLedgerTable)) return std::nullopt;
   auto st = db.reuse("SELECT input_hash FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE ORDER BY load_id DESC LIMIT 1",
                      "reading the load ledger");
   st->bind_text_copy(1, table);
-  if (!st->step()) return std::nullopt;
-  return st->column_text(0);
+  return first_hash(*st);
+}
+
+std::optional<std::string> latest_load_hash_in_slice(Connection& db, const std::string& table, const std::string& scope) {
+  if (!table_exists(db, kLedgerTable)) return std::nullopt;
+  // Both terms are searches of the (target, scope) index; a slice has one entry of its own.
+  auto st = db.reuse("SELECT input_hash FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND scope IN (?2, '') "
+                     "ORDER BY load_id DESC LIMIT 1",
+                     "reading the load ledger");
+  st->bind_text_copy(1, table);
+  st->bind_text_copy(2, scope);
+  return first_hash(*st);
 }
 
 bool table_exists(Connection& db, const std::string& table) {

@@ -35,6 +35,9 @@ void record_load(Connection& db, const LoadReceipt& receipt);
 std::optional<std::int64_t> find_load(Connection& db, const LoadReceipt& receipt);
 // The input hash of the most recent load into `table` (any mode).
 std::optional<std::string> latest_load_hash(Connection& db, const std::string& table);
+// The input hash of the most recent load that wrote the slice `scope` (scope_text) of `table`: a load
+// of that slice or one without a single slice (the whole table, or several slices).
+std::optional<std::string> latest_load_hash_in_slice(Connection& db, const std::string& table, const std::string& scope);
 bool table_exists(Connection& db, const std::string& table);
 
 }  // namespace sluice::sqlite

@@ -189,7 +189,9 @@ class LoadStage : public Stage {
     }
   }
 
-  // Whether the warehouse still holds what `receipt` recorded.
+  // Whether the warehouse still holds what `receipt` recorded. Replace and upsert overwrite rows, so
+  // their receipt holds only while theirs is the newest load of what they wrote: an upsert of X, then
+  // of Y, leaves Y's values, and X's receipt must not skip a rerun of X. Appends only add rows.
   static bool holds(Connection& db, const LoadReceipt& receipt) {
     // A load of no columns into a table that did not exist created nothing (see load_nothing).
     if (!table_exists(db, receipt.table)) return receipt.rows == 0;
@@ -197,13 +199,14 @@ class LoadStage : public Stage {
     if (!receipt.scope.empty()) {
       const std::int64_t in_scope = count_in_scope(db, receipt.table, receipt.scope);
       const bool rows_ok = receipt.mode == "replace" ? in_scope == receipt.rows : in_scope >= receipt.rows;
-      return rows_ok && find_load(db, receipt).has_value();
+      return rows_ok && latest_load_hash_in_slice(db, receipt.table, receipt.scope) == receipt.input_hash;
     }
     const std::int64_t count =
         query_int(db, "SELECT count(*) FROM main." + quote_identifier(receipt.table), "verifying the load");
-    if (receipt.mode == "replace" && !receipt.scoped)
-      return count == receipt.rows && latest_load_hash(db, receipt.table) == receipt.input_hash;
-    return count >= receipt.rows && find_load(db, receipt).has_value();
+    const bool whole_table_replace = receipt.mode == "replace" && !receipt.scoped;
+    if (!(whole_table_replace ? count == receipt.rows : count >= receipt.rows)) return false;
+    if (receipt.mode == "append") return find_load(db, receipt).has_value();
+    return latest_load_hash(db, receipt.table) == receipt.input_hash;
   }
 
   void check_input(const Table& input) const {

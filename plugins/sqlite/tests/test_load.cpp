@@ -515,3 +515,34 @@ TEST_CASE("sqlite_load scope errors, and a ledger from before scopes is upgraded
   CHECK(load_stage(store_scope)->verify(ctx, r));
   CHECK(db.text("SELECT group_concat(x, ' ') FROM (SELECT target || ':' || scope AS x FROM _sluice_loads ORDER BY load_id)") == "old: f:{\"store_id\":1}");
 }
+
+TEST_CASE("an upsert's receipt stops holding once another input upserted over it, so going back to it loads again") {
+  TempDir dir;
+  const auto wh = dir / "wh.db";
+  testing::TestContext ctx;
+  const auto upsert = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "f"}, {"mode", "upsert"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}};
+  const std::string rx = load(upsert, daily(2, 10), ctx).receipt();
+  const std::string ry = load(upsert, daily(2, 10, 5.0), ctx).receipt();  // the same keys, other values
+  RawDb db(wh);
+  CHECK(db.number("SELECT y FROM f WHERE store_id = 1 AND ds = '2026-01-03'") == 5 * 102);
+  CHECK(load_stage(upsert)->verify(ctx, ry));
+  CHECK_FALSE(load_stage(upsert)->verify(ctx, rx));  // the table holds Y's values, not X's
+  const std::string rx2 = load(upsert, daily(2, 10), ctx).receipt();
+  CHECK(db.number("SELECT y FROM f WHERE store_id = 1 AND ds = '2026-01-03'") == 102);
+  CHECK(db.number("SELECT count(*) FROM f") == 20);
+  CHECK(load_stage(upsert)->verify(ctx, rx2));
+  CHECK_FALSE(load_stage(upsert)->verify(ctx, ry));
+
+  // A slice's receipt stops holding when a load of the whole table wrote over the slice; another
+  // slice's load does not touch it.
+  const auto scoped = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "s"}, {"mode", "upsert"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
+  const auto unscoped = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "s"}, {"mode", "upsert"},
+                         {"key", ParamValue::strings({"store_id", "ds"})}};
+  const std::string r3 = load(scoped, one_store(3, 5), ctx).receipt();
+  (void)load(scoped, one_store(4, 5, 2.0), ctx);
+  CHECK(load_stage(scoped)->verify(ctx, r3));
+  (void)load(unscoped, one_store(3, 5, 7.0), ctx);
+  CHECK_FALSE(load_stage(scoped)->verify(ctx, r3));
+}

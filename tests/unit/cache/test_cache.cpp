@@ -262,6 +262,19 @@ TEST_CASE("index records actions, node state and file hashes") {
   CHECK(cache.index().node_state("p", "n", "")->key == "k1");
 }
 
+TEST_CASE("a file's hash is the hash of its bytes, remembered until the file changes") {
+  sluice::test::TempDir dir;
+  Cache cache(dir / "cache");
+  const std::string bytes(200'000, 'x');  // several read pieces
+  { std::ofstream(dir / "plugin.so", std::ios::binary) << bytes; }
+  const std::string first = cache.file_hash(dir / "plugin.so");
+  CHECK(first == hash_bytes(bytes).hex());
+  CHECK(cache.file_hash(dir / "plugin.so") == first);
+  { std::ofstream(dir / "plugin.so", std::ios::binary) << bytes << 'y'; }  // size (and mtime) change
+  CHECK(cache.file_hash(dir / "plugin.so") == hash_bytes(bytes + 'y').hex());
+  CHECK(cache.file_hash(dir / "absent.so") == "missing:" + (dir / "absent.so").string());
+}
+
 TEST_CASE("gc evicts least recently used entries first and never a protected one") {
   sluice::test::TempDir dir;
   Cache cache(dir.path());
