@@ -315,6 +315,22 @@ void CacheIndex::set_node_state(const std::string& pipeline, const std::string& 
   write_node_state(q, pipeline, node, partition, s, unix_now());
 }
 
+void CacheIndex::remove_node_states(const std::string& pipeline, const std::string& node,
+                                    const std::vector<std::string>& partitions) {
+  if (partitions.empty()) return;
+  std::lock_guard lock(mutex_);
+  SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  SQLite::Statement q(*db_, "DELETE FROM node_state WHERE pipeline = ? AND node = ? AND partition = ?");
+  for (const auto& partition : partitions) {
+    q.bind(1, pipeline);
+    q.bind(2, node);
+    q.bind(3, partition);
+    q.exec();
+    q.reset();
+  }
+  tx.commit();
+}
+
 std::optional<std::string> CacheIndex::inline_object(const Hash128& hash) {
   std::lock_guard lock(mutex_);
   SQLite::Statement& q = stmts_->inline_get;

@@ -89,6 +89,8 @@ class CacheIndex {
   std::unordered_map<std::string, NodeState> node_states(const std::string& pipeline, const std::string& node);
   void set_node_state(const std::string& pipeline, const std::string& node, const std::string& partition,
                       const NodeState& state);
+  // Forgets the states of partitions that are no longer in the node's input (one transaction).
+  void remove_node_states(const std::string& pipeline, const std::string& node, const std::vector<std::string>& partitions);
 
   // Small objects kept inside index.db (see Cache::store): framed bytes, verified by the reader.
   std::optional<std::string> inline_object(const Hash128& hash);

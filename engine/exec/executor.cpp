@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include <sluice/errors.hpp>
 
@@ -506,6 +507,8 @@ struct Executor::Impl {
     for (const auto& w : work) action_keys.push_back(w.action_key);
     const auto known_entries = cache.index().lookup_many(action_keys);
     const auto known_states = cache.index().node_states(spec.name, ns.id);
+    // Before any partition runs, so that one writing a retired partition's target again comes after.
+    const std::size_t vanished = filters.empty() ? retire_vanished(v, *stage, work, known_states) : 0;
 
     auto do_partition = [&](PartWork& w) {
       if (cancelled() || node_cancel.load()) {
@@ -665,6 +668,43 @@ struct Executor::Impl {
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
     reran[v] = rep.status == "ran" ? 1 : 0;
     rep.reason = partitioned_reason(node_reason, counts);
+    if (vanished > 0) {
+      rep.status = "ran";  // the output lost the vanished partitions
+      reran[v] = 1;
+      rep.reason += "; " + std::to_string(vanished) + (vanished == 1 ? " partition is" : " partitions are") +
+                    " no longer in the input" + (is_sink(desc(v)) ? " (retired)" : "");
+    }
+  }
+
+  // Partitions recorded for node v that are not in `work` (a store removed from the source): a
+  // sink's retire() gets each one's last receipt, in key order, then their states are forgotten.
+  // If a retire fails, the node fails and every vanished partition is offered again next run.
+  std::size_t retire_vanished(std::size_t v, Stage& stage, const std::vector<PartWork>& work,
+                              const std::unordered_map<std::string, NodeState>& states) {
+    std::unordered_set<std::string_view> present;
+    for (const auto& w : work) present.insert(w.key);
+    std::vector<std::string> vanished;
+    for (const auto& [partition, state] : states)
+      if (!partition.empty() && !present.count(partition)) vanished.push_back(partition);
+    if (vanished.empty()) return 0;
+    std::sort(vanished.begin(), vanished.end());
+    if (is_sink(desc(v))) {
+      StageContext ctx(context_setup(v, id(v), nullptr, false));
+      for (const auto& partition : vanished) {
+        const auto entry = cache.index().lookup(states.at(partition).key);
+        if (!entry || entry->receipt.empty()) continue;  // evicted by gc: nothing left to undo with
+        try {
+          stage.retire(ctx, entry->receipt);
+        } catch (const Cancelled&) {
+          throw;
+        } catch (const std::exception& e) {
+          throw NodeFailure("partition " + partition + " is no longer in the input, and removing what it wrote failed: " +
+                            e.what());
+        }
+      }
+    }
+    cache.index().remove_node_states(spec.name, id(v), vanished);
+    return vanished.size();
   }
 
   // "all 50 partitions cached", "the 1 partition cached", or "<why>; 3 of 50 partitions recomputed".

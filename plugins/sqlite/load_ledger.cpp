@@ -57,16 +57,22 @@ void ensure_ledger(Connection& db) {
           "creating the load ledger");
 }
 
+void forget_slice(Connection& db, const std::string& table, const std::string& scope) {
+  auto drop = db.reuse("DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND scope = ?2",
+                       "updating the load ledger");
+  drop->bind_text_copy(1, table);
+  drop->bind_text_copy(2, scope);
+  drop->run();
+}
+
 void record_load(Connection& db, const LoadReceipt& r) {
   // A replace supersedes every earlier load of its target, a load of one slice every earlier load
   // of that slice (its input was the whole slice).
-  const bool one_slice = !r.scope.empty();
-  if (one_slice || (r.mode == "replace" && !r.scoped)) {
-    auto drop = db.reuse(one_slice ? "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND scope = ?2"
-                                   : "DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE",
-                         "updating the load ledger");
+  if (!r.scope.empty()) {
+    forget_slice(db, r.table, r.scope);
+  } else if (r.mode == "replace" && !r.scoped) {
+    auto drop = db.reuse("DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE", "updating the load ledger");
     drop->bind_text_copy(1, r.table);
-    if (one_slice) drop->bind_text_copy(2, r.scope);
     drop->run();
   }
   auto add = db.reuse(

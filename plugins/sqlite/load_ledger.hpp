@@ -31,6 +31,8 @@ void ensure_ledger(Connection& db);
 // Appends a ledger entry; for replace, older entries of the target (of the same scope, for a scoped
 // replace) are dropped because they no longer describe what the table holds.
 void record_load(Connection& db, const LoadReceipt& receipt);
+// Drops the entries of one slice (scope_text) of `table`.
+void forget_slice(Connection& db, const std::string& table, const std::string& scope);
 // Rows recorded for an earlier load of the same input into the same target and mode.
 std::optional<std::int64_t> find_load(Connection& db, const LoadReceipt& receipt);
 // The input hash of the most recent load into `table` (any mode).

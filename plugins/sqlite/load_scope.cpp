@@ -57,13 +57,35 @@ std::string scope_condition(const std::vector<std::string>& columns) {
   return sql;
 }
 
-std::int64_t count_in_scope(Connection& db, const std::string& table, const std::string& text) {
-  const auto scope = parse_scope_text(text);
+namespace {
+using Slice = std::pair<std::vector<std::string>, std::vector<Scalar>>;
+
+Slice slice_of(const std::string& text) {
+  auto scope = parse_scope_text(text);
   if (!scope) throw Error("the load's receipt holds a malformed scope: " + text);
-  auto st = db.reuse("SELECT count(*) FROM main." + quote_identifier(table) + " WHERE " + scope_condition(scope->first),
+  return std::move(*scope);
+}
+
+void bind_slice(Statement& st, const Slice& slice) {
+  for (std::size_t i = 0; i < slice.second.size(); ++i) st.bind_scalar(static_cast<int>(i + 1), slice.second[i]);
+}
+}  // namespace
+
+std::int64_t count_in_scope(Connection& db, const std::string& table, const std::string& text) {
+  const Slice slice = slice_of(text);
+  auto st = db.reuse("SELECT count(*) FROM main." + quote_identifier(table) + " WHERE " + scope_condition(slice.first),
                      "verifying the load");
-  for (std::size_t i = 0; i < scope->second.size(); ++i) st->bind_scalar(static_cast<int>(i + 1), scope->second[i]);
+  bind_slice(*st, slice);
   return st->step() ? st->column_int(0) : 0;
+}
+
+std::int64_t delete_in_scope(Connection& db, const std::string& table, const std::string& text) {
+  const Slice slice = slice_of(text);
+  Statement st(db, "DELETE FROM main." + quote_identifier(table) + " WHERE " + scope_condition(slice.first),
+               "removing a slice of '" + table + "'");
+  bind_slice(st, slice);
+  st.run();
+  return sqlite3_changes64(db.raw());
 }
 
 }  // namespace sluice::sqlite

@@ -28,5 +28,7 @@ std::string scope_condition(const std::vector<std::string>& columns);
 
 // Rows of `table` in the slice named by `text` (a scope_text).
 std::int64_t count_in_scope(Connection& db, const std::string& table, const std::string& text);
+// Deletes that slice's rows (inside the caller's transaction); returns how many there were.
+std::int64_t delete_in_scope(Connection& db, const std::string& table, const std::string& text);
 
 }  // namespace sluice::sqlite

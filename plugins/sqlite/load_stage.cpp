@@ -167,6 +167,26 @@ class LoadStage : public Stage {
     }
   }
 
+  // A scoped replace mirrors its input slice by slice, so the slice of a partition that left the
+  // input goes too, as a whole-table replace would drop its rows. Upserts and appends never delete.
+  void retire(Context& ctx, const std::string& text) override {
+    const auto receipt = LoadReceipt::from_json(text);
+    if (!receipt || receipt->mode != "replace" || receipt->scope.empty()) return;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(receipt->db, ec)) return;
+    Connection db(receipt->db, OpenMode::ReadWriteCreate, busy_timeout_ms_);
+    Transaction tx(db, "BEGIN IMMEDIATE", "removing a retired slice of '" + receipt->table + "'");
+    // Only while the slice is still this load's: after a newer load of it, the rows are that load's.
+    if (!table_exists(db, receipt->table) ||
+        latest_load_hash_in_slice(db, receipt->table, receipt->scope) != receipt->input_hash)
+      return;
+    const std::int64_t removed = delete_in_scope(db, receipt->table, receipt->scope);
+    forget_slice(db, receipt->table, receipt->scope);
+    tx.commit();
+    ctx.info("removed the " + std::to_string(removed) + " rows of " + receipt->scope + " from '" + receipt->table +
+             "': its partition is no longer in the input");
+  }
+
  private:
   static void check_identifiers(const std::vector<std::string>& names, const char* what, const char* param) {
     for (const auto& name : names) {

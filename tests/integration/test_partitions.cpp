@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -530,4 +531,58 @@ params = { sleep_ms = 500 }
   // A rerun with nothing changed is one cache hit for the whole node.
   const auto again = p.sluice("run", "--jobs 2");
   CHECK(again.err.find("[2/2] squares: cached (cache hit)") != std::string::npos);
+}
+
+TEST_CASE("a partition that left the input is retired: a scoped replace removes its slice, and it loads again when it returns") {
+  PipelineDir p(R"(
+[pipeline]
+name = "mirror"
+[nodes.data]
+plugin = "sluice.csv_read"
+params = { path = "data.csv" }
+[nodes.load]
+plugin = "sluice.sqlite_load"
+inputs = ["data"]
+foreach = "key"
+params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
+)");
+  const auto without = [](int n, int gone) {
+    std::string csv;
+    std::istringstream lines(key_value_csv(n));
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind(std::to_string(gone) + ",", 0) != 0) csv += line + "\n";
+    return csv;
+  };
+  const auto warehouse = [&](const std::string& sql) {
+    SQLite::Database db(p.path("wh.db").string(), SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt64();
+  };
+  write_file(p.path("data.csv"), key_value_csv(5));
+  CHECK(counts(p.run_json(), "load") == "5/5/0/0");
+  CHECK(warehouse("SELECT count(*) FROM t") == 10);
+
+  write_file(p.path("data.csv"), without(5, 3));
+  SUBCASE("an unfiltered run removes the slice and the ledger entry, and reruns nothing else") {
+    const auto r = p.run_json();
+    CHECK(counts(r, "load") == "4/0/4/0");
+    CHECK(reason(r, "load") == "all 4 partitions cached; 1 partition is no longer in the input (retired)");
+    CHECK(warehouse("SELECT count(*) FROM t") == 8);
+    CHECK(warehouse("SELECT count(*) FROM t WHERE key = 3") == 0);
+    CHECK(warehouse("SELECT count(*) FROM _sluice_loads WHERE target = 't'") == 4);
+
+    const auto again = p.run_json();
+    CHECK(statuses(again)["load"] == "cached");
+    CHECK(reason(again, "load") == "all 4 partitions cached");
+
+    write_file(p.path("data.csv"), key_value_csv(5));
+    CHECK(counts(p.run_json(), "load") == "5/1/4/0");
+    CHECK(warehouse("SELECT count(*) FROM t") == 10);
+    CHECK(warehouse("SELECT count(*) FROM (SELECT key, value FROM t GROUP BY 1, 2 HAVING count(*) > 1)") == 0);
+  }
+  SUBCASE("a filtered run cannot tell a removed key from a filtered one, so it retires nothing") {
+    CHECK(counts(p.run_json("--partition key=1"), "load") == "1/0/1/0");
+    CHECK(warehouse("SELECT count(*) FROM t WHERE key = 3") == 2);
+    CHECK(counts(p.run_json(), "load") == "4/0/4/0");
+    CHECK(warehouse("SELECT count(*) FROM t WHERE key = 3") == 0);
+  }
 }

@@ -546,3 +546,36 @@ TEST_CASE("an upsert's receipt stops holding once another input upserted over it
   (void)load(unscoped, one_store(3, 5, 7.0), ctx);
   CHECK_FALSE(load_stage(scoped)->verify(ctx, r3));
 }
+
+TEST_CASE("retire() removes a scoped replace's slice and its ledger entry, and nothing a newer load or an upsert owns") {
+  TempDir dir;
+  const auto wh = dir / "wh.db";
+  testing::TestContext ctx;
+  const auto scoped = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "f"}, {"mode", "replace"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
+  const std::string r1 = load(scoped, one_store(1, 10), ctx).receipt();
+  const std::string r2 = load(scoped, one_store(2, 8), ctx).receipt();
+  RawDb db(wh);
+  load_stage(scoped)->retire(ctx, r1);
+  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1") == 0);
+  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 8);
+  CHECK(db.number("SELECT count(*) FROM _sluice_loads WHERE target = 'f'") == 1);
+  CHECK_FALSE(load_stage(scoped)->verify(ctx, r1));
+  CHECK(load_stage(scoped)->verify(ctx, r2));
+  load_stage(scoped)->retire(ctx, r1);  // again: nothing left to remove
+  CHECK(db.number("SELECT count(*) FROM f") == 8);
+
+  // Store 2 loaded again with other rows: the old receipt no longer owns the slice.
+  (void)load(scoped, one_store(2, 3, 2.0), ctx);
+  load_stage(scoped)->retire(ctx, r2);
+  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 3);
+
+  // Upserted and appended rows stay: those modes never delete.
+  const auto upsert = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "u"}, {"mode", "upsert"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
+  const std::string ru = load(upsert, one_store(3, 5), ctx).receipt();
+  load_stage(upsert)->retire(ctx, ru);
+  CHECK(db.number("SELECT count(*) FROM u") == 5);
+  load_stage(upsert)->retire(ctx, "not a receipt");
+  CHECK(db.number("SELECT count(*) FROM f") == 3);
+}

@@ -68,6 +68,15 @@ class SLUICE_API Stage {
     (void)receipt;
     return true;
   }
+
+  // Partitioned sinks: the partition whose run recorded `receipt` is no longer in the node's input
+  // (a store removed from the source). Undo what it wrote where the stage's semantics call for it
+  // (a load that mirrors its input removes the partition's rows); the default keeps everything.
+  // Called on an unfiltered run, before the node's partitions run; an exception fails the node.
+  virtual void retire(Context& ctx, const std::string& receipt) {
+    (void)ctx;
+    (void)receipt;
+  }
 };
 
 using StageFactory = std::function<std::unique_ptr<Stage>(const Params&)>;
