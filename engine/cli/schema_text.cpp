@@ -23,6 +23,17 @@ std::string default_text(const ParamSpec& p) {
 std::string port_text(const PortSpec& p) {
   return p.name + " (" + std::string(to_string(p.type)) + (p.optional ? ", optional" : "") + (p.variadic ? ", variadic" : "") + ")";
 }
+// One line per group of one_of_inputs: `prefix` + "forecast or cards" + `suffix`.
+std::string one_of_text(const StageDescriptor& d, const std::string& prefix, const std::string& suffix) {
+  std::string out;
+  for (const auto& group : d.one_of_inputs) {
+    std::string names;
+    for (std::size_t i = 0; i < group.size(); ++i)
+      names += (i == 0 ? "" : i + 1 == group.size() ? " or " : ", ") + group[i];
+    out += prefix + names + suffix;
+  }
+  return out;
+}
 std::string md_escape(const std::string& s) {
   std::string out;
   for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
@@ -46,6 +57,7 @@ nlohmann::ordered_json schema_json(const engine::LoadedStage& stage) {
     return a;
   };
   j["inputs"] = ports(d.inputs);
+  j["one_of_inputs"] = d.one_of_inputs;
   j["outputs"] = ports(d.outputs);
   j["params"] = nlohmann::ordered_json::array();
   for (const auto& p : d.params) {
@@ -69,6 +81,7 @@ std::string schema_text(const engine::LoadedStage& stage) {
                     stage.plugin_path.string() + "\n\ninputs:\n";
   for (const auto& p : d.inputs) out += "  " + port_text(p) + (p.doc.empty() ? "" : ": " + p.doc) + "\n";
   if (d.inputs.empty()) out += "  (none)\n";
+  out += one_of_text(d, "  connect at least one of: ", "\n");
   out += "outputs:\n";
   for (const auto& p : d.outputs) out += "  " + port_text(p) + (p.doc.empty() ? "" : ": " + p.doc) + "\n";
   out += "\nparams:\n";
@@ -87,7 +100,8 @@ std::string stages_markdown(const engine::Registry& registry) {
     std::string ins, outs;
     for (const auto& p : d.inputs) ins += (ins.empty() ? "" : ", ") + ("`" + port_text(p) + "`");
     for (const auto& p : d.outputs) outs += (outs.empty() ? "" : ", ") + ("`" + port_text(p) + "`");
-    out += "- inputs: " + (ins.empty() ? std::string("none") : ins) + "\n- outputs: " + (outs.empty() ? std::string("none") : outs) + "\n";
+    out += "- inputs: " + (ins.empty() ? std::string("none") : ins) + "\n" + one_of_text(d, "  - connect at least one of: ", "\n") +
+           "- outputs: " + (outs.empty() ? std::string("none") : outs) + "\n";
     if (!d.params.empty()) {
       out += "\n| param | type | default | constraints | description |\n|---|---|---|---|---|\n";
       for (const auto& p : d.params) {

@@ -154,6 +154,19 @@ class Checker {
                               "; add it to inputs, e.g. inputs = { " + d.inputs[i].name + " = \"<node>\" }");
       }
     }
+    for (const auto& group : d.one_of_inputs) {
+      const bool any = std::any_of(group.begin(), group.end(), [&](const std::string& name) {
+        const auto it = std::find(ports.begin(), ports.end(), name);
+        return it != ports.end() && bound[static_cast<std::size_t>(it - ports.begin())];
+      });
+      if (!any) {
+        std::string either;
+        for (std::size_t i = 0; i < group.size(); ++i)
+          either += (i == 0 ? "" : i + 1 == group.size() ? " or " : ", ") + ("'" + group[i] + "'");
+        problem(node.loc, who + ": connect input port " + either + " (the stage needs one of them); add it to inputs, e.g. " +
+                              "inputs = { " + group.front() + " = \"<node>\" }");
+      }
+    }
     if (!node.foreach.empty() && out.empty()) {
       problem(node.foreach_loc, who + ": foreach needs a table input to partition");
     }

@@ -38,6 +38,16 @@ class CollectingRegistrar : public Registrar {
         }
       }
     }
+    for (const auto& group : descriptor.one_of_inputs) {
+      if (group.empty()) throw std::runtime_error("stage '" + descriptor.id + "' declares an empty one_of_inputs group");
+      for (const auto& name : group) {
+        const bool known = std::any_of(descriptor.inputs.begin(), descriptor.inputs.end(),
+                                       [&](const PortSpec& p) { return p.name == name && p.optional; });
+        if (!known)
+          throw std::runtime_error("stage '" + descriptor.id + "' lists '" + name +
+                                   "' in one_of_inputs, which is not one of its optional input ports");
+      }
+    }
     entries.emplace_back(std::move(descriptor), std::move(factory));
   }
   std::vector<std::pair<StageDescriptor, StageFactory>> entries;

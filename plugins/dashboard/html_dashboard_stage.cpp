@@ -32,6 +32,8 @@ StageDescriptor html_dashboard_descriptor() {
        "backtest metrics: key, model, horizon_days, mape, coverage (rmse, mae optional)"},
       {"stores", PortType::Table, true, false, "store dimension: store_id, name, city"},
   };
+  // The stores come from forecast or from cards; the overview from forecast or from total.
+  d.one_of_inputs = {{"forecast", "cards"}, {"forecast", "total"}};
   d.outputs = {{"report", PortType::Table, false, false,
                 "one row: path, bytes, xxh3_128, stores, data_through, forecast_total"}};
   d.params = {

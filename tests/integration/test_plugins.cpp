@@ -150,6 +150,12 @@ TEST_CASE("a stage id that is not reverse-DNS is refused at registration") {
                                           "reverse-DNS (lowercase words separated by dots, e.g. \"acme.resize\")\n");
 }
 
+TEST_CASE("a one_of_inputs group that names no optional input port of the stage is refused at registration") {
+  CHECK(load_error("bad_one_of") == "sluice: error: plugin " + fixture_lib("bad_one_of") +
+                                        ": failed while registering its stages: stage 'fixture.bad_one_of' lists 'b' in "
+                                        "one_of_inputs, which is not one of its optional input ports\n");
+}
+
 TEST_CASE("a duplicate stage id names both plugins") {
   // plugin_dirs are searched before the build's plugins/, so the impostor loads
   // first and the bundled examples plugin is the one reported.

@@ -43,6 +43,9 @@ struct SLUICE_API StageDescriptor {
   std::vector<PortSpec> inputs;
   std::vector<PortSpec> outputs;
   std::vector<ParamSpec> params;
+  // Groups of optional input ports of which at least one must be connected, e.g. {"forecast",
+  // "cards"}: checked when the pipeline is validated, like a required port (SDK 1.3).
+  std::vector<std::vector<std::string>> one_of_inputs;
 
   const ParamSpec* find_param(std::string_view name) const;
 };
