@@ -8,15 +8,10 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include <xxhash.h>
-
-#include <memory>
-
 #include <sluice/errors.hpp>
 #include <sluice/serialize.hpp>
 
 #include "common/errors.hpp"
-#include "common/file_io.hpp"
 #include "common/log.hpp"
 
 namespace sluice::engine {
@@ -30,17 +25,6 @@ constexpr std::size_t kDefaultInlineLimit = 16 * 1024;
 // stored inline depends on the bytes it takes; larger ones stream into their file (one that
 // compresses below the inline limit from beyond this size is rare).
 constexpr std::size_t kFrameInMemoryMax = 256 * 1024;
-
-// hash_bytes of the file's contents, read in pieces: plugins with debug info are tens of megabytes.
-std::optional<Hash128> hash_file_contents(const std::filesystem::path& file) {
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-  if (!state) throw std::bad_alloc();
-  XXH3_128bits_reset(state.get());
-  if (!stream_file(file, [&](std::string_view piece) { XXH3_128bits_update(state.get(), piece.data(), piece.size()); }))
-    return std::nullopt;
-  const XXH128_hash_t h = XXH3_128bits_digest(state.get());
-  return Hash128{h.high64, h.low64};
-}
 
 std::size_t inline_limit_from_env() {
   const char* env = std::getenv("SLUICE_CACHE_INLINE_MAX");
@@ -141,7 +125,7 @@ std::string Cache::file_hash(const std::filesystem::path& file) {
   const auto inode = static_cast<std::uint64_t>(st.st_ino);
   const auto size = static_cast<std::uint64_t>(st.st_size);
   if (auto h = index_.file_hash(file.string(), inode, size, mtime_ns)) return *h;
-  const std::string h = hash_file_contents(file).value_or(hash_bytes("")).hex();
+  const std::string h = hash_file(file).value_or(hash_bytes("")).hex();
   index_.set_file_hash(file.string(), inode, size, mtime_ns, h);
   return h;
 }

@@ -1,10 +1,10 @@
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
+#include <sluice/serialize.hpp>
 #include <sluice/atomic_file.hpp>
 
 #include "csv_format.hpp"
-#include "file_io.hpp"
 #include "stages.hpp"
 
 namespace sluice::csv {
@@ -51,7 +51,7 @@ class CsvWriteStage : public Stage {
     sluice::write_file_atomically(path_, text);
     ctx.progress(table.num_rows(), table.num_rows(), "rows");
 
-    nlohmann::json receipt = {{"path", path_.string()}, {"size", text.size()}, {"xxh3_128", content_hash(text)}};
+    nlohmann::json receipt = {{"path", path_.string()}, {"size", text.size()}, {"xxh3_128", hash_bytes(text).hex()}};
     out.set_receipt(receipt.dump());
 
     Table summary;
@@ -68,8 +68,8 @@ class CsvWriteStage : public Stage {
       std::error_code ec;
       const auto size = std::filesystem::file_size(path, ec);
       if (ec || size != r.at("size").get<std::uintmax_t>()) return false;
-      MappedFile file(path);
-      return content_hash(file.bytes()) == r.at("xxh3_128").get<std::string>();
+      const auto hash = hash_file(path);
+      return hash && hash->hex() == r.at("xxh3_128").get<std::string>();
     } catch (const std::exception&) {
       return false;  // unreadable receipt or file: rewrite
     }

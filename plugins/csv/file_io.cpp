@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include <xxhash.h>
 
 #include <sluice/errors.hpp>
 
@@ -49,14 +48,6 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
 
 MappedFile::~MappedFile() {
   if (data_ != nullptr) ::munmap(data_, size_);
-}
-
-std::string content_hash(std::string_view bytes) {
-  const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(h.high64),
-                static_cast<unsigned long long>(h.low64));
-  return buf;
 }
 
 std::string file_identity(const std::filesystem::path& path) {

@@ -1,6 +1,6 @@
 #pragma once
-// File helpers for the CSV stages: a read-only memory map and content hashing for
-// sink receipts (atomic writes are sluice::write_file_atomically, <sluice/atomic_file.hpp>).
+// File helpers for the CSV stages: a read-only memory map and a file's identity. Receipts hash
+// with sluice::hash_bytes and sluice::hash_file, atomic writes are sluice::write_file_atomically.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -20,9 +20,6 @@ class MappedFile {
   void* data_ = nullptr;
   std::size_t size_ = 0;
 };
-
-// XXH3-128 of the bytes, as 32 hex digits.
-std::string content_hash(std::string_view bytes);
 
 // "path|size|mtime_ns|inode": changes whenever the file is replaced or modified.
 std::string file_identity(const std::filesystem::path& path);

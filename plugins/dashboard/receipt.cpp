@@ -1,25 +1,12 @@
 #include "receipt.hpp"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sluice/errors.hpp>
 #include <sluice/serialize.hpp>
-#include <sstream>
 
 namespace sluice::dashboard {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string read_whole_file(const fs::path& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
 
 std::string file_receipt(const fs::path& path, std::string_view bytes) {
   std::error_code ec;
@@ -39,9 +26,12 @@ bool file_matches_receipt(const std::string& receipt) {
   std::error_code ec;
   const auto size = fs::file_size(path, ec);
   if (ec || size != j["bytes"].get<std::uint64_t>()) return false;
-  bool ok = false;
-  const std::string bytes = read_whole_file(path, ok);
-  return ok && hash_bytes(bytes).hex() == j["xxh3_128"].get<std::string>();
+  try {
+    const auto hash = hash_file(path);
+    return hash && hash->hex() == j["xxh3_128"].get<std::string>();
+  } catch (const Error&) {
+    return false;  // unreadable: write it again
+  }
 }
 
 }  // namespace sluice::dashboard

@@ -68,10 +68,18 @@ void forget_slice(Connection& db, const std::string& table, const std::string& s
 void record_load(Connection& db, const LoadReceipt& r) {
   // A replace supersedes every earlier load of its target, a load of one slice every earlier load
   // of that slice (its input was the whole slice).
+  // An upsert of several slices or of the whole table supersedes the earlier such upserts: only the
+  // newest load that wrote a table decides whether an overwriting load's receipt holds (see holds()
+  // in load_stage.cpp), so the ledger does not grow by one entry per run.
   if (!r.scope.empty()) {
     forget_slice(db, r.table, r.scope);
   } else if (r.mode == "replace" && !r.scoped) {
     auto drop = db.reuse("DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE", "updating the load ledger");
+    drop->bind_text_copy(1, r.table);
+    drop->run();
+  } else if (r.mode == "upsert") {
+    auto drop = db.reuse("DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND mode = 'upsert' AND scope = ''",
+                         "updating the load ledger");
     drop->bind_text_copy(1, r.table);
     drop->run();
   }

@@ -4,7 +4,9 @@
 // the encoding is the value's identity in the cache.
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +24,9 @@ struct SLUICE_API Hash128 {
 };
 
 SLUICE_API Hash128 hash_bytes(std::string_view bytes);
+// hash_bytes of a file's contents, read in 64 KiB pieces (for receipts of large files); nullopt when
+// it cannot be opened as a regular file. A read error throws sluice::Error naming the file. (SDK 1.3)
+SLUICE_API std::optional<Hash128> hash_file(const std::filesystem::path& path);
 
 // Incremental hasher for composite keys.
 class SLUICE_API Hasher {

@@ -4,11 +4,15 @@
 
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <random>
 
 #include <sluice/errors.hpp>
 #include <sluice/serialize.hpp>
+
+#include "../../support/process.hpp"
 
 using namespace sluice;
 
@@ -296,4 +300,16 @@ TEST_CASE("the streamed encoding equals encode_value, piece by piece, and its di
     CHECK(digest_value(v, [&](std::string_view piece) { teed.append(piece); }).hash == d.hash);
     CHECK(teed == whole);
   }
+}
+
+TEST_CASE("hash_file is hash_bytes of the file's contents, and nothing for what is not a readable file") {
+  sluice::test::TempDir dir;
+  std::string bytes(300'000, '\0');  // several 64 KiB pieces, the last one short
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7919 % 251);
+  { std::ofstream(dir / "blob", std::ios::binary) << bytes; }
+  { std::ofstream(dir / "empty", std::ios::binary).flush(); }
+  CHECK(hash_file(dir / "blob") == hash_bytes(bytes));
+  CHECK(hash_file(dir / "empty") == hash_bytes(""));
+  CHECK_FALSE(hash_file(dir / "missing"));
+  CHECK_FALSE(hash_file(dir.path()));  // a directory
 }
