@@ -65,6 +65,12 @@ std::string counts(const nlohmann::json& report, const std::string& id) {
   return out;
 }
 
+// A pipeline named `name` whose node `data` reads data.csv, followed by `nodes` (TOML text).
+std::string csv_pipeline(const std::string& name, const std::string& nodes) {
+  return "[pipeline]\nname = \"" + name + "\"\n[nodes.data]\nplugin = \"sluice.csv_read\"\nparams = { path = \"data.csv\" }\n" +
+         nodes;
+}
+
 const char* kSquares = R"(
 [pipeline]
 name = "parts"
@@ -140,12 +146,7 @@ TEST_CASE("changing the rows of 3 keys out of 50 reruns exactly those 3 partitio
 }
 
 TEST_CASE("a broadcast input reaches every partition whole, and changing it reruns them all") {
-  PipelineDir p(R"(
-[pipeline]
-name = "broadcast"
-[nodes.data]
-plugin = "sluice.csv_read"
-params = { path = "data.csv" }
+  PipelineDir p(csv_pipeline("broadcast", R"(
 [nodes.names]
 plugin = "sluice.csv_read"
 params = { path = "names.csv" }
@@ -158,7 +159,7 @@ params = { query = "SELECT d.key, d.value, n.name, (SELECT COUNT(*) FROM names) 
 plugin = "sluice.csv_write"
 inputs = ["joined"]
 params = { path = "out.csv" }
-)");
+)"));
   write_file(p.path("data.csv"), key_value_csv(50));
   write_file(p.path("names.csv"), names_csv(50, ""));
   CHECK(counts(p.run_json(), "joined") == "50/50/0/0");
@@ -178,12 +179,7 @@ params = { path = "out.csv" }
 }
 
 TEST_CASE("an input partitioned by the same key is co-partitioned: each partition gets its own slice of it") {
-  PipelineDir p(R"(
-[pipeline]
-name = "co-partitioned"
-[nodes.data]
-plugin = "sluice.csv_read"
-params = { path = "data.csv" }
+  PipelineDir p(csv_pipeline("co-partitioned", R"(
 [nodes.squares]
 plugin = "sluice.square"
 inputs = ["data"]
@@ -206,7 +202,7 @@ params = { query = "SELECT s.key, s.value, s.square, (SELECT COUNT(*) FROM named
 plugin = "sluice.csv_write"
 inputs = ["joined"]
 params = { path = "out.csv" }
-)");
+)"));
   // Names for keys 1..45 only: keys 46..50 have no partition in `named`.
   write_file(p.path("data.csv"), key_value_csv(50));
   write_file(p.path("names.csv"), names_csv(45, ""));
@@ -227,12 +223,7 @@ params = { path = "out.csv" }
 }
 
 TEST_CASE("an input partitioned by other keys is broadcast whole to every partition") {
-  PipelineDir p(R"(
-[pipeline]
-name = "other-keys"
-[nodes.data]
-plugin = "sluice.csv_read"
-params = { path = "data.csv" }
+  PipelineDir p(csv_pipeline("other-keys", R"(
 [nodes.squares]
 plugin = "sluice.square"
 inputs = ["data"]
@@ -255,7 +246,7 @@ params = { query = "SELECT s.key, s.square, (SELECT COUNT(*) FROM by_name) AS na
 plugin = "sluice.csv_write"
 inputs = ["joined"]
 params = { path = "out.csv" }
-)");
+)"));
   write_file(p.path("data.csv"), key_value_csv(50));
   write_file(p.path("names.csv"), names_csv(50, ""));
   // Many threads: the partitions that wait for the broadcast input to load must not stall its loading.
@@ -285,12 +276,7 @@ TEST_CASE("partitioned output is byte-identical and in key order at --jobs 1, 2 
 }
 
 TEST_CASE("a foreach node feeding a foreach node by the same key reruns only the changed partitions downstream") {
-  PipelineDir p(R"(
-[pipeline]
-name = "chained"
-[nodes.data]
-plugin = "sluice.csv_read"
-params = { path = "data.csv" }
+  PipelineDir p(csv_pipeline("chained", R"(
 [nodes.squares]
 plugin = "sluice.square"
 inputs = ["data"]
@@ -308,7 +294,7 @@ params = { query = "SELECT COUNT(*) AS n, SUM(square) AS s FROM pi" }
 plugin = "sluice.csv_write"
 inputs = ["total"]
 params = { path = "out.csv" }
-)");
+)"));
   write_file(p.path("data.csv"), key_value_csv(50));
   const auto first = p.run_json();
   CHECK(counts(first, "squares") == "50/50/0/0");
@@ -369,12 +355,7 @@ TEST_CASE("--partition and the partitions key restrict a foreach node to some ke
 TEST_CASE("a failing partition fails its node naming the key, and a rerun after the fix recomputes only what did not finish") {
   // sluice.sql's json() raises "malformed JSON" only for the rows that hold bad JSON:
   // a data-dependent failure in some partitions, fixed by fixing the data.
-  PipelineDir p(R"(
-[pipeline]
-name = "failing"
-[nodes.data]
-plugin = "sluice.csv_read"
-params = { path = "data.csv" }
+  PipelineDir p(csv_pipeline("failing", R"(
 [nodes.parse]
 plugin = "sluice.sql"
 inputs = ["data"]
@@ -384,7 +365,7 @@ params = { query = "SELECT key, json(payload) AS parsed FROM data" }
 plugin = "sluice.csv_write"
 inputs = ["parse"]
 params = { path = "out.csv" }
-)");
+)"));
   // payload is JSON text ("[k]"); a broken row lacks the closing bracket. The column stays a
   // string column either way, so fixing two rows changes only those two partitions.
   auto data = [](const std::set<int>& broken) {
@@ -534,18 +515,13 @@ params = { sleep_ms = 500 }
 }
 
 TEST_CASE("a partition that left the input is retired: a scoped replace removes its slice, and it loads again when it returns") {
-  PipelineDir p(R"(
-[pipeline]
-name = "mirror"
-[nodes.data]
-plugin = "sluice.csv_read"
-params = { path = "data.csv" }
+  PipelineDir p(csv_pipeline("mirror", R"(
 [nodes.load]
 plugin = "sluice.sqlite_load"
 inputs = ["data"]
 foreach = "key"
 params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
-)");
+)"));
   const auto without = [](int n, int gone) {
     std::string csv;
     std::istringstream lines(key_value_csv(n));

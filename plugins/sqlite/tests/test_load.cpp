@@ -425,7 +425,7 @@ Table one_store(int store, int days, double scale = 1.0) {
 }
 }  // namespace
 
-TEST_CASE("sqlite_load scope: a replace swaps only its input's slices, and verify counts its slice alone") {
+TEST_CASE("sqlite_load scope: a replace swaps only its input's slices, verify counts its slice alone, and retire() removes it") {
   TempDir dir;
   const auto wh = dir / "wh.db";
   testing::TestContext ctx;
@@ -433,54 +433,81 @@ TEST_CASE("sqlite_load scope: a replace swaps only its input's slices, and verif
                        {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
   const std::string r1 = load(scoped, one_store(1, 10), ctx).receipt();
   const std::string r2 = load(scoped, one_store(2, 8), ctx).receipt();
-  CHECK(r1.find("\"scope\":\"{\\\"store_id\\\":1}\"") != std::string::npos);
-  RawDb db(wh);
-  CHECK(db.number("SELECT count(*) FROM f") == 18);
+  SUBCASE("replace and verify") {
+    CHECK(r1.find("\"scope\":\"{\\\"store_id\\\":1}\"") != std::string::npos);
+    RawDb db(wh);
+    CHECK(db.number("SELECT count(*) FROM f") == 18);
 
-  // Store 1 again, shorter and with other values: store 2 is untouched, store 1 has only its new rows.
-  const std::string r1b = load(scoped, one_store(1, 4, 3.0), ctx).receipt();
-  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1") == 4);
-  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1 AND y != 3.0 * (100 + julianday(ds) - julianday('2026-01-01'))") == 0);
-  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 8);
-  // One ledger entry per slice: the older load of store 1 no longer describes the table.
-  CHECK(db.number("SELECT count(*) FROM _sluice_loads WHERE target = 'f'") == 2);
-  CHECK(load_stage(scoped)->verify(ctx, r1b));
-  CHECK(load_stage(scoped)->verify(ctx, r2));
-  CHECK_FALSE(load_stage(scoped)->verify(ctx, r1));  // replaced
+    // Store 1 again, shorter and with other values: store 2 is untouched, store 1 has only its new rows.
+    const std::string r1b = load(scoped, one_store(1, 4, 3.0), ctx).receipt();
+    CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1") == 4);
+    CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1 AND y != 3.0 * (100 + julianday(ds) - julianday('2026-01-01'))") == 0);
+    CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 8);
+    // One ledger entry per slice: the older load of store 1 no longer describes the table.
+    CHECK(db.number("SELECT count(*) FROM _sluice_loads WHERE target = 'f'") == 2);
+    CHECK(load_stage(scoped)->verify(ctx, r1b));
+    CHECK(load_stage(scoped)->verify(ctx, r2));
+    CHECK_FALSE(load_stage(scoped)->verify(ctx, r1));  // replaced
 
-  // A row of store 2 deleted behind the stage's back: store 2 reruns, store 1 does not.
-  db.exec("DELETE FROM f WHERE store_id = 2 AND ds = (SELECT max(ds) FROM f WHERE store_id = 2)");
-  CHECK_FALSE(load_stage(scoped)->verify(ctx, r2));
-  CHECK(load_stage(scoped)->verify(ctx, r1b));
+    // A row of store 2 deleted behind the stage's back: store 2 reruns, store 1 does not.
+    db.exec("DELETE FROM f WHERE store_id = 2 AND ds = (SELECT max(ds) FROM f WHERE store_id = 2)");
+    CHECK_FALSE(load_stage(scoped)->verify(ctx, r2));
+    CHECK(load_stage(scoped)->verify(ctx, r1b));
 
-  // Several slices in one input: each is replaced, and the receipt has no single scope.
-  const std::string both = load(scoped, daily(2, 3), ctx).receipt();
-  CHECK(db.number("SELECT count(*) FROM f") == 6);
-  CHECK(both.find("\"scope\"") == std::string::npos);
-  CHECK(load_stage(scoped)->verify(ctx, both));
+    // Several slices in one input: each is replaced, and the receipt has no single scope.
+    const std::string both = load(scoped, daily(2, 3), ctx).receipt();
+    CHECK(db.number("SELECT count(*) FROM f") == 6);
+    CHECK(both.find("\"scope\"") == std::string::npos);
+    CHECK(load_stage(scoped)->verify(ctx, both));
 
-  // An upsert with a scope writes as before and verifies its slice.
-  const auto upsert = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "u"}, {"mode", "upsert"},
-                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
-  const std::string ru = load(upsert, one_store(3, 5), ctx).receipt();
-  (void)load(upsert, one_store(4, 5), ctx);
-  CHECK(load_stage(upsert)->verify(ctx, ru));
-  db.exec("DELETE FROM u WHERE store_id = 3");
-  CHECK_FALSE(load_stage(upsert)->verify(ctx, ru));
+    // An upsert with a scope writes as before and verifies its slice.
+    const auto upsert = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "u"}, {"mode", "upsert"},
+                         {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
+    const std::string ru = load(upsert, one_store(3, 5), ctx).receipt();
+    (void)load(upsert, one_store(4, 5), ctx);
+    CHECK(load_stage(upsert)->verify(ctx, ru));
+    db.exec("DELETE FROM u WHERE store_id = 3");
+    CHECK_FALSE(load_stage(upsert)->verify(ctx, ru));
 
-  // The checks reuse connections; a warehouse replaced by another file at the same path is read
-  // fresh, not through a connection to the deleted one.
-  CHECK(load_stage(scoped)->verify(ctx, both));
-  const auto other = dir / "other.db";
-  (void)load({{"db", other.string()}, {"table", "f"}, {"mode", "replace"}, {"key", ParamValue::strings({"store_id", "ds"})},
-              {"scope", ParamValue::strings({"store_id"})}},
-             one_store(1, 2), ctx);
-  std::filesystem::rename(other, wh);  // the path never names nothing
-  CHECK_FALSE(load_stage(scoped)->verify(ctx, both));
-  std::filesystem::remove(wh);
-  CHECK_FALSE(load_stage(scoped)->verify(ctx, both));
-  const std::string fresh = load(scoped, one_store(1, 4, 3.0), ctx).receipt();
-  CHECK(load_stage(scoped)->verify(ctx, fresh));
+    // The checks reuse connections; a warehouse replaced by another file at the same path is read
+    // fresh, not through a connection to the deleted one.
+    CHECK(load_stage(scoped)->verify(ctx, both));
+    const auto other = dir / "other.db";
+    (void)load({{"db", other.string()}, {"table", "f"}, {"mode", "replace"}, {"key", ParamValue::strings({"store_id", "ds"})},
+                {"scope", ParamValue::strings({"store_id"})}},
+               one_store(1, 2), ctx);
+    std::filesystem::rename(other, wh);  // the path never names nothing
+    CHECK_FALSE(load_stage(scoped)->verify(ctx, both));
+    std::filesystem::remove(wh);
+    CHECK_FALSE(load_stage(scoped)->verify(ctx, both));
+    const std::string fresh = load(scoped, one_store(1, 4, 3.0), ctx).receipt();
+    CHECK(load_stage(scoped)->verify(ctx, fresh));
+  }
+  SUBCASE("retire() removes the slice and its ledger entry, and nothing a newer load or an upsert owns") {
+    RawDb db(wh);
+    load_stage(scoped)->retire(ctx, r1);
+    CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1") == 0);
+    CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 8);
+    CHECK(db.number("SELECT count(*) FROM _sluice_loads WHERE target = 'f'") == 1);
+    CHECK_FALSE(load_stage(scoped)->verify(ctx, r1));
+    CHECK(load_stage(scoped)->verify(ctx, r2));
+    load_stage(scoped)->retire(ctx, r1);  // again: nothing left to remove
+    CHECK(db.number("SELECT count(*) FROM f") == 8);
+
+    // Store 2 loaded again with other rows: the old receipt no longer owns the slice.
+    (void)load(scoped, one_store(2, 3, 2.0), ctx);
+    load_stage(scoped)->retire(ctx, r2);
+    CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 3);
+
+    // Upserted rows stay: an upsert never deletes (nor does an append).
+    const auto upsert = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "u"}, {"mode", "upsert"},
+                         {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
+    const std::string ru = load(upsert, one_store(3, 5), ctx).receipt();
+    load_stage(upsert)->retire(ctx, ru);
+    CHECK(db.number("SELECT count(*) FROM u") == 5);
+    load_stage(upsert)->retire(ctx, "not a receipt");
+    CHECK(db.number("SELECT count(*) FROM f") == 3);
+  }
 }
 
 TEST_CASE("sqlite_load scope errors, and a ledger from before scopes is upgraded") {
@@ -547,37 +574,4 @@ TEST_CASE("an upsert's receipt stops holding once another input upserted over it
   CHECK(load_stage(scoped)->verify(ctx, r3));
   (void)load(unscoped, one_store(3, 5, 7.0), ctx);
   CHECK_FALSE(load_stage(scoped)->verify(ctx, r3));
-}
-
-TEST_CASE("retire() removes a scoped replace's slice and its ledger entry, and nothing a newer load or an upsert owns") {
-  TempDir dir;
-  const auto wh = dir / "wh.db";
-  testing::TestContext ctx;
-  const auto scoped = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "f"}, {"mode", "replace"},
-                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
-  const std::string r1 = load(scoped, one_store(1, 10), ctx).receipt();
-  const std::string r2 = load(scoped, one_store(2, 8), ctx).receipt();
-  RawDb db(wh);
-  load_stage(scoped)->retire(ctx, r1);
-  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 1") == 0);
-  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 8);
-  CHECK(db.number("SELECT count(*) FROM _sluice_loads WHERE target = 'f'") == 1);
-  CHECK_FALSE(load_stage(scoped)->verify(ctx, r1));
-  CHECK(load_stage(scoped)->verify(ctx, r2));
-  load_stage(scoped)->retire(ctx, r1);  // again: nothing left to remove
-  CHECK(db.number("SELECT count(*) FROM f") == 8);
-
-  // Store 2 loaded again with other rows: the old receipt no longer owns the slice.
-  (void)load(scoped, one_store(2, 3, 2.0), ctx);
-  load_stage(scoped)->retire(ctx, r2);
-  CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 3);
-
-  // Upserted and appended rows stay: those modes never delete.
-  const auto upsert = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "u"}, {"mode", "upsert"},
-                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
-  const std::string ru = load(upsert, one_store(3, 5), ctx).receipt();
-  load_stage(upsert)->retire(ctx, ru);
-  CHECK(db.number("SELECT count(*) FROM u") == 5);
-  load_stage(upsert)->retire(ctx, "not a receipt");
-  CHECK(db.number("SELECT count(*) FROM f") == 3);
 }
