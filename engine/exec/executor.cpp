@@ -645,7 +645,9 @@ struct Executor::Impl {
       }
       node_record.shared_refs.insert(node_record.shared_refs.end(), hashes.begin(), hashes.end());
       Table manifest = make_manifest(key_sources, keys, hashes);
-      auto stored = cache.store(Value(manifest));
+      // Committed with the node's entry below, like a partition's result (one transaction, not two).
+      auto stored = cache.store(Value(manifest), /*durable=*/false);
+      if (!stored.pending_inline.empty()) node_record.inline_objects.emplace_back(stored.hash, std::move(stored.pending_inline));
       node_record.refs.emplace_back(stored.hash, stored.size);
       node_record.entry.outputs[p.name] = stored.hash;
       auto pd = std::make_shared<PortData>();
@@ -661,9 +663,10 @@ struct Executor::Impl {
       outputs[v][p.name] = pd;
     }
     for (const auto& w : work) use_key(w.action_key, /*recorded_now=*/!w.cached);
+    node_record.state = state_of(node_key, node_parts);
+    cache.sync_files();  // a manifest too large to inline is a file: synced before its entry commits
     cache.index().record_many({std::move(node_record)});
     use_key(node_key, /*recorded_now=*/true);
-    remember_state(v, "", node_key, node_parts);
     // No partitions at all is still a computation (of an empty result), not a cache hit.
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
     reran[v] = rep.status == "ran" ? 1 : 0;
