@@ -1,6 +1,7 @@
 #include "cli/schema_text.hpp"
 
 #include "cli/pipeline_options.hpp"
+#include "common/suggest.hpp"
 
 namespace sluice::cli {
 
@@ -26,12 +27,7 @@ std::string port_text(const PortSpec& p) {
 // One line per group of one_of_inputs: `prefix` + "forecast or cards" + `suffix`.
 std::string one_of_text(const StageDescriptor& d, const std::string& prefix, const std::string& suffix) {
   std::string out;
-  for (const auto& group : d.one_of_inputs) {
-    std::string names;
-    for (std::size_t i = 0; i < group.size(); ++i)
-      names += (i == 0 ? "" : i + 1 == group.size() ? " or " : ", ") + group[i];
-    out += prefix + names + suffix;
-  }
+  for (const auto& group : d.one_of_inputs) out += prefix + engine::alternatives_text(group) + suffix;
   return out;
 }
 std::string md_escape(const std::string& s) {

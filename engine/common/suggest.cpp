@@ -56,4 +56,13 @@ std::string list_text(const std::vector<std::string>& names) {
   return out.empty() ? "(none)" : out;
 }
 
+std::string alternatives_text(const std::vector<std::string>& names, std::string_view quote) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += i == 0 ? "" : i + 1 == names.size() ? " or " : ", ";
+    out.append(quote).append(names[i]).append(quote);
+  }
+  return out;
+}
+
 }  // namespace sluice::engine

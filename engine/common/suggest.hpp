@@ -13,5 +13,7 @@ std::string closest_match(std::string_view name, const std::vector<std::string>&
 std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
 // "a, b, c", or "(none)" when there are no names.
 std::string list_text(const std::vector<std::string>& names);
+// "a, b or c" (each name between `quote`s): alternatives, of which one is needed.
+std::string alternatives_text(const std::vector<std::string>& names, std::string_view quote = "");
 
 }  // namespace sluice::engine

@@ -160,11 +160,9 @@ class Checker {
         return it != ports.end() && bound[static_cast<std::size_t>(it - ports.begin())];
       });
       if (!any) {
-        std::string either;
-        for (std::size_t i = 0; i < group.size(); ++i)
-          either += (i == 0 ? "" : i + 1 == group.size() ? " or " : ", ") + ("'" + group[i] + "'");
-        problem(node.loc, who + ": connect input port " + either + " (the stage needs one of them); add it to inputs, e.g. " +
-                              "inputs = { " + group.front() + " = \"<node>\" }");
+        problem(node.loc, who + ": connect input port " + alternatives_text(group, "'") +
+                              " (the stage needs one of them); add it to inputs, e.g. inputs = { " + group.front() +
+                              " = \"<node>\" }");
       }
     }
     if (!node.foreach.empty() && out.empty()) {

@@ -71,18 +71,15 @@ void record_load(Connection& db, const LoadReceipt& r) {
   // An upsert of several slices or of the whole table supersedes the earlier such upserts: only the
   // newest load that wrote a table decides whether an overwriting load's receipt holds (see holds()
   // in load_stage.cpp), so the ledger does not grow by one entry per run.
-  if (!r.scope.empty()) {
-    forget_slice(db, r.table, r.scope);
-  } else if (r.mode == "replace" && !r.scoped) {
-    auto drop = db.reuse("DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE", "updating the load ledger");
-    drop->bind_text_copy(1, r.table);
-    drop->run();
-  } else if (r.mode == "upsert") {
-    auto drop = db.reuse("DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE AND mode = 'upsert' AND scope = ''",
+  const auto drop_of_target = [&](const std::string& condition) {
+    auto drop = db.reuse("DELETE FROM main._sluice_loads WHERE target = ?1 COLLATE NOCASE" + condition,
                          "updating the load ledger");
     drop->bind_text_copy(1, r.table);
     drop->run();
-  }
+  };
+  if (!r.scope.empty()) forget_slice(db, r.table, r.scope);
+  else if (r.mode == "replace" && !r.scoped) drop_of_target("");
+  else if (r.mode == "upsert") drop_of_target(" AND mode = 'upsert' AND scope = ''");
   auto add = db.reuse(
       "INSERT INTO main._sluice_loads(target, mode, input_hash, rows, loaded_at, scope) "
       "VALUES (?1, ?2, ?3, ?4, strftime('%Y-%m-%d %H:%M:%S', 'now'), ?5)",

@@ -28,8 +28,9 @@ struct LoadReceipt {
 
 // Creates the ledger table if needed (inside the caller's transaction).
 void ensure_ledger(Connection& db);
-// Appends a ledger entry; for replace, older entries of the target (of the same scope, for a scoped
-// replace) are dropped because they no longer describe what the table holds.
+// Appends a ledger entry. Older entries that no longer decide anything are dropped: for a whole-table
+// replace every entry of the target, for a load of one slice that slice's, for an upsert without a
+// single slice the earlier such upserts'.
 void record_load(Connection& db, const LoadReceipt& receipt);
 // Drops the entries of one slice (scope_text) of `table`.
 void forget_slice(Connection& db, const std::string& table, const std::string& scope);
