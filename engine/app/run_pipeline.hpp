@@ -15,6 +15,7 @@ namespace sluice::engine {
 
 struct PartitionCounts {
   std::uint64_t total = 0, ran = 0, cached = 0, failed = 0;
+  std::uint64_t retired = 0;  // recorded before, no longer in the input (see Stage::retire)
 };
 
 struct NodeReport {

@@ -23,7 +23,8 @@ std::string RunReport::to_json() const {
       node["partitions"] = {{"total", n.partitions->total},
                             {"ran", n.partitions->ran},
                             {"cached", n.partitions->cached},
-                            {"failed", n.partitions->failed}};
+                            {"failed", n.partitions->failed},
+                            {"retired", n.partitions->retired}};
     }
     j["nodes"].push_back(std::move(node));
   }

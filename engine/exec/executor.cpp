@@ -611,6 +611,7 @@ struct Executor::Impl {
       else ++counts.ran;
     }
     counts.failed = failures.size();
+    counts.retired = vanished;
     rep.partitions = counts;
     if (!failures.empty()) {
       std::string msg = failures.front();

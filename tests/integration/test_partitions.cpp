@@ -49,7 +49,7 @@ const nlohmann::json& node(const nlohmann::json& report, const std::string& id) 
   return none;
 }
 
-// One number of a node's `partitions` object ("total", "ran", "cached" or "failed").
+// One number of a node's `partitions` object ("total", "ran", "cached", "failed" or "retired").
 std::uint64_t count_of(const nlohmann::json& report, const std::string& id, const char* which) {
   const auto& p = node(report, id)["partitions"];
   REQUIRE(p.is_object());
@@ -542,6 +542,7 @@ params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
     const auto r = p.run_json();
     CHECK(counts(r, "load") == "4/0/4/0");
     CHECK(reason(r, "load") == "all 4 partitions cached; 1 partition is no longer in the input (retired)");
+    CHECK(count_of(r, "load", "retired") == 1);
     CHECK(warehouse("SELECT count(*) FROM t") == 8);
     CHECK(warehouse("SELECT count(*) FROM t WHERE key = 3") == 0);
     CHECK(warehouse("SELECT count(*) FROM _sluice_loads WHERE target = 't'") == 4);
@@ -549,6 +550,7 @@ params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
     const auto again = p.run_json();
     CHECK(statuses(again)["load"] == "cached");
     CHECK(reason(again, "load") == "all 4 partitions cached");
+    CHECK(count_of(again, "load", "retired") == 0);
 
     write_file(p.path("data.csv"), key_value_csv(5));
     CHECK(counts(p.run_json(), "load") == "5/1/4/0");
