@@ -1,16 +1,14 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <memory>
-#include <new>
 
 #include "sluice/errors.hpp"
 #include "sluice/serialize.hpp"
+#include "xxh3_stream.hpp"
 
 namespace sluice {
 
@@ -27,9 +25,7 @@ std::optional<Hash128> hash_file(const std::filesystem::path& path) {
   const FdCloser closer{fd};
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-  if (!state) throw std::bad_alloc();
-  XXH3_128bits_reset(state.get());
+  detail::Xxh3Stream stream;
   // One small buffer for the whole file: faulting in fresh memory for a file of tens of megabytes
   // (a plugin with debug info, a dashboard of a thousand stores) costs more than hashing it.
   std::array<char, 64 * 1024> buffer;
@@ -40,10 +36,9 @@ std::optional<Hash128> hash_file(const std::filesystem::path& path) {
       if (errno == EINTR) continue;
       throw Error("reading " + path.string() + " to hash it: " + std::strerror(errno));
     }
-    XXH3_128bits_update(state.get(), buffer.data(), static_cast<std::size_t>(n));
+    stream.update(buffer.data(), static_cast<std::size_t>(n));
   }
-  const XXH128_hash_t h = XXH3_128bits_digest(state.get());
-  return Hash128{h.high64, h.low64};
+  return stream.digest();
 }
 
 }  // namespace sluice

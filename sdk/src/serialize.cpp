@@ -6,10 +6,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <new>
 
 #include "sluice/errors.hpp"
+#include "xxh3_stream.hpp"
 
 static_assert(std::endian::native == std::endian::little, "the value encoding assumes a little-endian host");
 
@@ -257,17 +257,14 @@ Value decode_value(std::string_view bytes) {
 }
 
 ValueDigest digest_value(const Value& value, const ValueSink& tee) {
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-  if (!state) throw std::bad_alloc();
-  XXH3_128bits_reset(state.get());
+  detail::Xxh3Stream stream;
   ValueDigest d;
   encode_value_to(value, [&](std::string_view piece) {
-    XXH3_128bits_update(state.get(), piece.data(), piece.size());
+    stream.update(piece.data(), piece.size());
     d.size += piece.size();
     if (tee) tee(piece);
   });
-  const XXH128_hash_t h = XXH3_128bits_digest(state.get());
-  d.hash = Hash128{h.high64, h.low64};
+  d.hash = stream.digest();
   return d;
 }
 

@@ -32,7 +32,11 @@ bool Objective::try_build_gram() {
     }
   }
   Z.rightCols(L.K) = data_.X;
-  G_ = Z.transpose() * Z;
+  // Z'Z is symmetric: a rank update fills one triangle for half the multiplications of a full product.
+  const Eigen::Index P = Z.cols();
+  G_.setZero(P, P);
+  G_.selfadjointView<Eigen::Lower>().rankUpdate(Z.transpose());
+  G_.triangularView<Eigen::StrictlyUpper>() = G_.transpose();
   b_ = Z.transpose() * data_.y;
   yy_ = data_.y.squaredNorm();
   return true;

@@ -21,7 +21,7 @@ struct sluice_abi_stamp {
 // that crosses the boundary changes layout (e.g. Table's column storage), so a stale plugin
 // build is refused instead of crashing.
 #define SLUICE_ABI_MAGIC_BASE 0x534C4300u
-#define SLUICE_ABI_REVISION 3u  // 3: Stage::retire
+#define SLUICE_ABI_REVISION 3u  // 3: Stage::retire, StageDescriptor::one_of_inputs
 #define SLUICE_ABI_MAGIC (SLUICE_ABI_MAGIC_BASE | SLUICE_ABI_REVISION)
 
 #define SLUICE_STR_IMPL(x) #x
