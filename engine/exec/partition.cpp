@@ -127,8 +127,18 @@ Column concat_column(const std::vector<const Table*>& parts, std::size_t c, std:
   for (const Table* p : parts) any_null = any_null || p->column(c).has_nulls();
   if (any_null) validity.reserve(total);
   if (type == ColumnType::Double) doubles.reserve(total);
-  else if (type == ColumnType::String) offsets.reserve(total + 1);
-  else ints.reserve(total);
+  else if (type == ColumnType::String) {
+    // Sized once: growing a buffer of tens of megabytes by doubling copies it and touches fresh pages each time.
+    std::size_t total_bytes = 0;
+    for (const Table* p : parts) {
+      const Column& src = p->column(c);
+      if (src.type() == ColumnType::String) total_bytes += src.string_bytes().size();
+    }
+    offsets.reserve(total + 1);
+    bytes.reserve(total_bytes);
+  } else {
+    ints.reserve(total);
+  }
   for (const Table* p : parts) {
     const Column& src = p->column(c);
     if (src.name() != head.name() || (src.type() != type && !all_null(src))) {

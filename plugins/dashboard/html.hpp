@@ -36,6 +36,8 @@ class Markup {
   // <tag attrs>escaped text</tag>
   Markup& element(std::string_view tag, std::initializer_list<Attr> attrs, std::string_view untrusted_text);
 
+  // Room for `bytes` more: a page of a thousand cards is built without regrowing (and copying) it.
+  void reserve_more(std::size_t bytes) { out_.reserve(out_.size() + bytes); }
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }
 

@@ -27,16 +27,14 @@ std::string shared_legend() {
 }
 
 // The card's figure: its position (for the selector), its key and numbers as data, and the body.
-std::string store_figure(const StoreCard& c, std::size_t index, bool hidden) {
-  Markup m;
+void append_store_figure(const StoreCard& c, std::size_t index, bool hidden, Markup& m) {
   m.raw("<figure class=\"card store-card\"");
   m.raw(" id=\"store-").raw(std::to_string(index)).raw("\"");
   m.raw(" data-store-key=\"").text(c.key).raw("\"");
   m.raw(" data-forecast-total=\"").raw(exact_number(c.forecast_total)).raw("\"");
   m.raw(" data-mape=\"").raw(exact_number(c.mape)).raw("\"");
   if (hidden) m.raw(" hidden");
-  m.raw(">").raw(c.body).raw("</figure>");
-  return m.take();
+  m.raw(">").raw(c.html()).raw("</figure>");
 }
 
 std::string summary_table(const std::vector<StoreCard>& cards, bool selectable) {
@@ -75,15 +73,21 @@ std::string summary_table(const std::vector<StoreCard>& cards, bool selectable) 
 }
 }  // namespace
 
-std::string stores_section(const PageData& d) {
+std::size_t stores_section_estimate(const PageData& d) {
+  constexpr std::size_t kPerStore = 1024;  // the figure's attributes, the option and the table row
+  std::size_t bytes = 4096;
+  for (const StoreCard& c : d.cards) bytes += c.html().size() + kPerStore;
+  return bytes;
+}
+
+void append_stores_section(const PageData& d, Markup& m) {
   const auto& cards = d.cards;
-  Markup m;
   m.open("section", {{"id", "stores"}, {"aria-labelledby", "stores-h"}});
   m.element("h2", {{"id", "stores-h"}}, "Per store");
   if (cards.empty()) {
     m.element("p", {{"class", "empty"}}, "No per-store forecasts in the input.");
     m.close("section");
-    return m.take();
+    return;
   }
   const bool selectable = d.selectable();
   m.open("div", {{"class", "store-toolbar"}});
@@ -100,11 +104,10 @@ std::string stores_section(const PageData& d) {
   m.raw(shared_legend());
   m.close("div");
   m.open("div", {{"class", selectable ? "store-grid single" : "store-grid"}, {"id", "store-grid"}});
-  for (std::size_t i = 0; i < cards.size(); ++i) m.raw(store_figure(cards[i], i, selectable && i > 0));
+  for (std::size_t i = 0; i < cards.size(); ++i) append_store_figure(cards[i], i, selectable && i > 0, m);
   m.close("div");
   m.raw(summary_table(cards, selectable));
   m.close("section");
-  return m.take();
 }
 
 }  // namespace sluice::dashboard

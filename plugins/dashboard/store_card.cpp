@@ -181,7 +181,7 @@ Table cards_table(const std::vector<StoreCard>& cards) {
     push_number(change, c.change);
     push_number(mape, c.mape);
     source.push_string(c.mape_source);
-    html.push_string(c.body);
+    html.push_string(c.html());
     if (c.layout) layout.push_string(layout_name(*c.layout));
     else layout.push_null();
   }
@@ -218,7 +218,7 @@ std::vector<StoreCard> read_cards(const Table& table, const std::string& port) {
     c.change = num_at(&change, r);
     c.mape = num_at(&mape, r);
     if (!source.is_null(r)) c.mape_source = source.string_at(r);
-    if (!html.is_null(r)) c.body = html.string_at(r);
+    if (!html.is_null(r)) c.borrowed_body = html.string_at(r);
     if (layout != nullptr && !layout->is_null(r)) c.layout = parse_layout(layout->string_at(r), port, r);
   }
   return cards;

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <sluice/sdk.hpp>
@@ -24,7 +25,11 @@ struct StoreCard {
   double forecast_total = 0, last_year_total = 0, change = 0;  // as in OverviewNumbers
   double mape = std::numeric_limits<double>::quiet_NaN();
   std::string mape_source;  // how the MAPE was computed (the badge's tooltip)
-  std::string body;         // the card's inner HTML: heading, numbers, chart
+  std::string body;         // the card's inner HTML when rendered here: heading, numbers, chart
+  // Or that HTML read in place from a cards table (read_cards), which must outlive the card: a thousand
+  // cards are tens of megabytes, not worth a copy on their way into the page.
+  std::string_view borrowed_body;
+  std::string_view html() const { return borrowed_body.empty() ? std::string_view(body) : borrowed_body; }
   // The layout its chart was drawn for; nullopt for a cards table without a layout column.
   std::optional<CardLayout> layout;
 };
@@ -45,7 +50,8 @@ std::map<std::string, StoreInfo> store_info_input(const Inputs& in, const std::s
 // The table form (the output of sluice.store_cards): store_key, label, city, forecast_days,
 // forecast_total, last_year_total, change, mape, mape_source, card_html, layout ("single" or "grid").
 Table cards_table(const std::vector<StoreCard>& cards);
-// Reads that table back; `port` names the input in errors. The layout column is optional.
+// Reads that table back; `port` names the input in errors. The layout column is optional. The cards
+// borrow their HTML from `table`, so it must outlive them.
 std::vector<StoreCard> read_cards(const Table& table, const std::string& port);
 // The one layout every card was drawn for (nullopt when no card says); cards drawn for different
 // layouts are an error naming two of them.
