@@ -48,22 +48,45 @@ std::string frame_header(const Hash128& hash, std::uint64_t raw_size, std::uint8
 }
 
 using CompressionContext = std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)>;
+using DecompressionContext = std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)>;
+
+constexpr std::uint64_t kParallelFrom = 8u << 20;
 
 // Level 1; objects of several MiB (a whole extract) are compressed by zstd's worker threads:
 // at level 1 compression runs near memory speed per core, and a large output is usually
 // written while the rest of the pipeline waits for it.
-CompressionContext compression_context(std::uint64_t raw_size) {
-  constexpr std::uint64_t kParallelFrom = 8u << 20;
-  CompressionContext cctx(ZSTD_createCCtx(), &ZSTD_freeCCtx);
-  if (!cctx) throw std::bad_alloc();
-  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, 1);
+void configure(ZSTD_CCtx* cctx, std::uint64_t raw_size) {
+  ZSTD_CCtx_reset(cctx, ZSTD_reset_session_and_parameters);
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, 1);
   if (raw_size >= kParallelFrom) {
     const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     // Ignored (single-threaded) if this libzstd was built without threads.
-    if (threads > 1) ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_nbWorkers, static_cast<int>(threads));
+    if (threads > 1) ZSTD_CCtx_setParameter(cctx, ZSTD_c_nbWorkers, static_cast<int>(threads));
   }
-  ZSTD_CCtx_setPledgedSrcSize(cctx.get(), raw_size);
+  ZSTD_CCtx_setPledgedSrcSize(cctx, raw_size);
+}
+
+// The context for one object. Below kParallelFrom it is the calling thread's own, reused: a
+// fresh context allocates and faults in its tables for every object, which costs more than
+// compressing a partition of a few kilobytes. `owned` holds a fresh context for larger ones.
+ZSTD_CCtx* compression_context(std::uint64_t raw_size, CompressionContext& owned) {
+  thread_local const CompressionContext reused(ZSTD_createCCtx(), &ZSTD_freeCCtx);
+  ZSTD_CCtx* cctx = reused.get();
+  if (raw_size >= kParallelFrom) {
+    owned.reset(ZSTD_createCCtx());
+    cctx = owned.get();
+  }
+  if (cctx == nullptr) throw std::bad_alloc();
+  configure(cctx, raw_size);
   return cctx;
+}
+
+// The calling thread's decompression context, reused for the same reason (ZSTD_decompress
+// allocates one of about 160 KiB per call).
+ZSTD_DCtx* decompression_context() {
+  thread_local const DecompressionContext dctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
+  if (!dctx) throw std::bad_alloc();
+  return dctx.get();
 }
 }  // namespace
 
@@ -81,10 +104,11 @@ namespace {
 // The worst-case buffer is left uninitialised: zeroing it (std::string::resize) would fault in
 // and clear pages that the compressed frame never uses.
 std::optional<std::string> compress(std::string_view raw, std::size_t header_room) {
-  const auto cctx = compression_context(raw.size());
+  CompressionContext owned(nullptr, &ZSTD_freeCCtx);
+  ZSTD_CCtx* cctx = compression_context(raw.size(), owned);
   const std::size_t bound = ZSTD_compressBound(raw.size());
   const auto buffer = std::make_unique_for_overwrite<char[]>(bound);
-  const std::size_t n = ZSTD_compress2(cctx.get(), buffer.get(), bound, raw.data(), raw.size());
+  const std::size_t n = ZSTD_compress2(cctx, buffer.get(), bound, raw.data(), raw.size());
   if (ZSTD_isError(n) || n >= raw.size()) return std::nullopt;
   std::string out;
   out.reserve(header_room + n);
@@ -139,14 +163,15 @@ std::uint64_t ObjectStore::put_stream(const Hash128& hash, std::uint64_t raw_siz
       streamed += piece.size();
     });
   } else {
-    const auto cctx = compression_context(raw_size);
+    CompressionContext owned(nullptr, &ZSTD_freeCCtx);
+    ZSTD_CCtx* cctx = compression_context(raw_size, owned);
     std::string out(ZSTD_CStreamOutSize(), '\0');
     // Feeds one piece (or, with ZSTD_e_end, flushes the frame) and writes what zstd produced.
     auto pump = [&](std::string_view piece, ZSTD_EndDirective mode) {
       ZSTD_inBuffer in{piece.data(), piece.size(), 0};
       for (;;) {
         ZSTD_outBuffer o{out.data(), out.size(), 0};
-        const std::size_t left = ZSTD_compressStream2(cctx.get(), &o, &in, mode);
+        const std::size_t left = ZSTD_compressStream2(cctx, &o, &in, mode);
         if (ZSTD_isError(left)) throw Error(std::string("compressing a cache object: ") + ZSTD_getErrorName(left));
         file.write(std::string_view(out.data(), o.pos));
         const bool done = mode == ZSTD_e_end ? left == 0 : in.pos == in.size;
@@ -193,7 +218,8 @@ std::string ObjectStore::unframe(const Hash128& expected, std::string_view file)
     } catch (const std::exception&) {
       throw Error("compressed object claims an impossible size");
     }
-    const std::size_t n = ZSTD_decompress(raw.data(), raw.size(), payload.data(), payload.size());
+    const std::size_t n =
+        ZSTD_decompressDCtx(decompression_context(), raw.data(), raw.size(), payload.data(), payload.size());
     if (ZSTD_isError(n) || n != raw_size) throw Error("compressed object is damaged");
   } else {
     throw Error("unknown object codec " + std::to_string(codec));
