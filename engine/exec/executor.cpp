@@ -375,6 +375,7 @@ struct Executor::Impl {
     std::map<std::string, ValuePtr> values;
     std::string action_key;
     KeyParts parts;
+    std::string run_reason;  // why it is not cached
     bool cached = false, failed = false;
     std::string error;
     // A computed partition waiting for its batch's group commit.
@@ -410,30 +411,14 @@ struct Executor::Impl {
       PartitionCounts counts;
       counts.total = counts.cached = std::stoull(d.entry->receipt.empty() ? "0" : d.entry->receipt);
       rep.partitions = counts;
-      for (const auto& [port, hash] : d.entry->outputs) {
-        auto pd = std::make_shared<PortData>();
-        pd->hash = hash;
-        pd->partitioned = true;
-        pd->foreach = keys;
-        pd->repair_whole = [this, v, port = port]() -> ValuePtr {
-          throw Error("the partition manifest of node '" + id(v) + "' output `" + port +
-                      "` is missing or corrupt; rerun with --force " + id(v));
-        };
-        outputs[v][port] = pd;
-      }
+      publish_manifests(v, *d.entry);
       return;
     }
-    const std::string node_reason = d.reason.empty() ? explain_change(cache.index().node_state(spec.name, ns.id, ""), node_parts) : d.reason;
-    if (opt.dry_run) {
-      rep.status = "run";
-      rep.reason = node_reason;
-      for (const auto& p : desc(v).outputs) {
-        auto pd = std::make_shared<PortData>();
-        pd->known = false;
-        outputs[v][p.name] = pd;
-      }
-      return;
-    }
+    // A sink is decided per partition only: with its node-level key unchanged, what reruns is a
+    // partition whose receipt no longer holds (or whose entry was evicted), and that partition says why.
+    const auto node_state = cache.index().node_state(spec.name, ns.id, "");
+    const bool node_key_unchanged = d.reason.empty() && node_state && node_state->key == node_key;
+    const std::string node_reason = d.reason.empty() ? explain_change(node_state, node_parts) : d.reason;
 
     // Partitions of the primary input: reuse an upstream partitioning by the same keys.
     std::vector<PartWork> work;
@@ -469,7 +454,7 @@ struct Executor::Impl {
         work.push_back(std::move(w));
       }
     }
-    if (opt.progress) opt.progress->node_started(v, work.size(), "partitions");
+    if (opt.progress && !opt.dry_run) opt.progress->node_started(v, work.size(), "partitions");
 
     // Other inputs partitioned by the same keys are co-partitioned: each partition gets their
     // partition of the same key (so it depends on that partition only); the rest are broadcast.
@@ -507,6 +492,11 @@ struct Executor::Impl {
     for (const auto& w : work) action_keys.push_back(w.action_key);
     const auto known_entries = cache.index().lookup_many(action_keys);
     const auto known_states = cache.index().node_states(spec.name, ns.id);
+    if (opt.dry_run) {
+      plan_partitions(v, work, known_entries, known_states, filters.empty(), node_key,
+                      node_key_unchanged ? std::nullopt : std::optional(node_reason), rep);
+      return;
+    }
     // Before any partition runs, so that one writing a retired partition's target again comes after.
     const std::size_t vanished = filters.empty() ? retire_vanished(v, *stage, work, known_states) : 0;
 
@@ -523,6 +513,7 @@ struct Executor::Impl {
       try {
         auto part_stage = create_stage(v);
         Decision pd = decide(v, w.action_key, pp, part_stage.get(), w.key, true, &known);
+        w.run_reason = pd.reason;
         if (!pd.run && !opt.forced[v] && !ns.always_run) {
           w.cached = true;
           for (const auto& [port, hash] : pd.entry->outputs) w.stored[port] = Cache::Stored{hash, 0, {}};
@@ -671,7 +662,7 @@ struct Executor::Impl {
     // No partitions at all is still a computation (of an empty result), not a cache hit.
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
     reran[v] = rep.status == "ran" ? 1 : 0;
-    rep.reason = partitioned_reason(node_reason, counts);
+    rep.reason = partitioned_reason(node_key_unchanged ? first_rerun_reason(work) : node_reason, counts);
     if (vanished > 0) {
       rep.status = "ran";  // the output lost the vanished partitions
       reran[v] = 1;
@@ -685,13 +676,8 @@ struct Executor::Impl {
   // If a retire fails, the node fails and every vanished partition is offered again next run.
   std::size_t retire_vanished(std::size_t v, Stage& stage, const std::vector<PartWork>& work,
                               const std::unordered_map<std::string, NodeState>& states) {
-    std::unordered_set<std::string_view> present;
-    for (const auto& w : work) present.insert(w.key);
-    std::vector<std::string> vanished;
-    for (const auto& [partition, state] : states)
-      if (!partition.empty() && !present.count(partition)) vanished.push_back(partition);
+    const std::vector<std::string> vanished = vanished_partitions(work, states);
     if (vanished.empty()) return 0;
-    std::sort(vanished.begin(), vanished.end());
     if (is_sink(desc(v))) {
       StageContext ctx(context_setup(v, id(v), nullptr, false));
       for (const auto& partition : vanished) {
@@ -711,13 +697,94 @@ struct Executor::Impl {
     return vanished.size();
   }
 
-  // "all 50 partitions cached", "the 1 partition cached", or "<why>; 3 of 50 partitions recomputed".
-  static std::string partitioned_reason(const std::string& node_reason, const PartitionCounts& counts) {
+  // The partitions recorded for a node (`states`) that are not in `work`, in key order.
+  static std::vector<std::string> vanished_partitions(const std::vector<PartWork>& work,
+                                                      const std::unordered_map<std::string, NodeState>& states) {
+    std::unordered_set<std::string_view> present;
+    for (const auto& w : work) present.insert(w.key);
+    std::vector<std::string> vanished;
+    for (const auto& [partition, state] : states)
+      if (!partition.empty() && !present.count(partition)) vanished.push_back(partition);
+    std::sort(vanished.begin(), vanished.end());
+    return vanished;
+  }
+
+  // The outputs of a partitioned node whose recorded entry stands: its manifests, by hash.
+  void publish_manifests(std::size_t v, const ActionEntry& entry) {
+    for (const auto& [port, hash] : entry.outputs) {
+      auto pd = std::make_shared<PortData>();
+      pd->hash = hash;
+      pd->partitioned = true;
+      pd->foreach = nodes[v].spec->foreach;
+      pd->repair_whole = [this, v, port = port]() -> ValuePtr {
+        throw Error("the partition manifest of node '" + id(v) + "' output `" + port +
+                    "` is missing or corrupt; rerun with --force " + id(v));
+      };
+      outputs[v][port] = pd;
+    }
+  }
+
+  // `sluice plan` of a foreach node whose inputs are known: every partition decided as a run would
+  // decide it (a sink's receipts verified, which only reads its target), and the partitions that
+  // left the input counted; nothing is computed, retired or recorded.
+  // `node_reason`: why the node is not a node-level hit; nullopt when its key is unchanged (then the
+  // first partition to recompute says why).
+  void plan_partitions(std::size_t v, std::vector<PartWork>& work,
+                       const std::unordered_map<std::string, ActionEntry>& known_entries,
+                       const std::unordered_map<std::string, NodeState>& known_states, bool unfiltered,
+                       const std::string& node_key, const std::optional<std::string>& node_reason, Outcome& rep) {
+    tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
+      PartWork& w = work[i];
+      Known known;
+      if (auto it = known_entries.find(w.action_key); it != known_entries.end()) known.entry = &it->second;
+      if (auto it = known_states.find(w.key); it != known_states.end()) known.state = &it->second;
+      const auto part_stage = create_stage(v);
+      const Decision d = decide(v, w.action_key, w.parts, part_stage.get(), w.key, true, &known);
+      w.cached = !d.run;
+      w.run_reason = d.reason;
+    });
+    PartitionCounts counts;
+    counts.total = work.size();
+    counts.cached = static_cast<std::size_t>(std::count_if(work.begin(), work.end(), [](const PartWork& w) { return w.cached; }));
+    counts.ran = counts.total - counts.cached;
+    counts.retired = unfiltered ? vanished_partitions(work, known_states).size() : 0;
+    rep.partitions = counts;
+    rep.reason = partitioned_reason(node_reason ? *node_reason : first_rerun_reason(work), counts, "to recompute");
+    if (counts.retired > 0)
+      rep.reason += "; " + std::to_string(counts.retired) + (counts.retired == 1 ? " partition is" : " partitions are") +
+                    " no longer in the input" + (is_sink(desc(v)) ? " (to retire)" : "");
+    // Unchanged partitions give the manifests the node recorded last time, when that entry is still there.
+    const auto entry = counts.ran == 0 && counts.retired == 0 && counts.total > 0 ? cache.index().lookup(node_key)
+                                                                                 : std::nullopt;
+    if (entry) {
+      rep.status = "cached";
+      publish_manifests(v, *entry);
+      return;
+    }
+    rep.status = "run";
+    for (const auto& p : desc(v).outputs) {
+      auto pd = std::make_shared<PortData>();
+      pd->known = false;
+      outputs[v][p.name] = pd;
+    }
+  }
+
+  // Why the first partition (in key order) that is not cached reruns.
+  static std::string first_rerun_reason(const std::vector<PartWork>& work) {
+    for (const auto& w : work)
+      if (!w.cached && !w.run_reason.empty()) return w.run_reason;
+    return "partitions changed";
+  }
+
+  // "all 50 partitions cached", "the 1 partition cached", or "<why>; 3 of 50 partitions recomputed"
+  // (`done`: what happens to the partitions that are not cached).
+  static std::string partitioned_reason(const std::string& node_reason, const PartitionCounts& counts,
+                                        const char* done = "recomputed") {
     if (counts.total == 0) return node_reason + "; the input has no partitions";
     const std::string total = std::to_string(counts.total);
     const std::string noun = counts.total == 1 ? " partition" : " partitions";
     if (counts.ran == 0) return (counts.total == 1 ? "the 1" : "all " + total) + noun + " cached";
-    return node_reason + "; " + std::to_string(counts.ran) + " of " + total + noun + " recomputed";
+    return node_reason + "; " + std::to_string(counts.ran) + " of " + total + noun + " " + done;
   }
 
   // Group commit: one transaction records the batch's entries with their small (inline) objects,

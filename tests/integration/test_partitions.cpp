@@ -1,6 +1,6 @@
 // Partitioned (`foreach`) nodes through the real binary: per-partition caching,
 // broadcast and co-partitioned inputs, output order at any --jobs, chained foreach nodes, partition
-// filters, failing partitions, cancellation, max_parallel and non-TTY progress.
+// filters, failing partitions, cancellation, max_parallel, non-TTY progress, retirement and planning.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -33,6 +33,30 @@ std::string key_value_csv(int n, const std::set<int>& bumped = {}) {
   }
   return csv;
 }
+
+// key_value_csv(n) without the rows of key `gone`.
+std::string key_value_csv_without(int n, int gone) {
+  std::string csv;
+  std::istringstream lines(key_value_csv(n));
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind(std::to_string(gone) + ",", 0) != 0) csv += line + "\n";
+  return csv;
+}
+
+// The one number a query gives on the SQLite file `db`.
+std::int64_t query_number(const std::filesystem::path& db, const std::string& sql) {
+  SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+  return d.execAndGet(sql).getInt64();
+}
+
+// A pipeline loading data.csv into wh.db table t, one scoped replace per key.
+const char* kScopedLoad = R"(
+[nodes.load]
+plugin = "sluice.sqlite_load"
+inputs = ["data"]
+foreach = "key"
+params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
+)";
 
 // key,name rows for keys 1..n; key 9's name gets `suffix`.
 std::string names_csv(int n, const std::string& suffix) {
@@ -515,29 +539,13 @@ params = { sleep_ms = 500 }
 }
 
 TEST_CASE("a partition that left the input is retired: a scoped replace removes its slice, and it loads again when it returns") {
-  PipelineDir p(csv_pipeline("mirror", R"(
-[nodes.load]
-plugin = "sluice.sqlite_load"
-inputs = ["data"]
-foreach = "key"
-params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
-)"));
-  const auto without = [](int n, int gone) {
-    std::string csv;
-    std::istringstream lines(key_value_csv(n));
-    for (std::string line; std::getline(lines, line);)
-      if (line.rfind(std::to_string(gone) + ",", 0) != 0) csv += line + "\n";
-    return csv;
-  };
-  const auto warehouse = [&](const std::string& sql) {
-    SQLite::Database db(p.path("wh.db").string(), SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt64();
-  };
+  PipelineDir p(csv_pipeline("mirror", kScopedLoad));
+  const auto warehouse = [&](const std::string& sql) { return query_number(p.path("wh.db"), sql); };
   write_file(p.path("data.csv"), key_value_csv(5));
   CHECK(counts(p.run_json(), "load") == "5/5/0/0");
   CHECK(warehouse("SELECT count(*) FROM t") == 10);
 
-  write_file(p.path("data.csv"), without(5, 3));
+  write_file(p.path("data.csv"), key_value_csv_without(5, 3));
   SUBCASE("an unfiltered run removes the slice and the ledger entry, and reruns nothing else") {
     const auto r = p.run_json();
     CHECK(counts(r, "load") == "4/0/4/0");
@@ -562,5 +570,54 @@ params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
     CHECK(warehouse("SELECT count(*) FROM t WHERE key = 3") == 2);
     CHECK(counts(p.run_json(), "load") == "4/0/4/0");
     CHECK(warehouse("SELECT count(*) FROM t WHERE key = 3") == 0);
+  }
+}
+
+TEST_CASE("sluice plan decides a foreach node's partitions as a run would, and changes nothing") {
+  PipelineDir p(csv_pipeline("planned", kScopedLoad));
+  const auto warehouse = [&](const std::string& sql) { return query_number(p.path("wh.db"), sql); };
+  const auto plan = [&] {
+    const CommandResult r = p.sluice("plan", "--json");
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 0);
+    return nlohmann::json::parse(r.out);
+  };
+  write_file(p.path("data.csv"), key_value_csv(5));
+  CHECK(counts(p.run_json(), "load") == "5/5/0/0");
+
+  // A partitioned sink is checked partition by partition (its receipts), not by a node-level entry.
+  const auto unchanged = plan();
+  CHECK(statuses(unchanged)["load"] == "cached");
+  CHECK(reason(unchanged, "load") == "all 5 partitions cached");
+
+  SUBCASE("rows deleted from the warehouse behind the pipeline's back: plan names the partition a run reloads") {
+    {
+      SQLite::Database db(p.path("wh.db").string(), SQLite::OPEN_READWRITE);
+      db.exec("DELETE FROM t WHERE key = 2");
+    }
+    const auto planned = plan();
+    CHECK(statuses(planned)["load"] == "run");
+    CHECK(reason(planned, "load") == "sink target missing or changed; 1 of 5 partitions to recompute");
+    CHECK(counts(planned, "load") == "5/1/4/0");
+    CHECK(warehouse("SELECT count(*) FROM t WHERE key = 2") == 0);  // planning wrote nothing
+
+    const auto r = p.run_json();
+    CHECK(counts(r, "load") == "5/1/4/0");
+    CHECK(reason(r, "load") == "sink target missing or changed; 1 of 5 partitions recomputed");
+    CHECK(warehouse("SELECT count(*) FROM t WHERE key = 2") == 2);
+  }
+  SUBCASE("a key gone from a cached input: plan counts the partition to retire, and retires nothing") {
+    write_file(p.path("data.csv"), key_value_csv_without(5, 3));
+    CHECK(statuses(p.run_json("--target data"))["data"] == "ran");
+    const auto planned = plan();
+    CHECK(statuses(planned)["load"] == "run");
+    CHECK(reason(planned, "load") == "all 4 partitions cached; 1 partition is no longer in the input (to retire)");
+    CHECK(count_of(planned, "load", "retired") == 1);
+    CHECK(warehouse("SELECT count(*) FROM t WHERE key = 3") == 2);
+
+    const auto r = p.run_json();
+    CHECK(count_of(r, "load", "retired") == 1);
+    CHECK(warehouse("SELECT count(*) FROM t WHERE key = 3") == 0);
+    CHECK(statuses(plan())["load"] == "cached");
   }
 }
