@@ -82,7 +82,7 @@ ZSTD_CCtx* compression_context(std::uint64_t raw_size, CompressionContext& owned
 }
 
 // The calling thread's decompression context, reused for the same reason (ZSTD_decompress
-// allocates one of about 160 KiB per call).
+// creates and frees a context on every call).
 ZSTD_DCtx* decompression_context() {
   thread_local const DecompressionContext dctx(ZSTD_createDCtx(), &ZSTD_freeDCtx);
   if (!dctx) throw std::bad_alloc();

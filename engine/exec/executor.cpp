@@ -753,15 +753,14 @@ struct Executor::Impl {
     if (counts.retired > 0)
       rep.reason += "; " + std::to_string(counts.retired) + (counts.retired == 1 ? " partition is" : " partitions are") +
                     " no longer in the input" + (is_sink(desc(v)) ? " (to retire)" : "");
-    // Unchanged partitions give the manifests the node recorded last time, when that entry is still there.
-    const auto entry = counts.ran == 0 && counts.retired == 0 && counts.total > 0 ? cache.index().lookup(node_key)
-                                                                                 : std::nullopt;
-    if (entry) {
-      rep.status = "cached";
+    // The status a run would report. Unchanged partitions give the manifests the node recorded last
+    // time, when that entry is still there; otherwise what follows is planned as if they changed.
+    const bool unchanged = counts.ran == 0 && counts.retired == 0 && counts.total > 0;
+    rep.status = unchanged ? "cached" : "run";
+    if (const auto entry = unchanged ? cache.index().lookup(node_key) : std::nullopt) {
       publish_manifests(v, *entry);
       return;
     }
-    rep.status = "run";
     for (const auto& p : desc(v).outputs) {
       auto pd = std::make_shared<PortData>();
       pd->known = false;
