@@ -8,14 +8,18 @@ namespace sluice::dashboard {
 
 namespace fs = std::filesystem;
 
-std::string file_receipt(const fs::path& path, std::string_view bytes) {
+std::string file_receipt(const fs::path& path, std::uint64_t size, const Hash128& hash) {
   std::error_code ec;
   const fs::path absolute = fs::absolute(path, ec);
   nlohmann::json j;
   j["path"] = (ec ? path : absolute).string();
-  j["bytes"] = bytes.size();
-  j["xxh3_128"] = hash_bytes(bytes).hex();
+  j["bytes"] = size;
+  j["xxh3_128"] = hash.hex();
   return j.dump();
+}
+
+std::string file_receipt(const fs::path& path, std::string_view bytes) {
+  return file_receipt(path, bytes.size(), hash_bytes(bytes));
 }
 
 bool file_matches_receipt(const std::string& receipt) {
