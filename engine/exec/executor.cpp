@@ -493,8 +493,8 @@ struct Executor::Impl {
     const auto known_entries = cache.index().lookup_many(action_keys);
     const auto known_states = cache.index().node_states(spec.name, ns.id);
     if (opt.dry_run) {
-      plan_partitions(v, work, known_entries, known_states, filters.empty(), node_key,
-                      node_key_unchanged ? std::nullopt : std::optional(node_reason), rep);
+      plan_partitions(v, work, known_entries, known_states, filters.empty(), node_key, node_reason, node_key_unchanged,
+                      rep);
       return;
     }
     // Before any partition runs, so that one writing a retired partition's target again comes after.
@@ -662,12 +662,11 @@ struct Executor::Impl {
     // No partitions at all is still a computation (of an empty result), not a cache hit.
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
     reran[v] = rep.status == "ran" ? 1 : 0;
-    rep.reason = partitioned_reason(node_key_unchanged ? first_rerun_reason(work) : node_reason, counts);
+    rep.reason = partitioned_reason(rerun_reason(node_reason, node_key_unchanged, work), counts);
     if (vanished > 0) {
       rep.status = "ran";  // the output lost the vanished partitions
       reran[v] = 1;
-      rep.reason += "; " + std::to_string(vanished) + (vanished == 1 ? " partition is" : " partitions are") +
-                    " no longer in the input" + (is_sink(desc(v)) ? " (retired)" : "");
+      rep.reason += vanished_reason(v, vanished, "retired");
     }
   }
 
@@ -727,12 +726,11 @@ struct Executor::Impl {
   // `sluice plan` of a foreach node whose inputs are known: every partition decided as a run would
   // decide it (a sink's receipts verified, which only reads its target), and the partitions that
   // left the input counted; nothing is computed, retired or recorded.
-  // `node_reason`: why the node is not a node-level hit; nullopt when its key is unchanged (then the
-  // first partition to recompute says why).
   void plan_partitions(std::size_t v, std::vector<PartWork>& work,
                        const std::unordered_map<std::string, ActionEntry>& known_entries,
                        const std::unordered_map<std::string, NodeState>& known_states, bool unfiltered,
-                       const std::string& node_key, const std::optional<std::string>& node_reason, Outcome& rep) {
+                       const std::string& node_key, const std::string& node_reason, bool node_key_unchanged,
+                       Outcome& rep) {
     tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) {
       PartWork& w = work[i];
       Known known;
@@ -749,10 +747,8 @@ struct Executor::Impl {
     counts.ran = counts.total - counts.cached;
     counts.retired = unfiltered ? vanished_partitions(work, known_states).size() : 0;
     rep.partitions = counts;
-    rep.reason = partitioned_reason(node_reason ? *node_reason : first_rerun_reason(work), counts, "to recompute");
-    if (counts.retired > 0)
-      rep.reason += "; " + std::to_string(counts.retired) + (counts.retired == 1 ? " partition is" : " partitions are") +
-                    " no longer in the input" + (is_sink(desc(v)) ? " (to retire)" : "");
+    rep.reason = partitioned_reason(rerun_reason(node_reason, node_key_unchanged, work), counts, "to recompute");
+    if (counts.retired > 0) rep.reason += vanished_reason(v, counts.retired, "to retire");
     // The status a run would report. Unchanged partitions give the manifests the node recorded last
     // time, when that entry is still there; otherwise what follows is planned as if they changed.
     const bool unchanged = counts.ran == 0 && counts.retired == 0 && counts.total > 0;
@@ -768,8 +764,17 @@ struct Executor::Impl {
     }
   }
 
-  // Why the first partition (in key order) that is not cached reruns.
-  static std::string first_rerun_reason(const std::vector<PartWork>& work) {
+  // "; 2 partitions are no longer in the input", and for a sink what happens to them (`sink_action`).
+  std::string vanished_reason(std::size_t v, std::size_t vanished, const char* sink_action) const {
+    return "; " + std::to_string(vanished) + (vanished == 1 ? " partition is" : " partitions are") +
+           " no longer in the input" + (is_sink(desc(v)) ? std::string(" (") + sink_action + ")" : std::string());
+  }
+
+  // Why partitions rerun: the node's reason, or, when its key is unchanged (a sink), the reason of the
+  // first partition (in key order) that is not cached.
+  static std::string rerun_reason(const std::string& node_reason, bool node_key_unchanged,
+                                  const std::vector<PartWork>& work) {
+    if (!node_key_unchanged) return node_reason;
     for (const auto& w : work)
       if (!w.cached && !w.run_reason.empty()) return w.run_reason;
     return "partitions changed";

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <new>
 
 #include "sluice/errors.hpp"
 #include "xxh3_stream.hpp"
@@ -183,15 +182,9 @@ Hash128 Hash128::from_hex(std::string_view hex) {
   return h;
 }
 
-Hash128 hash_bytes(std::string_view bytes) {
-  const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
-  return Hash128{h.high64, h.low64};
-}
+Hash128 hash_bytes(std::string_view bytes) { return detail::to_hash128(XXH3_128bits(bytes.data(), bytes.size())); }
 
-Hasher::Hasher() : state_(XXH3_createState()) {
-  if (state_ == nullptr) throw std::bad_alloc();
-  XXH3_128bits_reset(static_cast<XXH3_state_t*>(state_));
-}
+Hasher::Hasher() : state_(detail::new_xxh3_state()) {}
 Hasher::~Hasher() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
 
 Hasher& Hasher::add(std::string_view bytes) {
@@ -203,10 +196,7 @@ Hasher& Hasher::add(std::uint64_t v) {
   XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), &v, sizeof v);
   return *this;
 }
-Hash128 Hasher::finish() const {
-  const XXH128_hash_t h = XXH3_128bits_digest(static_cast<XXH3_state_t*>(state_));
-  return Hash128{h.high64, h.low64};
-}
+Hash128 Hasher::finish() const { return detail::to_hash128(XXH3_128bits_digest(static_cast<XXH3_state_t*>(state_))); }
 
 void encode_value_to(const Value& value, const ValueSink& sink) {
   Writer w(sink);
