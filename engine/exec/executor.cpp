@@ -840,7 +840,9 @@ struct Executor::Impl {
       reason = fail_fast.load() ? "cancelled after `" + first_failure + "` failed (fail-fast; use --keep-going)" : "cancelled";
     } else if (opt.dry_run && std::any_of(ins.begin(), ins.end(), [](const auto& p) { return !p->known; })) {
       status = "run";
-      for (std::size_t i = 0; i < ins.size(); ++i) {
+      // A forced node reruns whatever its inputs give, as the run will report it.
+      if (opt.forced[v]) reason = "forced (--force)";
+      for (std::size_t i = 0; i < ins.size() && reason.empty(); ++i) {
         if (!ins[i]->known) {
           reason = "input `" + id(nodes[v].resolved.bindings[i].upstream) + "` will be recomputed (cached again if its output is unchanged)";
           break;

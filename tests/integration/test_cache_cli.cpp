@@ -130,6 +130,12 @@ TEST_CASE("--force reruns a node and its downstream") {
   CHECK(statuses(r)["squares"] == "ran");
   CHECK(reason(r, "squares") == "forced (--force)");
   CHECK(statuses(r)["write"] == "ran");
+  // `plan` gives the run's reason for the downstream nodes too, not "input will be recomputed".
+  const auto plan = p.sluice("plan", "--force squares");
+  CHECK(plan.exit_code == 0);
+  CHECK(plan.out.find("run     pi       forced (--force)") != std::string::npos);
+  CHECK(plan.out.find("run     write    forced (--force)") != std::string::npos);
+  CHECK(plan.out.find("cached  numbers  cache hit") != std::string::npos);
 }
 
 TEST_CASE("a corrupted object file is detected and recomputed, never used") {
