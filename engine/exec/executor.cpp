@@ -23,6 +23,7 @@
 #include "exec/group_commit.hpp"
 #include "exec/isolated_run.hpp"
 #include "exec/partition.hpp"
+#include "exec/partition_log.hpp"
 #include "exec/port_data.hpp"
 #include "exec/progress.hpp"
 #include "exec/stage_context.hpp"
@@ -111,7 +112,7 @@ struct Executor::Impl {
   }
 
   StageContext::Setup context_setup(std::size_t v, const std::string& label, const std::atomic<bool>* node_cancel,
-                                    bool report_progress) {
+                                    bool report_progress, PartitionInfoLog* partition_info = nullptr) {
     StageContext::Setup s;
     s.node_label = label;
     s.node_index = v;
@@ -122,6 +123,7 @@ struct Executor::Impl {
     if (nodes[v].spec->timeout.count() > 0) s.deadline = Clock::now() + nodes[v].spec->timeout;
     s.progress = opt.progress;
     s.report_progress = report_progress;
+    s.partition_info = partition_info;
     s.run_info = [this] { return run_info_json(); };
     return s;
   }
@@ -149,10 +151,10 @@ struct Executor::Impl {
 
   // Runs a stage once with retries; returns its outputs. Throws NodeFailure / Cancelled.
   Outputs invoke(std::size_t v, Stage& stage, const Inputs& inputs, const std::string& label,
-                 const std::atomic<bool>* node_cancel, bool report_progress) {
+                 const std::atomic<bool>* node_cancel, bool report_progress, PartitionInfoLog* partition_info = nullptr) {
     const unsigned attempts = nodes[v].spec->retries + 1;
     for (unsigned attempt = 1;; ++attempt) {
-      StageContext ctx(context_setup(v, label, node_cancel, report_progress));
+      StageContext ctx(context_setup(v, label, node_cancel, report_progress, partition_info));
       try {
         Outputs out;
         if (nodes[v].spec->isolate || opt.isolate_all) {
@@ -467,6 +469,7 @@ struct Executor::Impl {
     }
     std::vector<ValuePtr> broadcast_values(ins.size());
     std::once_flag broadcast_once;
+    PartitionInfoLog partition_info;
     std::atomic<bool> node_cancel{false};
     const auto& bindings = nodes[v].resolved.bindings;
 
@@ -531,7 +534,8 @@ struct Executor::Impl {
         inputs.bind(bindings.front().port, rows);
         for (std::size_t i = 1; i < ins.size(); ++i)
           inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(w.key) : broadcast_values[i]);
-        Outputs out = invoke(v, *part_stage, inputs, id(v) + "[" + w.key + "]", &node_cancel, false);
+        Outputs out = invoke(v, *part_stage, inputs, id(v) + "[" + w.key + "]", &node_cancel, false,
+                             work.size() > PartitionInfoLog::kLoggedOneByOne ? &partition_info : nullptr);
         const Table& key_source = std::get<Table>(*rows);
         for (auto& [port, value] : out.values()) {
           if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), key_source, keys);
@@ -591,6 +595,7 @@ struct Executor::Impl {
       run_all();
     }
 
+    if (const auto summary = partition_info.summary(id(v))) log::info(*summary);
     PartitionCounts counts;
     counts.total = work.size();
     std::vector<std::string> failures;

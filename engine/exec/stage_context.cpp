@@ -4,6 +4,7 @@
 #include <random>
 
 #include "common/log.hpp"
+#include "exec/partition_log.hpp"
 #include "exec/progress.hpp"
 
 namespace sluice::engine {
@@ -19,6 +20,11 @@ StageContext::~StageContext() {
 
 void StageContext::log(LogLevel level, std::string_view message) {
   const std::string line = "[" + setup_.node_label + "] " + std::string(message);
+  if (level == LogLevel::Info && setup_.partition_info != nullptr) {
+    log::debug(line);
+    setup_.partition_info->add(setup_.node_label, message);
+    return;
+  }
   switch (level) {
     case LogLevel::Debug: log::debug(line); break;
     case LogLevel::Info: log::info(line); break;
