@@ -98,11 +98,8 @@ class ExtractStage : public Stage {
     }
     if (require_rows_ && result.num_rows() == 0)
       throw Error("the extract returned no rows from " + source + " and require_rows is true; SQL: " + sql);
-    // One line per read; a read per key (a partition of a foreach) says it at debug level, or a run over
-    // 1,000 stores would print 1,000 of them.
-    const std::string done = "read " + std::to_string(result.num_rows()) + " rows from " + source;
-    if (keys != nullptr) ctx.debug(done);
-    else ctx.info(done);
+    // A foreach over 1,000 stores does not print this 1,000 times: the engine sums up its partitions' info.
+    ctx.info("read " + std::to_string(result.num_rows()) + " rows from " + source);
     out.set("out", std::move(result));
   }
 
