@@ -111,19 +111,26 @@ struct Executor::Impl {
     return j.dump();
   }
 
-  StageContext::Setup context_setup(std::size_t v, const std::string& label, const std::atomic<bool>* node_cancel,
-                                    bool report_progress, PartitionInfoLog* partition_info = nullptr) {
+  // What one stage invocation runs for: the node itself, or one of its partitions.
+  struct Invocation {
+    std::string label;                               // "forecast" or "forecast[store_id=7]"
+    const std::atomic<bool>* node_cancel = nullptr;  // a failing partition cancels its siblings through it
+    bool report_progress = false;                    // a node's own progress (a partition's is counted instead)
+    PartitionInfoLog* partition_info = nullptr;      // set: info messages are summed up per node
+  };
+
+  StageContext::Setup context_setup(std::size_t v, const Invocation& call) {
     StageContext::Setup s;
-    s.node_label = label;
+    s.node_label = call.label;
     s.node_index = v;
     s.pipeline_dir = spec.dir;
     s.scratch_root = scratch_root;
     s.run_cancel = opt.cancel;
-    s.node_cancel = node_cancel;
+    s.node_cancel = call.node_cancel;
     if (nodes[v].spec->timeout.count() > 0) s.deadline = Clock::now() + nodes[v].spec->timeout;
     s.progress = opt.progress;
-    s.report_progress = report_progress;
-    s.partition_info = partition_info;
+    s.report_progress = call.report_progress;
+    s.partition_info = call.partition_info;
     s.run_info = [this] { return run_info_json(); };
     return s;
   }
@@ -150,11 +157,10 @@ struct Executor::Impl {
   }
 
   // Runs a stage once with retries; returns its outputs. Throws NodeFailure / Cancelled.
-  Outputs invoke(std::size_t v, Stage& stage, const Inputs& inputs, const std::string& label,
-                 const std::atomic<bool>* node_cancel, bool report_progress, PartitionInfoLog* partition_info = nullptr) {
+  Outputs invoke(std::size_t v, Stage& stage, const Inputs& inputs, const Invocation& call) {
     const unsigned attempts = nodes[v].spec->retries + 1;
     for (unsigned attempt = 1;; ++attempt) {
-      StageContext ctx(context_setup(v, label, node_cancel, report_progress, partition_info));
+      StageContext ctx(context_setup(v, call));
       try {
         Outputs out;
         if (nodes[v].spec->isolate || opt.isolate_all) {
@@ -179,7 +185,7 @@ struct Executor::Impl {
                             (attempts > 1 ? " (after " + std::to_string(attempts) + " attempts)" : ""));
         }
         const auto backoff = std::chrono::milliseconds(std::min<long long>(30'000, 200LL << (attempt - 1)));
-        log::warn("[" + label + "] attempt " + std::to_string(attempt) + " of " + std::to_string(attempts) +
+        log::warn("[" + call.label + "] attempt " + std::to_string(attempt) + " of " + std::to_string(attempts) +
                   " failed: " + e.what() + "; retrying in " + format_duration_ms(static_cast<double>(backoff.count())));
         const auto until = Clock::now() + backoff;
         while (Clock::now() < until) {
@@ -242,7 +248,7 @@ struct Executor::Impl {
       if (!cache.contains(hash)) return {true, "cache object for output `" + port + "` is missing", std::nullopt};
     }
     if (is_sink(desc(v)) && stage != nullptr) {
-      StageContext ctx(context_setup(v, ns.id, nullptr, false));
+      StageContext ctx(context_setup(v, {ns.id}));
       bool ok = false;
       try {
         ok = stage->verify(ctx, d.entry->receipt);
@@ -290,7 +296,7 @@ struct Executor::Impl {
     }
     std::optional<std::string> fp;
     {
-      StageContext ctx(context_setup(v, id(v), nullptr, false));
+      StageContext ctx(context_setup(v, {id(v)}));
       try {
         fp = stage->fingerprint(ctx);
       } catch (const std::exception& e) {
@@ -325,7 +331,7 @@ struct Executor::Impl {
     }
     Inputs inputs = bind_inputs(v, ins);
     const auto t0 = Clock::now();
-    Outputs out = invoke(v, *stage, inputs, id(v), nullptr, true);
+    Outputs out = invoke(v, *stage, inputs, {.label = id(v), .report_progress = true});
     // Hashing, compressing and syncing a large output takes a while after the stage's own 100 %.
     if (opt.progress) opt.progress->node_phase(v, "storing the output in the cache");
     auto stored = store_outputs(out);
@@ -360,7 +366,7 @@ struct Executor::Impl {
     std::vector<std::shared_ptr<PortData>> ins;
     for (const auto& b : nodes[v].resolved.bindings) ins.push_back(outputs[b.upstream].at(b.upstream_port));
     auto stage = create_stage(v);
-    Outputs out = invoke(v, *stage, bind_inputs(v, ins), id(v), nullptr, false);
+    Outputs out = invoke(v, *stage, bind_inputs(v, ins), {id(v)});
     store_outputs(out);
     return std::make_shared<const Value>(std::move(out.values().at(port)));
   }
@@ -534,8 +540,10 @@ struct Executor::Impl {
         inputs.bind(bindings.front().port, rows);
         for (std::size_t i = 1; i < ins.size(); ++i)
           inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(w.key) : broadcast_values[i]);
-        Outputs out = invoke(v, *part_stage, inputs, id(v) + "[" + w.key + "]", &node_cancel, false,
-                             work.size() > PartitionInfoLog::kLoggedOneByOne ? &partition_info : nullptr);
+        Outputs out = invoke(v, *part_stage, inputs,
+                             {.label = id(v) + "[" + w.key + "]",
+                              .node_cancel = &node_cancel,
+                              .partition_info = work.size() > PartitionInfoLog::kLoggedOneByOne ? &partition_info : nullptr});
         const Table& key_source = std::get<Table>(*rows);
         for (auto& [port, value] : out.values()) {
           if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), key_source, keys);
@@ -683,7 +691,7 @@ struct Executor::Impl {
     const std::vector<std::string> vanished = vanished_partitions(work, states);
     if (vanished.empty()) return 0;
     if (is_sink(desc(v))) {
-      StageContext ctx(context_setup(v, id(v), nullptr, false));
+      StageContext ctx(context_setup(v, {id(v)}));
       for (const auto& partition : vanished) {
         const auto entry = cache.index().lookup(states.at(partition).key);
         if (!entry || entry->receipt.empty()) continue;  // evicted by gc: nothing left to undo with
