@@ -116,7 +116,7 @@ struct Executor::Impl {
     std::string label;                               // "forecast" or "forecast[store_id=7]"
     const std::atomic<bool>* node_cancel = nullptr;  // a failing partition cancels its siblings through it
     bool report_progress = false;                    // a node's own progress (a partition's is counted instead)
-    PartitionInfoLog* partition_info = nullptr;      // set: info messages are summed up per node
+    PartitionInfoLog* partition_info = nullptr;      // set: info messages are capped per node
   };
 
   StageContext::Setup context_setup(std::size_t v, const Invocation& call) {
@@ -543,7 +543,7 @@ struct Executor::Impl {
         Outputs out = invoke(v, *part_stage, inputs,
                              {.label = id(v) + "[" + w.key + "]",
                               .node_cancel = &node_cancel,
-                              .partition_info = work.size() > PartitionInfoLog::kLoggedOneByOne ? &partition_info : nullptr});
+                              .partition_info = &partition_info});
         const Table& key_source = std::get<Table>(*rows);
         for (auto& [port, value] : out.values()) {
           if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), key_source, keys);

@@ -2,18 +2,17 @@
 
 namespace sluice::engine {
 
-void PartitionInfoLog::add(std::string_view label, std::string_view message) {
+bool PartitionInfoLog::admit() {
   std::lock_guard lock(mutex_);
-  if (count_++ == 0) first_ = "[" + std::string(label) + "] " + std::string(message);
+  return count_++ < kLogged;
 }
 
 std::optional<std::string> PartitionInfoLog::summary(std::string_view node_id) const {
   std::lock_guard lock(mutex_);
-  if (count_ == 0) return std::nullopt;
-  const std::string head = "[" + std::string(node_id) + "] ";
-  if (count_ == 1) return head + "1 info message from a partition: " + first_;
-  return head + std::to_string(count_) + " info messages from partitions, the first: " + first_ +
-         " (SLUICE_LOG=debug shows each)";
+  if (count_ <= kLogged) return std::nullopt;
+  const std::size_t held_back = count_ - kLogged;
+  return "[" + std::string(node_id) + "] " + std::to_string(held_back) + " more info message" +
+         (held_back == 1 ? "" : "s") + " from partitions (SLUICE_LOG=debug shows each)";
 }
 
 }  // namespace sluice::engine

@@ -1,9 +1,9 @@
 #pragma once
-// The info messages of a node's partitions, summed up in one line.
+// The info messages of a node's partitions, with a cap.
 //
 // A foreach over 1,000 stores would print each stage message 1,000 times ("loaded 1100 rows ...").
-// Above a few partitions, a partition's info messages go to the debug log, and the node logs how many
-// there were with the first of them. Warnings and errors are never summed up.
+// The first few info messages of a node's partitions are logged as they come; the rest go to the debug
+// log only, and the node says how many there were when it finishes. Warnings and errors are never capped.
 #include <cstddef>
 #include <mutex>
 #include <optional>
@@ -14,19 +14,19 @@ namespace sluice::engine {
 
 class PartitionInfoLog {
  public:
-  // Nodes with at most this many partitions log each partition's messages as they come.
-  static constexpr std::size_t kLoggedOneByOne = 8;
+  // How many info messages of a node's partitions are logged at info level.
+  static constexpr std::size_t kLogged = 8;
 
-  // `label` names the partition ("load_daily[store_id=7]").
-  void add(std::string_view label, std::string_view message);
+  // Counts a message; true while it is among the first kLogged (log it at info), false after.
+  bool admit();
 
-  // "[node] 1000 info messages from partitions, the first: ..." or nothing when there were none.
+  // "[node] 992 more info messages from partitions (SLUICE_LOG=debug shows each)", or nothing when no
+  // message was held back.
   std::optional<std::string> summary(std::string_view node_id) const;
 
  private:
   mutable std::mutex mutex_;
   std::size_t count_ = 0;
-  std::string first_;
 };
 
 }  // namespace sluice::engine

@@ -20,9 +20,8 @@ StageContext::~StageContext() {
 
 void StageContext::log(LogLevel level, std::string_view message) {
   const std::string line = "[" + setup_.node_label + "] " + std::string(message);
-  if (level == LogLevel::Info && setup_.partition_info != nullptr) {
+  if (level == LogLevel::Info && setup_.partition_info != nullptr && !setup_.partition_info->admit()) {
     log::debug(line);
-    setup_.partition_info->add(setup_.node_label, message);
     return;
   }
   switch (level) {

@@ -26,7 +26,7 @@ class StageContext : public Context {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     Progress* progress = nullptr;
     bool report_progress = true;  // false for partitions (the node reports partition counts)
-    PartitionInfoLog* partition_info = nullptr;  // set: info messages are summed up per node
+    PartitionInfoLog* partition_info = nullptr;  // set: info messages are capped per node
     std::function<std::string()> run_info;
   };
   explicit StageContext(Setup setup);

@@ -98,7 +98,7 @@ class ExtractStage : public Stage {
     }
     if (require_rows_ && result.num_rows() == 0)
       throw Error("the extract returned no rows from " + source + " and require_rows is true; SQL: " + sql);
-    // A foreach over 1,000 stores does not print this 1,000 times: the engine sums up its partitions' info.
+    // A foreach over 1,000 stores does not print this 1,000 times: the engine caps its partitions' info.
     ctx.info("read " + std::to_string(result.num_rows()) + " rows from " + source);
     out.set("out", std::move(result));
   }
