@@ -15,7 +15,7 @@ namespace sluice::engine {
 class PartitionInfoLog {
  public:
   // How many info messages of a node's partitions are logged at info level.
-  static constexpr std::size_t kLogged = 8;
+  static constexpr std::size_t kLogged = 3;
 
   // Counts a message; true while it is among the first kLogged (log it at info), false after.
   bool admit();
