@@ -435,17 +435,22 @@ GcResult CacheIndex::gc(std::optional<std::uint64_t> max_bytes, std::optional<st
   std::lock_guard lock(mutex_);
   GcResult result;
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+  // Object sizes and their referencing keys, to evict entry by entry.
+  std::uint64_t total = static_cast<std::uint64_t>(db_->execAndGet("SELECT COALESCE(SUM(size), 0) FROM objects").getInt64());
+  // Under the size limit with no age limit (every run's own gc, mostly), nothing is evicted: the
+  // protected keys and the LRU order (thousands of rows at scale) are not read.
+  const bool may_evict = older_than || (max_bytes && total > *max_bytes);
   std::set<std::string> keep(protect.begin(), protect.end());
-  if (protect_current) {
+  if (protect_current && may_evict) {
     SQLite::Statement q(*db_, "SELECT key FROM node_state");
     while (q.executeStep()) keep.insert(q.getColumn(0).getString());
   }
-  // Object sizes and their referencing keys, to evict entry by entry.
-  std::uint64_t total = static_cast<std::uint64_t>(db_->execAndGet("SELECT COALESCE(SUM(size), 0) FROM objects").getInt64());
   const double cutoff = older_than ? unix_now() - static_cast<double>(older_than->count()) : -1;
-  SQLite::Statement candidates(*db_, "SELECT key, last_used FROM actions ORDER BY last_used ASC");
   std::vector<std::pair<std::string, double>> lru;
-  while (candidates.executeStep()) lru.emplace_back(candidates.getColumn(0).getString(), candidates.getColumn(1).getDouble());
+  if (may_evict) {
+    SQLite::Statement candidates(*db_, "SELECT key, last_used FROM actions ORDER BY last_used ASC");
+    while (candidates.executeStep()) lru.emplace_back(candidates.getColumn(0).getString(), candidates.getColumn(1).getDouble());
+  }
 
   SQLite::Statement refs_of(*db_, "SELECT hash FROM refs WHERE key = ?");
   SQLite::Statement del_action(*db_, "DELETE FROM actions WHERE key = ?");

@@ -386,6 +386,7 @@ struct Executor::Impl {
     std::string run_reason;  // why it is not cached
     bool cached = false, failed = false;
     std::string error;
+    Known known;  // its last entry and state, when the index has them
     // A computed partition waiting for its batch's group commit.
     std::optional<CacheIndex::Record> pending;
   };
@@ -509,27 +510,51 @@ struct Executor::Impl {
     // Before any partition runs, so that one writing a retired partition's target again comes after.
     const std::size_t vanished = filters.empty() ? retire_vanished(v, *stage, work, known_states) : 0;
 
-    auto do_partition = [&](PartWork& w) {
+    auto fail_partition = [&](PartWork& w, const std::exception& e) {
+      w.failed = true;
+      w.error = e.what();
+      if (!opt.keep_going) node_cancel = true;
+      if (opt.progress) opt.progress->item_done(v, false);
+    };
+    // Decided apart from computing, so that the partitions to compute are shared out among the
+    // threads by themselves: the 10 changed stores of 1,000 would otherwise often sit in one
+    // thread's range and run one after another.
+    auto decide_partition = [&](PartWork& w) {
+      if (cancelled() || node_cancel.load()) {
+        w.failed = true;
+        w.error = "cancelled";
+        return;
+      }
+      if (auto it = known_entries.find(w.action_key); it != known_entries.end()) w.known.entry = &it->second;
+      if (auto it = known_states.find(w.key); it != known_states.end()) w.known.state = &it->second;
+      try {
+        // Only a sink's decision needs its stage (to verify the receipt).
+        const auto sink_stage = is_sink(desc(v)) ? create_stage(v) : nullptr;
+        Decision pd = decide(v, w.action_key, w.parts, sink_stage.get(), w.key, true, &w.known);
+        w.run_reason = pd.reason;
+        if (!pd.run && !opt.forced[v] && !ns.always_run) {
+          w.cached = true;
+          for (const auto& [port, hash] : pd.entry->outputs) w.stored[port] = Cache::Stored{hash, 0, {}};
+          remember_state(v, w.key, w.action_key, w.parts, w.known.state);
+          if (opt.progress) opt.progress->item_done(v, true);
+        }
+      } catch (const Cancelled&) {
+        w.failed = true;
+        w.error = "cancelled";
+      } catch (const std::exception& e) {
+        fail_partition(w, e);
+      }
+    };
+
+    auto compute_partition = [&](PartWork& w) {
       if (cancelled() || node_cancel.load()) {
         w.failed = true;
         w.error = "cancelled";
         return;
       }
       const KeyParts& pp = w.parts;
-      Known known;
-      if (auto it = known_entries.find(w.action_key); it != known_entries.end()) known.entry = &it->second;
-      if (auto it = known_states.find(w.key); it != known_states.end()) known.state = &it->second;
       try {
         auto part_stage = create_stage(v);
-        Decision pd = decide(v, w.action_key, pp, part_stage.get(), w.key, true, &known);
-        w.run_reason = pd.reason;
-        if (!pd.run && !opt.forced[v] && !ns.always_run) {
-          w.cached = true;
-          for (const auto& [port, hash] : pd.entry->outputs) w.stored[port] = Cache::Stored{hash, 0, {}};
-          remember_state(v, w.key, w.action_key, pp, known.state);
-          if (opt.progress) opt.progress->item_done(v, true);
-          return;
-        }
         const auto t0 = Clock::now();
         ValuePtr rows = w.rows ? w.rows : partition_value(primary, cache, w.manifest_row);
         std::call_once(broadcast_once, [&] {
@@ -551,7 +576,7 @@ struct Executor::Impl {
         // Not fsynced one by one: the batch is synced once, then recorded (see commit_batch).
         w.stored = store_outputs(out, /*durable=*/false);
         CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0), std::nullopt, {}, {}};
-        rec.replaces = known.entry != nullptr;
+        rec.replaces = w.known.entry != nullptr;
         rec.entry.receipt = out.receipt();
         for (auto& [port, s] : w.stored) {
           rec.entry.outputs[port] = s.hash;
@@ -567,10 +592,7 @@ struct Executor::Impl {
         w.failed = true;
         w.error = "cancelled";
       } catch (const std::exception& e) {
-        w.failed = true;
-        w.error = e.what();
-        if (!opt.keep_going) node_cancel = true;
-        if (opt.progress) opt.progress->item_done(v, false);
+        fail_partition(w, e);
       }
     };
 
@@ -580,19 +602,25 @@ struct Executor::Impl {
     // little to a crash or Ctrl-C), instead of one per scheduling task.
     GroupCommit committer([&](std::vector<std::size_t>&& items) { commit_batch(work, items); }, kCommitGroup,
                           kCommitInterval);
+    std::vector<std::size_t> to_compute;  // indices into `work`, in key order
     auto body = [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t i = r.begin(); i != r.end(); ++i) {
-        do_partition(work[i]);
+      for (std::size_t n = r.begin(); n != r.end(); ++n) {
+        const std::size_t i = to_compute[n];
+        compute_partition(work[i]);
         if (work[i].pending) committer.add(i);
       }
     };
     auto run_all = [&] {
+      tbb::parallel_for(std::size_t{0}, work.size(), [&](std::size_t i) { decide_partition(work[i]); });
+      for (std::size_t i = 0; i < work.size(); ++i)
+        if (!work[i].cached && !work[i].failed) to_compute.push_back(i);
       if (ns.batch_size) {
         // An explicit batch_size: tasks of exactly that many partitions (joblib's batch_size).
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, work.size(), *ns.batch_size), body, tbb::simple_partitioner());
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, to_compute.size(), *ns.batch_size), body,
+                          tbb::simple_partitioner());
       } else {
         // auto: TBB splits the range on demand, so the last partitions are shared out too.
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, work.size()), body, tbb::auto_partitioner());
+        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, to_compute.size()), body, tbb::auto_partitioner());
       }
       committer.flush();
     };

@@ -503,6 +503,33 @@ params = { sleep_ms = 200 }
   CHECK(two < 760);  // clearly below the 800 ms of one at a time
 }
 
+TEST_CASE("the partitions to recompute are shared among the threads even when they are neighbours in key order") {
+  // 1,000 keys of one row each; then keys 1-4 (the first four in key order) get 200 rows each. Each
+  // row sleeps 1 ms, so each of the four recomputes for 200 ms: 800 ms on one thread, 400 ms on two.
+  auto rows = [](const std::set<int>& long_keys) {
+    std::string csv = "key,value\n";
+    for (int key = 1; key <= 1000; ++key)
+      for (int r = 0; r < (long_keys.count(key) ? 200 : 1); ++r) csv += std::to_string(key) + "," + std::to_string(r) + "\n";
+    return csv;
+  };
+  PipelineDir p(csv_pipeline("neighbours", R"(
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["data"]
+foreach = "key"
+params = { column = "value", sleep_ms = 1 }
+)"));
+  write_file(p.path("data.csv"), rows({}));
+  CHECK(counts(p.run_json("--jobs 2"), "squares") == "1000/1000/0/0");
+  write_file(p.path("data.csv"), rows({1, 2, 3, 4}));
+  const auto r = p.run_json("--jobs 2");
+  CHECK(counts(r, "squares") == "1000/4/996/0");
+  const double ms = node(r, "squares")["wall_ms"].get<double>();
+  INFO("4 partitions of 200 ms each took " << ms << " ms at --jobs 2");
+  CHECK(ms >= 400);
+  CHECK(ms < 760);  // clearly below the 800 ms of one thread computing all four
+}
+
 TEST_CASE("without a terminal, progress is plain lines: one per finished node and a periodic one for a slow node") {
   PipelineDir p(R"(
 [pipeline]
