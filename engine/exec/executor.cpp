@@ -696,10 +696,18 @@ struct Executor::Impl {
       outputs[v][p.name] = pd;
     }
     for (const auto& w : work) use_key(w.action_key, /*recorded_now=*/!w.cached);
-    node_record.state = state_of(node_key, node_parts);
-    cache.sync_files();  // a manifest too large to inline is a file: synced before its entry commits
-    cache.index().record_many({std::move(node_record)});
-    use_key(node_key, /*recorded_now=*/true);
+    // A sink whose partitions all verified as cached has the entry it recorded last time: writing it
+    // again would replace its 1,000 references with the same ones on every no-op rerun.
+    const bool entry_unchanged = counts.ran == 0 && vanished == 0 && node_key_unchanged && [&] {
+      const auto recorded = cache.index().lookup(node_key);
+      return recorded && recorded->outputs == node_record.entry.outputs && recorded->receipt == node_record.entry.receipt;
+    }();
+    if (!entry_unchanged) {
+      node_record.state = state_of(node_key, node_parts);
+      cache.sync_files();  // a manifest too large to inline is a file: synced before its entry commits
+      cache.index().record_many({std::move(node_record)});
+    }
+    use_key(node_key, /*recorded_now=*/!entry_unchanged);
     // No partitions at all is still a computation (of an empty result), not a cache hit.
     rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
     reran[v] = rep.status == "ran" ? 1 : 0;

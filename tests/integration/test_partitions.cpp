@@ -600,6 +600,36 @@ TEST_CASE("a partition that left the input is retired: a scoped replace removes 
   }
 }
 
+TEST_CASE("a rerun that finds every partition of a foreach sink cached keeps the node's entry instead of writing it again") {
+  PipelineDir p(csv_pipeline("kept", kScopedLoad));
+  // The run that last wrote the node's entry (the one without a partition) and its references.
+  const auto entry_run = [&] {
+    SQLite::Database db(p.path(".sluice/cache/index.db").string(), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT run_id FROM actions WHERE node = 'load' AND partition = ''").getString();
+  };
+  const auto node_refs = [&] {
+    return query_number(p.path(".sluice/cache/index.db"),
+                        "SELECT count(*) FROM refs JOIN actions USING (key) WHERE node = 'load' AND partition = ''");
+  };
+  write_file(p.path("data.csv"), key_value_csv(5));
+  CHECK(counts(p.run_json(), "load") == "5/5/0/0");
+  const std::string first = entry_run();
+  REQUIRE(!first.empty());
+  CHECK(node_refs() == 6);  // its manifest and the 5 partitions' receipts' objects
+
+  CHECK(counts(p.run_json(), "load") == "5/0/5/0");
+  CHECK(entry_run() == first);
+  CHECK(node_refs() == 6);
+
+  // A slice deleted behind the engine's back fails its check: that partition reloads, and the
+  // node's entry is written again.
+  SQLite::Database(p.path("wh.db").string(), SQLite::OPEN_READWRITE).exec("DELETE FROM t WHERE key = 2");
+  const auto repaired = p.run_json();
+  CHECK(counts(repaired, "load") == "5/1/4/0");
+  CHECK(entry_run() != first);
+  CHECK(query_number(p.path("wh.db"), "SELECT count(*) FROM t") == 10);
+}
+
 TEST_CASE("sluice plan decides a foreach node's partitions as a run would, and changes nothing") {
   PipelineDir p(csv_pipeline("planned", kScopedLoad));
   const auto warehouse = [&](const std::string& sql) { return query_number(p.path("wh.db"), sql); };
