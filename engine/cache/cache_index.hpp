@@ -26,6 +26,8 @@ namespace sluice::engine {
 struct ActionEntry {
   std::map<std::string, Hash128> outputs;  // port -> object hash
   std::string receipt;                      // a sink's record of what it wrote
+  // Set by lookup_many: every output object is stored in index.db, so a hit need not look for them again.
+  bool outputs_inline = false;
 };
 
 // What a node's cache key was made of the last time it was computed.

@@ -244,8 +244,9 @@ struct Executor::Impl {
                                   : explain_change(known->state ? std::optional(*known->state) : std::nullopt, parts);
       return d;
     }
-    for (const auto& [port, hash] : d.entry->outputs) {
-      if (!cache.contains(hash)) return {true, "cache object for output `" + port + "` is missing", std::nullopt};
+    if (!d.entry->outputs_inline) {
+      for (const auto& [port, hash] : d.entry->outputs)
+        if (!cache.contains(hash)) return {true, "cache object for output `" + port + "` is missing", std::nullopt};
     }
     if (is_sink(desc(v)) && stage != nullptr) {
       StageContext ctx(context_setup(v, {ns.id}));

@@ -262,6 +262,36 @@ TEST_CASE("index records actions, node state and file hashes") {
   CHECK(cache.index().node_state("p", "n", "")->key == "k1");
 }
 
+TEST_CASE("lookup_many says which entries have all their objects inline, and finds only recorded keys") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  const auto small = cache.store(Value(numbers(3)));
+  const auto other = cache.store(Value(numbers(4)));
+  const auto large = cache.store(Value(noise(5000)));  // a file
+  auto record = [&](const std::string& key, const std::vector<Cache::Stored>& objects) {
+    ActionEntry e;
+    std::vector<std::pair<Hash128, std::uint64_t>> refs;
+    for (std::size_t i = 0; i < objects.size(); ++i) {
+      e.outputs["out" + std::to_string(i)] = objects[i].hash;
+      refs.emplace_back(objects[i].hash, objects[i].size);
+    }
+    cache.index().record(key, e, refs, "p", "n", key, "run1", 1.0);
+  };
+  record("inline", {small, other});
+  record("mixed", {small, large});
+  record("dropped", {other});
+  cache.index().remove_inline_object(other.hash);  // lost behind the index's back
+
+  const auto found = cache.index().lookup_many({"inline", "mixed", "dropped", "unknown"});
+  CHECK(found.size() == 3);
+  CHECK(found.count("unknown") == 0);
+  CHECK_FALSE(found.at("inline").outputs_inline);  // `other` is gone, so this one must look again
+  CHECK_FALSE(found.at("mixed").outputs_inline);   // a file is not vouched for
+  CHECK_FALSE(found.at("dropped").outputs_inline);
+  record("kept", {small});
+  CHECK(cache.index().lookup_many({"kept"}).at("kept").outputs_inline);
+}
+
 TEST_CASE("a file's hash is the hash of its bytes, remembered until the file changes") {
   sluice::test::TempDir dir;
   Cache cache(dir / "cache");
