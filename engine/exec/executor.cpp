@@ -511,6 +511,12 @@ struct Executor::Impl {
     // Before any partition runs, so that one writing a retired partition's target again comes after.
     const std::size_t vanished = filters.empty() ? retire_vanished(v, *stage, work, known_states) : 0;
 
+    // A partition that did not finish because the run or its node was cancelled: counted apart from failures.
+    auto cancel_partition = [](PartWork& w) {
+      w.failed = true;
+      w.error = "cancelled";
+    };
+    auto stopping = [&] { return cancelled() || node_cancel.load(); };
     auto fail_partition = [&](PartWork& w, const std::exception& e) {
       w.failed = true;
       w.error = e.what();
@@ -521,11 +527,7 @@ struct Executor::Impl {
     // threads by themselves: the 10 changed stores of 1,000 would otherwise often sit in one
     // thread's range and run one after another.
     auto decide_partition = [&](PartWork& w) {
-      if (cancelled() || node_cancel.load()) {
-        w.failed = true;
-        w.error = "cancelled";
-        return;
-      }
+      if (stopping()) return cancel_partition(w);
       if (auto it = known_entries.find(w.action_key); it != known_entries.end()) w.known.entry = &it->second;
       if (auto it = known_states.find(w.key); it != known_states.end()) w.known.state = &it->second;
       try {
@@ -540,19 +542,14 @@ struct Executor::Impl {
           if (opt.progress) opt.progress->item_done(v, true);
         }
       } catch (const Cancelled&) {
-        w.failed = true;
-        w.error = "cancelled";
+        cancel_partition(w);
       } catch (const std::exception& e) {
         fail_partition(w, e);
       }
     };
 
     auto compute_partition = [&](PartWork& w) {
-      if (cancelled() || node_cancel.load()) {
-        w.failed = true;
-        w.error = "cancelled";
-        return;
-      }
+      if (stopping()) return cancel_partition(w);
       const KeyParts& pp = w.parts;
       try {
         auto part_stage = create_stage(v);
@@ -590,8 +587,7 @@ struct Executor::Impl {
         w.pending = std::move(rec);
         if (opt.progress) opt.progress->item_done(v, false);
       } catch (const Cancelled&) {
-        w.failed = true;
-        w.error = "cancelled";
+        cancel_partition(w);
       } catch (const std::exception& e) {
         fail_partition(w, e);
       }
