@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "common/allocator_tuning.hpp"
 #include "diagnostics.hpp"
 #include "prophet.hpp"
 
@@ -131,6 +132,7 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  sluice::engine::tune_allocator();  // as `sluice` does; SLUICE_DEFAULT_MALLOC=1 compares without
   std::string csv, metrics_path;
   int stores = 3, reps = 5, threads = 1, min_days = 500;
   std::int64_t horizon = 30;

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "common/allocator_tuning.hpp"
 #include "prophet.hpp"
 
 namespace {
@@ -73,6 +74,7 @@ double fit_predict_ms(const Frame& f, double* checksum, int* iterations, double*
 }  // namespace
 
 int main(int argc, char** argv) {
+  sluice::engine::tune_allocator();  // as `sluice` does; SLUICE_DEFAULT_MALLOC=1 compares without
   int series = 1000, reps = 21;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--series") && i + 1 < argc) series = std::atoi(argv[++i]);

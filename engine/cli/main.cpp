@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "common/allocator_tuning.hpp"
 #include "common/errors.hpp"
 #include "common/log.hpp"
 #include "common/sqlite_tuning.hpp"
@@ -12,6 +13,7 @@
 int main(int argc, char** argv) {
   // Under a file-size limit, a write should fail with EFBIG (and a clear node error), not kill the process.
   std::signal(SIGXFSZ, SIG_IGN);
+  sluice::engine::tune_allocator();
   sluice::engine::tune_sqlite_library();
   // A stage process started by isolation = "process"; not a command users type.
   if (argc == 3 && argv[1] == sluice::engine::isolation::kChildCommand) return sluice::engine::run_isolated_child(argv[2]);
