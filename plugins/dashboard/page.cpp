@@ -8,16 +8,14 @@
 
 namespace sluice::dashboard {
 
-std::string render_page(const PageData& d) {
+void render_page(const PageData& d, const PageSink& sink) {
   const auto through = d.total.last_observed();
   std::string subtitle = through ? "Data through " + iso_date(*through) : std::string("No observed data");
   if (!d.cards.empty()) subtitle += " · " + std::to_string(d.cards.size()) + (d.cards.size() == 1 ? " store" : " stores");
   if (d.run.available && !d.run.pipeline.empty()) subtitle += " · pipeline " + d.run.pipeline;
   subtitle += " · rendered " + d.rendered_at;
 
-  Markup m;
-  constexpr std::size_t kPageFrame = 256 * 1024;  // styles, script, overview, components, accuracy
-  m.reserve_more(kPageFrame + stores_section_estimate(d));
+  Markup m(&sink);
   m.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
   m.empty("meta", {{"http-equiv", "Content-Security-Policy"}, {"content", content_security_policy(kPageScript)}}, false);
   m.raw("\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -49,7 +47,15 @@ std::string render_page(const PageData& d) {
          "Values are daily sales; MAPE and coverage come from backtests when connected.");
   m.close("footer");
   m.raw("\n<script>").raw(kPageScript).raw("</script>\n</body>\n</html>\n");
-  return m.take();
+  m.spill(0);
+}
+
+std::string render_page(const PageData& d) {
+  std::string page;
+  constexpr std::size_t kPageFrame = 256 * 1024;  // styles, script, overview, components, accuracy
+  page.reserve(kPageFrame + stores_section_estimate(d));
+  render_page(d, [&page](std::string_view piece) { page += piece; });
+  return page;
 }
 
 }  // namespace sluice::dashboard

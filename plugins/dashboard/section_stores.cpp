@@ -104,7 +104,10 @@ void append_stores_section(const PageData& d, Markup& m) {
   m.raw(shared_legend());
   m.close("div");
   m.open("div", {{"class", selectable ? "store-grid single" : "store-grid"}, {"id", "store-grid"}});
-  for (std::size_t i = 0; i < cards.size(); ++i) append_store_figure(cards[i], i, selectable && i > 0, m);
+  for (std::size_t i = 0; i < cards.size(); ++i) {
+    append_store_figure(cards[i], i, selectable && i > 0, m);
+    m.spill();
+  }
   m.close("div");
   m.raw(summary_table(cards, selectable));
   m.close("section");

@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "html.hpp"
 
 using namespace sluice::dashboard;
@@ -27,4 +30,28 @@ TEST_CASE("Markup escapes text and attribute values, not trusted markup") {
   Markup e;
   e.element("span", {{"class", "a"}}, "1 < 2").empty("br", {}, false).empty("rect", {{"x", "1"}});
   CHECK(e.str() == "<span class=\"a\">1 &lt; 2</span><br><rect x=\"1\"/>");
+}
+
+TEST_CASE("Markup with a sink hands its text over in order once it reaches the threshold") {
+  std::vector<std::string> pieces;
+  const PageSink sink = [&](std::string_view piece) { pieces.emplace_back(piece); };
+  Markup m(&sink);
+  m.raw("<p>").text("a < b").raw("</p>");
+  m.spill(100);  // below the threshold: kept
+  CHECK(pieces.empty());
+  CHECK(m.str() == "<p>a &lt; b</p>");
+  m.raw(std::string(100, 'x'));
+  m.spill(100);
+  REQUIRE(pieces.size() == 1);
+  CHECK(pieces[0] == "<p>a &lt; b</p>" + std::string(100, 'x'));
+  CHECK(m.str().empty());
+  m.spill(0);  // nothing left: no empty piece
+  CHECK(pieces.size() == 1);
+  m.raw("<br>").spill(0);
+  REQUIRE(pieces.size() == 2);
+  CHECK(pieces[1] == "<br>");
+
+  Markup plain;  // without a sink the text stays
+  plain.raw("<i>").spill(0);
+  CHECK(plain.str() == "<i>");
 }

@@ -41,6 +41,28 @@ TEST_CASE("the dashboard is one self-contained file with every section") {
   CHECK(summary.column("stores").int_at(0) == 3);
 }
 
+TEST_CASE("a page larger than the write buffer is written whole, each store once, in order") {
+  TempDir dir;
+  const auto path = dir / "many.html";
+  constexpr int kStores = 60;
+  const Outputs out = render_dashboard(path, {.stores = kStores});
+  const std::string html = slurp(path);
+  REQUIRE(html.size() > 3 * 256 * 1024);  // several pieces of the stage's write buffer
+  CHECK(html.starts_with("<!DOCTYPE html>"));
+  CHECK(html.ends_with("</html>\n"));
+  CHECK(count_of(html, "<figure class=\"card store-card\"") == kStores);
+  std::size_t previous = 0;
+  for (int i = 0; i < kStores; ++i) {
+    const std::size_t at = html.find("id=\"store-" + std::to_string(i) + "\"");
+    REQUIRE(at != std::string::npos);
+    CHECK(at > previous);
+    previous = at;
+  }
+  const auto& summary = std::get<Table>(out.values().at("report"));
+  CHECK(summary.column("bytes").int_at(0) == static_cast<std::int64_t>(html.size()));
+  CHECK(summary.column("xxh3_128").string_at(0) == hash_bytes(html).hex());
+}
+
 TEST_CASE("hostile strings from data appear only escaped") {
   TempDir dir;
   const auto path = dir / "d.html";
