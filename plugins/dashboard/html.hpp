@@ -44,8 +44,6 @@ class Markup {
   // <tag attrs>escaped text</tag>
   Markup& element(std::string_view tag, std::initializer_list<Attr> attrs, std::string_view untrusted_text);
 
-  // Room for `bytes` more: a page of a thousand cards is built without regrowing (and copying) it.
-  void reserve_more(std::size_t bytes) { out_.reserve(out_.size() + bytes); }
   // With a sink: once the text reaches `at_least` bytes, hands it to the sink and starts again in the
   // same buffer. A page of a thousand cards (19 MB) is written through a buffer of a few hundred KiB
   // instead of being built whole, which on some machines cost more in page faults than the rendering.

@@ -50,12 +50,4 @@ void render_page(const PageData& d, const PageSink& sink) {
   m.spill(0);
 }
 
-std::string render_page(const PageData& d) {
-  std::string page;
-  constexpr std::size_t kPageFrame = 256 * 1024;  // styles, script, overview, components, accuracy
-  page.reserve(kPageFrame + stores_section_estimate(d));
-  render_page(d, [&page](std::string_view piece) { page += piece; });
-  return page;
-}
-
 }  // namespace sluice::dashboard

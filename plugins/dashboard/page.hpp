@@ -1,8 +1,6 @@
 #pragma once
 // Assembles the self-contained page: inline CSS (screen and print), the
 // sections, and a small script for tooltips and the store selector.
-#include <string>
-
 #include "html.hpp"
 #include "page_data.hpp"
 
@@ -11,7 +9,5 @@ namespace sluice::dashboard {
 // Hands the page to `sink` in pieces of a few hundred KiB (the stores section of a thousand cards is
 // never held whole).
 void render_page(const PageData& data, const PageSink& sink);
-// The page as one string.
-std::string render_page(const PageData& data);
 
 }  // namespace sluice::dashboard

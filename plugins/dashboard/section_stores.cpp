@@ -73,13 +73,6 @@ std::string summary_table(const std::vector<StoreCard>& cards, bool selectable) 
 }
 }  // namespace
 
-std::size_t stores_section_estimate(const PageData& d) {
-  constexpr std::size_t kPerStore = 1024;  // the figure's attributes, the option and the table row
-  std::size_t bytes = 4096;
-  for (const StoreCard& c : d.cards) bytes += c.html().size() + kPerStore;
-  return bytes;
-}
-
 void append_stores_section(const PageData& d, Markup& m) {
   const auto& cards = d.cards;
   m.open("section", {{"id", "stores"}, {"aria-labelledby", "stores-h"}});

@@ -9,10 +9,9 @@
 namespace sluice::dashboard {
 
 std::string overview_section(const PageData& data);
-// Appended to the page itself: with a thousand stores it is most of the page (tens of megabytes).
+// Appended to the page itself, which it spills card by card: with a thousand stores it is most of the
+// page (tens of megabytes).
 void append_stores_section(const PageData& data, Markup& page);
-// The bytes the stores section takes, give or take the table and toolbar (for reserving the page).
-std::size_t stores_section_estimate(const PageData& data);
 std::string components_section(const PageData& data);
 std::string accuracy_section(const PageData& data);
 std::string run_info_section(const PageData& data);
