@@ -178,8 +178,12 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
   // percentiles, taken from one shared set of draws. Each row's interval has
   // the distribution Prophet's per-row draws give it (only the draws are shared
   // between rows), at O(1) per row instead of O(samples).
-  for (auto& d : draws) d = rng.normal();
-  const auto [noise_lo, noise_hi] = percentiles(draws, lo_q, hi_q);
+  // (A forecast of future rows only, such as a backtest cutoff's, needs none of them.)
+  double noise_lo = 0.0, noise_hi = 0.0;
+  if (nf < n) {
+    for (auto& d : draws) d = rng.normal();
+    std::tie(noise_lo, noise_hi) = percentiles(draws, lo_q, hi_q);
+  }
   Eigen::Index future_index = 0;
   for (Eigen::Index i = 0; i < n; ++i) {
     if (t[i] <= 1.0) {

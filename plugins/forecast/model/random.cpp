@@ -37,6 +37,23 @@ const Ziggurat& ziggurat() {
 
 }  // namespace
 
+std::uint64_t splitmix64(std::uint64_t& state) {
+  std::uint64_t z = (state += UINT64_C(0x9e3779b97f4a7c15));
+  z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return z ^ (z >> 31);
+}
+
+Xoshiro256pp::Xoshiro256pp(std::uint64_t seed) {
+  for (auto& word : s_) word = splitmix64(seed);  // never all zero: splitmix64 is a bijection of its counter
+}
+
+Xoshiro256pp Xoshiro256pp::from_state(const std::array<std::uint64_t, 4>& state) {
+  Xoshiro256pp g;
+  g.s_ = state;
+  return g;
+}
+
 double Rng::normal() {
   const Ziggurat& z = ziggurat();
   for (;;) {

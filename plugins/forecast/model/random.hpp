@@ -1,14 +1,46 @@
 #pragma once
 // A seeded random source whose output is fully specified by this code.
 //
-// std::mt19937_64's sequence is fixed by the C++ standard, but the standard
-// distributions (normal, uniform_real...) are implementation-defined. Every
-// distribution here is written out so that the same seed gives the same bits
-// with any standard library.
+// The engine is xoshiro256++ (Blackman and Vigna), seeded through splitmix64; every distribution
+// is written out here too, so the same seed gives the same bits with any standard library.
+// xoshiro256++ replaced std::mt19937_64: the interval simulation draws about 30,000 normals per
+// backtest cutoff, and the Mersenne Twister's state refills were a tenth of a backtest's CPU.
+#include <array>
 #include <cstdint>
-#include <random>
+#include <limits>
 
 namespace sluice::prophet {
+
+// splitmix64: the next output of the sequence whose state is `state` (advanced in place).
+std::uint64_t splitmix64(std::uint64_t& state);
+
+// xoshiro256++: 256 bits of state, period 2^256 - 1, a UniformRandomBitGenerator.
+class Xoshiro256pp {
+ public:
+  using result_type = std::uint64_t;
+  // The state from four splitmix64 outputs of `seed`, as the algorithm's authors recommend.
+  explicit Xoshiro256pp(std::uint64_t seed);
+  // A given state (not all zero), for checking the sequence against the reference.
+  static Xoshiro256pp from_state(const std::array<std::uint64_t, 4>& state);
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+  result_type operator()() {
+    const std::uint64_t result = rotl(s_[0] + s_[3], 23) + s_[0];
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+ private:
+  Xoshiro256pp() = default;
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::array<std::uint64_t, 4> s_{};
+};
 
 class Rng {
  public:
@@ -26,10 +58,10 @@ class Rng {
   // The number of failures before the first success of Bernoulli(p) trials, by inverting the
   // geometric CDF (one draw, whatever p): 0 when p >= 1, UINT64_MAX ("never") when p <= 0.
   std::uint64_t geometric(double p);
-  std::mt19937_64& engine() { return engine_; }
+  Xoshiro256pp& engine() { return engine_; }
 
  private:
-  std::mt19937_64 engine_;
+  Xoshiro256pp engine_;
 };
 
 }  // namespace sluice::prophet

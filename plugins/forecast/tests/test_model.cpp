@@ -1,7 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -15,10 +17,19 @@ using forecast_test::kDay;
 TEST_CASE("the RNG is pinned: same seed, same bits, on any standard library") {
   Rng a(42), b(42);
   for (int i = 0; i < 100; ++i) CHECK(a.normal() == b.normal());
-  // The engine's 10000th output for seed 5489 is fixed by the C++ standard.
-  Rng r(5489);
-  for (int i = 0; i < 9999; ++i) r.engine()();
-  CHECK(r.uniform() == static_cast<double>(UINT64_C(9981545732273789042) >> 11) * 0x1.0p-53);
+  // The reference sequences: splitmix64 from 0, and xoshiro256++ from the state {1, 2, 3, 4}.
+  std::uint64_t counter = 0;
+  CHECK(splitmix64(counter) == UINT64_C(0xe220a8397b1dcdaf));
+  auto g = Xoshiro256pp::from_state({1, 2, 3, 4});
+  CHECK(g() == UINT64_C(41943041));
+  CHECK(g() == UINT64_C(58720359));
+  CHECK(g() == UINT64_C(3588806011781223));
+  // A seed's state is four splitmix64 outputs: the first draw of seed 0 follows from them.
+  std::uint64_t seed = 0;
+  std::array<std::uint64_t, 4> state{};
+  for (auto& word : state) word = splitmix64(seed);
+  Rng r(0);
+  CHECK(r.engine()() == Xoshiro256pp::from_state(state)());
   Rng s(7);
   double mean = 0, var = 0, lap = 0;
   const int n = 200000;
