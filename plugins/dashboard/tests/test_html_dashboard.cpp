@@ -63,6 +63,42 @@ TEST_CASE("a page larger than the write buffer is written whole, each store once
   CHECK(summary.column("xxh3_128").string_at(0) == hash_bytes(html).hex());
 }
 
+namespace {
+// Cancelled from the `trip`-th question on: mid-page for a page of many pieces.
+class CancelsLater : public RunInfoContext {
+ public:
+  explicit CancelsLater(int trip) : RunInfoContext(make_run_info()), trip_(trip) {}
+  bool cancelled() const override { return ++asked_ >= trip_; }
+  int asked() const { return asked_; }
+
+ private:
+  int trip_;
+  mutable int asked_ = 0;
+};
+}  // namespace
+
+TEST_CASE("a run cancelled while the page is being written leaves no file and no temporary file") {
+  TempDir dir;
+  const auto path = dir / "out" / "many.html";
+  SyntheticShape shape;
+  shape.stores = 60;
+  const auto run = [&](Context& ctx) {
+    return sluice::testing::run_stage(html_dashboard_descriptor(), make_html_dashboard, {{"path", path.string()}},
+                                      {{"forecast", Value(make_forecast(shape))}, {"metrics", Value(make_metrics(60, 30))}},
+                                      ctx);
+  };
+  CancelsLater counting(1'000'000);  // never trips: counts the questions of a whole run
+  run(counting);
+  REQUIRE(std::filesystem::exists(path));
+  std::filesystem::remove(path);
+  const int asked = counting.asked();
+  REQUIRE(asked > 4);  // the checks before writing, then one per piece of the page
+  CancelsLater ctx(asked - 1);  // trips at the last piece: after the first pieces are in the temporary file
+  CHECK_THROWS_AS(run(ctx), Cancelled);
+  CHECK_FALSE(std::filesystem::exists(path));
+  CHECK(std::filesystem::is_empty(path.parent_path()));  // the temporary file is gone too
+}
+
 TEST_CASE("hostile strings from data appear only escaped") {
   TempDir dir;
   const auto path = dir / "d.html";
