@@ -45,7 +45,8 @@ std::uint64_t splitmix64(std::uint64_t& state) {
 }
 
 Xoshiro256pp::Xoshiro256pp(std::uint64_t seed) {
-  for (auto& word : s_) word = splitmix64(seed);  // never all zero: splitmix64 is a bijection of its counter
+  // Four distinct values (splitmix64 is a bijection of its counter), so never the all-zero state.
+  for (auto& word : s_) word = splitmix64(seed);
 }
 
 Xoshiro256pp Xoshiro256pp::from_state(const std::array<std::uint64_t, 4>& state) {
