@@ -26,6 +26,7 @@ struct NodeReport {
   double wall_ms = 0;
   std::optional<std::string> error;
   std::optional<PartitionCounts> partitions;  // only for foreach nodes
+  double started_ms = 0;  // when the node started, from the start of the run: finds the critical path
 };
 
 struct RunReport {

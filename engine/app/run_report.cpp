@@ -18,6 +18,7 @@ std::string RunReport::to_json() const {
     node["status"] = n.status;
     node["reason"] = n.reason;
     node["wall_ms"] = n.wall_ms;
+    node["started_ms"] = n.started_ms;
     node["error"] = n.error ? nlohmann::ordered_json(*n.error) : nlohmann::ordered_json(nullptr);
     if (n.partitions) {
       node["partitions"] = {{"total", n.partitions->total},

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "common/sqlite_tuning.hpp"
 
@@ -118,7 +119,7 @@ CacheIndex::CacheIndex(const std::filesystem::path& cache_dir) {
       created REAL NOT NULL, last_used REAL NOT NULL, wall_ms REAL);
     CREATE INDEX IF NOT EXISTS actions_lru ON actions(last_used);
     CREATE TABLE IF NOT EXISTS refs(key TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(key, hash)) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS refs_hash ON refs(hash);
+    DROP INDEX IF EXISTS refs_hash;
     CREATE TABLE IF NOT EXISTS objects(hash TEXT PRIMARY KEY, size INTEGER NOT NULL, created REAL NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS node_state(
       pipeline TEXT NOT NULL, node TEXT NOT NULL, partition TEXT NOT NULL,
@@ -469,10 +470,17 @@ GcResult CacheIndex::gc(std::optional<std::uint64_t> max_bytes, std::optional<st
     while (candidates.executeStep()) lru.emplace_back(candidates.getColumn(0).getString(), candidates.getColumn(1).getDouble());
   }
 
+  // How many entries reference each object, counted here when something may be evicted. The refs
+  // table has no index by hash: each entry of a foreach node references its 1,000 partitions'
+  // objects, and keeping such an index would cost every run a random B-tree insert per reference.
+  std::unordered_map<std::string, std::uint32_t> references;
+  if (may_evict) {
+    SQLite::Statement all_refs(*db_, "SELECT hash FROM refs");
+    while (all_refs.executeStep()) ++references[all_refs.getColumn(0).getString()];
+  }
   SQLite::Statement refs_of(*db_, "SELECT hash FROM refs WHERE key = ?");
   SQLite::Statement del_action(*db_, "DELETE FROM actions WHERE key = ?");
   SQLite::Statement del_refs(*db_, "DELETE FROM refs WHERE key = ?");
-  SQLite::Statement still_used(*db_, "SELECT 1 FROM refs WHERE hash = ? LIMIT 1");
   SQLite::Statement obj_size(*db_, "SELECT size FROM objects WHERE hash = ?");
   SQLite::Statement del_obj(*db_, "DELETE FROM objects WHERE hash = ?");
   SQLite::Statement del_inline(*db_, "DELETE FROM inline_objects WHERE hash = ?");
@@ -496,10 +504,8 @@ GcResult CacheIndex::gc(std::optional<std::uint64_t> max_bytes, std::optional<st
     del_refs.reset();
     ++result.entries_removed;
     for (const auto& h : hashes) {
-      still_used.bind(1, h);
-      const bool used = still_used.executeStep();
-      still_used.reset();
-      if (used) continue;
+      const auto counted = references.find(h);
+      if (counted != references.end() && --counted->second > 0) continue;
       obj_size.bind(1, h);
       std::uint64_t size = 0;
       if (obj_size.executeStep()) size = static_cast<std::uint64_t>(obj_size.getColumn(0).getInt64());

@@ -864,6 +864,7 @@ struct Executor::Impl {
     {
       std::lock_guard lock(state_mutex);
       rep.status = "running";
+      rep.started_ms = std::chrono::duration<double, std::milli>(t0 - run_start).count();
     }
     std::vector<std::shared_ptr<PortData>> ins;
     std::string blocked;

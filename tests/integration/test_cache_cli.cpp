@@ -42,7 +42,15 @@ Statuses all(const std::string& s) { return {{"numbers", s}, {"squares", s}, {"p
 
 TEST_CASE("a second run is all cached, and the output is unchanged") {
   PipelineDir p(kPipeline);
-  CHECK(statuses(p.run_json()) == all("ran"));
+  const auto first_run = p.run_json();
+  CHECK(statuses(first_run) == all("ran"));
+  // started_ms places each node on the run's timeline: a node starts after its input finished.
+  double upstream_end = 0;
+  for (const auto& n : first_run["nodes"]) {
+    CHECK(n["started_ms"].get<double>() >= upstream_end);
+    upstream_end = n["started_ms"].get<double>() + n["wall_ms"].get<double>();
+  }
+  CHECK(upstream_end <= first_run["wall_ms"].get<double>());
   const std::string first = slurp(p.path("out.csv"));
   CHECK(first.find("pi") != std::string::npos);
   const auto second = p.run_json();

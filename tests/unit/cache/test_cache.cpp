@@ -382,6 +382,22 @@ TEST_CASE("a manifest's shared refs keep partition objects alive after the parti
   CHECK_FALSE(cache.contains(part.hash));
 }
 
+TEST_CASE("opening an index drops the by-hash index of refs that earlier versions kept") {
+  sluice::test::TempDir dir;
+  { Cache cache(dir.path()); }
+  auto has_index = [&] {
+    SQLite::Database db((dir.path() / "index.db").string(), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'refs_hash'").getInt() == 1;
+  };
+  {
+    SQLite::Database db((dir.path() / "index.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("CREATE INDEX refs_hash ON refs(hash)");
+  }
+  REQUIRE(has_index());
+  Cache cache(dir.path());
+  CHECK_FALSE(has_index());
+}
+
 TEST_CASE("default cache dir: SLUICE_CACHE_DIR, else beside the pipeline, else the current directory; always absolute") {
   const char* saved = std::getenv("SLUICE_CACHE_DIR");
   const std::string restore = saved ? saved : "";
