@@ -523,7 +523,10 @@ GcResult CacheIndex::gc(std::optional<std::uint64_t> max_bytes, std::optional<st
     }
   }
   // Inline objects whose entry never committed (a run that failed between storing and recording).
-  db_->exec("DELETE FROM inline_objects WHERE hash NOT IN (SELECT hash FROM objects)");
+  // The orphans are found on the hash index alone: a plain `WHERE hash NOT IN` scans the table,
+  // reading every inline object's bytes (30 MB at 1,000 stores, 20-50 ms at the end of every run).
+  db_->exec("DELETE FROM inline_objects WHERE hash IN "
+            "(SELECT hash FROM inline_objects WHERE hash NOT IN (SELECT hash FROM objects))");
   tx.commit();
   result.bytes_after = total;
   return result;
