@@ -65,9 +65,10 @@ struct RangeSlot {
 std::optional<std::int64_t> int_without_waiting(Connection& db, const char* sql) {
   struct Restore {
     Connection& db;
-    ~Restore() { sqlite3_busy_timeout(db.raw(), db.busy_timeout_ms()); }
-  } restore{db};
-  sqlite3_busy_timeout(db.raw(), 0);
+    int timeout_ms;
+    ~Restore() { db.set_busy_timeout(timeout_ms); }
+  } restore{db, db.busy_timeout_ms()};
+  db.set_busy_timeout(0);
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v2(db.raw(), sql, -1, &raw, nullptr);
   const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, sqlite3_finalize);

@@ -4,6 +4,7 @@
 // and read millions of cells and every call in them counts.
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -31,6 +32,8 @@ class Connection {
   sqlite3* raw() const { return db_; }
   const std::filesystem::path& path() const { return path_; }
   int busy_timeout_ms() const { return busy_timeout_ms_; }
+  // How long a locked database is waited for from now on (0: not at all).
+  void set_busy_timeout(int ms);
 
   // Runs one or more statements without results; `context` says what it was for.
   void exec(const std::string& sql, std::string_view context);
@@ -48,6 +51,9 @@ class Connection {
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> statements_;
   std::filesystem::path path_;
   int busy_timeout_ms_ = 0;
+  std::chrono::steady_clock::time_point wait_started_;  // of the current wait for a lock
+
+  static int on_busy(void* connection, int attempt);
 };
 
 class Statement {
