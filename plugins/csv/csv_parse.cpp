@@ -185,28 +185,6 @@ std::vector<std::optional<ColumnType>> explicit_types(const std::vector<std::str
 
 }  // namespace
 
-std::vector<ColumnSpec> parse_schema(const std::vector<std::string>& entries) {
-  std::vector<ColumnSpec> out;
-  for (const auto& entry : entries) {
-    const auto colon = entry.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-      throw Error("schema entry '" + entry + "' is not \"name:type\" (types: int64, double, string, date, timestamp)");
-    }
-    ColumnSpec spec;
-    spec.name = entry.substr(0, colon);
-    try {
-      spec.type = column_type_from_string(std::string_view(entry).substr(colon + 1));
-    } catch (const std::invalid_argument&) {
-      throw Error("schema entry '" + entry + "': unknown type '" + entry.substr(colon + 1) +
-                  "' (use int64, double, string, date or timestamp)");
-    }
-    for (const auto& prev : out)
-      if (prev.name == spec.name) throw Error("schema names column '" + spec.name + "' twice");
-    out.push_back(std::move(spec));
-  }
-  return out;
-}
-
 std::pair<std::size_t, std::size_t> line_and_column(std::string_view bytes, std::size_t offset) {
   offset = std::min(offset, bytes.size());
   std::size_t line = 1, line_start = 0;

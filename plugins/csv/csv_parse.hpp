@@ -14,11 +14,6 @@
 
 namespace sluice::csv {
 
-struct ColumnSpec {
-  std::string name;
-  ColumnType type = ColumnType::String;
-};
-
 struct ReadOptions {
   char delimiter = ',';
   bool header = true;
@@ -30,10 +25,6 @@ struct ReadOptions {
   // Names the input in messages (usually the file path).
   std::string source = "<csv>";
 };
-
-// Parses "name:type" entries (types: int64, double, string, date, timestamp).
-// Throws sluice::Error naming the bad entry.
-std::vector<ColumnSpec> parse_schema(const std::vector<std::string>& entries);
 
 // Parses the whole buffer. Throws sluice::Error on malformed input.
 Table parse_csv(std::string_view bytes, const ReadOptions& options);

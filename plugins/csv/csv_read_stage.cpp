@@ -45,7 +45,7 @@ class CsvReadStage : public Stage {
     options_.null_values = p.get_string_list("null_values");
     options_.source = path_.string();
     try {
-      options_.schema = parse_schema(p.get_string_list("schema"));
+      options_.schema = parse_column_specs(p.get_string_list("schema"));
     } catch (const Error& e) {
       throw ParamError("schema", std::string("parameter 'schema': ") + e.what());
     }

@@ -24,7 +24,7 @@ StageDescriptor extract_descriptor() {
   StageDescriptor d;
   d.id = "sluice.sqlite_extract";
   d.kind = StageKind::Extract;
-  d.version = "1.1.0";
+  d.version = "1.2.0";
   d.summary = "Reads a SQLite table (or the result of a query) into a typed table";
   d.inputs = {{"keys", PortType::Table, true, false,
                "optional: one read per row, its columns bound to the named parameters (:name) of where or query; "
@@ -39,6 +39,9 @@ StageDescriptor extract_descriptor() {
       {"where", ParamType::String, {}, false, {}, {}, {},
        "with table: an SQL condition; put values in params as ? placeholders rather than in the text"},
       {"params", ParamType::List, {}, false, {}, {}, {}, "values bound to the ? / ?NNN placeholders of query or where"},
+      {"schema", ParamType::StringList, ParamValue::strings({}), false, {}, {}, {},
+       "\"name:type\" entries (int64|double|string|date|timestamp) typing these result columns instead of their "
+       "declared types, e.g. [\"sold_at:timestamp\"] for ISO-8601 text in a TEXT column"},
       {"require_rows", ParamType::Bool, ParamValue(false), false, {}, {}, {}, "fail when the result has no rows"},
       {"busy_timeout_ms", ParamType::Int, ParamValue(30000), false, 0.0, 3'600'000.0, {},
        "how long to wait for a locked database before failing"},
@@ -58,6 +61,11 @@ class ExtractStage : public Stage {
         require_rows_(p.get_bool("require_rows")),
         busy_timeout_ms_(static_cast<int>(p.get_int("busy_timeout_ms"))) {
     if (p.has("columns")) columns_ = p.get_string_list("columns");
+    try {
+      schema_ = parse_column_specs(p.get_string_list("schema"));
+    } catch (const Error& e) {
+      throw ParamError("schema", e.what());
+    }
     if (p.has("params")) bound_ = p.get("params").as_list();
     if (query_.empty() == table_.empty())
       throw ParamError(query_.empty() ? "table" : "query",
@@ -87,14 +95,14 @@ class ExtractStage : public Stage {
     const std::string source = "'" + path.string() + "'";
     Table result;
     if (keys != nullptr) {
-      result = read_per_key(ctx, db, st, binding, *keys, source);
+      result = read_per_key(ctx, db, st, binding, *keys, source, schema_);
     } else {
       binding.bind(st, std::nullopt);
       const std::optional<std::int64_t> max = table_.empty() ? std::nullopt : take_max_rowid(db);
       const std::size_t expected = expected_rows(path, max);
       std::optional<Table> parallel;
       if (is_table && where_.empty() && bound_.empty()) parallel = read_in_ranges(ctx, db, sql, source, expected, max);
-      result = parallel ? std::move(*parallel) : read_table(st, ctx, source, 16384, expected);
+      result = parallel ? std::move(*parallel) : read_table(st, ctx, source, 16384, expected, &schema_);
     }
     if (require_rows_ && result.num_rows() == 0)
       throw Error("the extract returned no rows from " + source + " and require_rows is true; SQL: " + sql);
@@ -198,6 +206,7 @@ class ExtractStage : public Stage {
     RangeRead read;
     read.select_sql = sql;
     read.source = source;
+    read.schema = &schema_;
     read.expected_rows = expected;
     read.ranges = split_rowids(lo.value_or(0), hi, threads);
     ctx.debug("reading in " + std::to_string(threads) + " rowid ranges in parallel, one connection each, one snapshot");
@@ -294,7 +303,7 @@ class ExtractStage : public Stage {
   // One read per key row, joined in key-row order. With no key rows, the statement still runs once
   // with its named parameters unbound (NULL), so the empty result keeps its typed columns.
   static Table read_per_key(Context& ctx, Connection& db, Statement& st, const KeyBinding& binding, const Table& keys,
-                            const std::string& source) {
+                            const std::string& source, const std::vector<ColumnSpec>& schema) {
     if (binding.uses_keys()) warn_if_full_scan(ctx, db, st.sql());
     std::vector<TablePart> parts;
     const std::size_t n = keys.num_rows();
@@ -302,7 +311,9 @@ class ExtractStage : public Stage {
       ctx.check_cancelled();
       binding.bind(st, n == 0 ? std::nullopt : std::optional(row));
       try {
-        parts.push_back(read_part(st, source, PartOptions{}));
+        PartOptions options;
+        options.schema = &schema;
+        parts.push_back(read_part(st, source, options));
       } catch (const RowValueError& e) {
         throw Error(std::string(e.what()) + " (reading key row " + std::to_string(row + 1) + " of " + std::to_string(n) + ")");
       }
@@ -329,6 +340,7 @@ class ExtractStage : public Stage {
   }
 
   std::string db_param_, query_, table_, where_;
+  std::vector<ColumnSpec> schema_;
   std::vector<std::string> columns_;
   std::vector<Scalar> bound_;
   bool require_rows_;

@@ -154,6 +154,7 @@ std::optional<Table> read_rowid_ranges(Connection& probe, const RangeRead& read,
     try {
       PartOptions options;
       options.rows_per_batch = 16384;
+      options.schema = read.schema;
       if (i == 0) {
         options.reserve_rows = read.expected_rows;  // the other parts are appended to this one
       } else {

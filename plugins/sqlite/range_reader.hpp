@@ -32,6 +32,7 @@ struct RangeRead {
   std::string_view source;         // names the database in messages
   std::size_t expected_rows = 0;   // the whole table's size estimate (0: unknown)
   RowidRanges ranges;
+  const std::vector<ColumnSpec>* schema = nullptr;  // see PartOptions::schema
 };
 
 // Appends the rowid range condition to `select_sql`.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "column_types.hpp"
+#include "sql_names.hpp"
 
 namespace sluice::sqlite {
 
@@ -192,16 +193,21 @@ namespace {
 
 class Reader {
  public:
-  Reader(Statement& query, std::string_view source, std::size_t reserve_rows)
+  Reader(Statement& query, std::string_view source, std::size_t reserve_rows, const std::vector<ColumnSpec>* schema)
       : st_(query.raw()), source_(source), data_(std::make_unique<TablePart::Data>()) {
     auto& plans = data_->plans;
     const int n = sqlite3_column_count(st_);
     for (int i = 0; i < n; ++i) {
       ColumnPlan p;
       p.name = sqlite3_column_name(st_, i);
-      const char* declared = sqlite3_column_decltype(st_, i);
-      p.declared = declared ? declared : "";
-      p.type = column_type_for_declared(p.declared);
+      if (const ColumnSpec* spec = spec_for(schema, p.name)) {
+        p.declared = std::string(to_string(spec->type)) + " by param 'schema'";
+        p.type = spec->type;
+      } else {
+        const char* declared = sqlite3_column_decltype(st_, i);
+        p.declared = declared ? declared : "";
+        p.type = column_type_for_declared(p.declared);
+      }
       if (p.type) {
         p.raw.type = *p.type;
         if (reserve_rows > 0) p.raw.reserve(reserve_rows);
@@ -212,6 +218,22 @@ class Reader {
                       "'; give them distinct names with AS; SQL: " + query.sql());
       plans.push_back(std::move(p));
     }
+    for (const auto& spec : schema ? *schema : std::vector<ColumnSpec>{}) {
+      const bool found = std::any_of(plans.begin(), plans.end(), [&](const ColumnPlan& p) { return same_identifier(p.name, spec.name); });
+      if (!found) {
+        std::string names;
+        for (const auto& p : plans) names += (names.empty() ? "" : ", ") + p.name;
+        throw Error("param 'schema' types column '" + spec.name + "', which the result from " + std::string(source) +
+                    " does not have; it has: " + names);
+      }
+    }
+  }
+
+  static const ColumnSpec* spec_for(const std::vector<ColumnSpec>* schema, const std::string& name) {
+    if (schema == nullptr) return nullptr;
+    for (const auto& spec : *schema)
+      if (same_identifier(spec.name, name)) return &spec;
+    return nullptr;
   }
 
   // Once a sample of rows is in, string columns get room for all their text at the sample's
@@ -304,7 +326,7 @@ class Reader {
 }  // namespace
 
 TablePart read_part(Statement& query, std::string_view source, const PartOptions& options) {
-  Reader reader(query, source, options.reserve_rows);
+  Reader reader(query, source, options.reserve_rows, options.schema);
   std::size_t rows = 0, since_batch = 0;
   constexpr std::size_t kTextSample = 4096;
   while (query.step()) {
@@ -364,9 +386,10 @@ Table combine_parts(std::vector<TablePart> parts, unsigned threads) {
 }
 
 Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch,
-                 std::size_t expected_rows) {
+                 std::size_t expected_rows, const std::vector<ColumnSpec>* schema) {
   std::size_t rows = 0;
   PartOptions options;
+  options.schema = schema;
   options.rows_per_batch = rows_per_batch;
   options.reserve_rows = expected_rows;
   options.on_batch = [&](std::size_t batch) {

@@ -34,8 +34,9 @@ inline std::size_t progress_total(std::size_t done, std::size_t expected) {
 // `expected_rows` (0: unknown) sizes the columns up front: at tens of millions of rows,
 // growing them by doubling costs a copy of everything read so far and page faults on top.
 // It is also the progress total until the read ends.
+// `schema` (may be null) types the columns it names instead of their declared types.
 Table read_table(Statement& query, Context& ctx, std::string_view source, std::size_t rows_per_batch = 16384,
-                 std::size_t expected_rows = 0);
+                 std::size_t expected_rows = 0, const std::vector<ColumnSpec>* schema = nullptr);
 
 // A value that does not fit its column's declared type. The message names the row within
 // what the statement returned; a part read from the middle of a result re-numbers it with
@@ -73,6 +74,9 @@ struct PartOptions {
   std::size_t reserve_rows = 0;
   // Called after every `rows_per_batch` rows with that count; it may throw to stop the read.
   std::function<void(std::size_t rows)> on_batch;
+  // Types for the columns it names, instead of their declared types (null: none). A name the
+  // result does not have throws.
+  const std::vector<ColumnSpec>* schema = nullptr;
 };
 
 // Reads every row of `query` (already bound) into a part. A bad value throws RowValueError.

@@ -26,6 +26,28 @@ ColumnType column_type_from_string(std::string_view name) {
                               "' (expected int64, double, string, date or timestamp)");
 }
 
+std::vector<ColumnSpec> parse_column_specs(const std::vector<std::string>& entries) {
+  std::vector<ColumnSpec> out;
+  for (const auto& entry : entries) {
+    const auto colon = entry.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      throw Error("schema entry '" + entry + "' is not \"name:type\" (types: int64, double, string, date, timestamp)");
+    }
+    ColumnSpec spec;
+    spec.name = entry.substr(0, colon);
+    try {
+      spec.type = column_type_from_string(std::string_view(entry).substr(colon + 1));
+    } catch (const std::invalid_argument&) {
+      throw Error("schema entry '" + entry + "': unknown type '" + entry.substr(colon + 1) +
+                  "' (use int64, double, string, date or timestamp)");
+    }
+    for (const auto& prev : out)
+      if (prev.name == spec.name) throw Error("schema names column '" + spec.name + "' twice");
+    out.push_back(std::move(spec));
+  }
+  return out;
+}
+
 Column::Column(std::string name, ColumnType type) : name_(std::move(name)), type_(type) {}
 
 double Column::numeric_at(std::size_t row) const {

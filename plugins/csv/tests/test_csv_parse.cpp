@@ -57,7 +57,7 @@ TEST_CASE("empty file and header-only file") {
   CHECK_THROWS_WITH_AS(parse(""), "t.csv: the file is empty (no header line); give a schema to read an empty file as a table with no rows", Error);
   CHECK_THROWS_AS(parse("\xEF\xBB\xBF\n"), Error);
   ReadOptions opt;
-  opt.schema = parse_schema({"id:int64", "ds:date"});
+  opt.schema = parse_column_specs({"id:int64", "ds:date"});
   const Table empty = parse("", opt);
   CHECK(empty.num_columns() == 2);
   CHECK(empty.column("ds").type() == ColumnType::Date);
@@ -148,7 +148,7 @@ TEST_CASE("null_values: custom markers, quoted markers stay strings") {
 
 TEST_CASE("explicit schema: types are enforced with line and column in the message") {
   ReadOptions opt;
-  opt.schema = parse_schema({"qty:int64"});
+  opt.schema = parse_column_specs({"qty:int64"});
   const Table ok = parse("id,qty\n001,5\n", opt);
   CHECK(ok.column("qty").type() == ColumnType::Int64);
   CHECK(ok.column("id").type() == ColumnType::Int64);  // unlisted columns are inferred
@@ -161,12 +161,12 @@ TEST_CASE("explicit schema: types are enforced with line and column in the messa
                        "change the schema",
                        Error);
   ReadOptions dates;
-  dates.schema = parse_schema({"d:date", "s:string"});
+  dates.schema = parse_column_specs({"d:date", "s:string"});
   const Table t = parse("d,s\n2024-01-02,007\n", dates);
   CHECK(t.column("s").string_at(0) == "007");
   CHECK_THROWS_WITH(parse("d,s\n2024-13-01,x\n", dates), doctest::Contains("'2024-13-01' is not a date (expected YYYY-MM-DD)"));
   ReadOptions unknown;
-  unknown.schema = parse_schema({"nope:int64"});
+  unknown.schema = parse_column_specs({"nope:int64"});
   CHECK_THROWS_WITH_AS(parse("a,b\n1,2\n", unknown),
                        "t.csv: the schema names column 'nope', which the header does not have; the header has: a, b", Error);
 }
@@ -174,7 +174,7 @@ TEST_CASE("explicit schema: types are enforced with line and column in the messa
 TEST_CASE("without a header the schema names every column in order") {
   ReadOptions opt;
   opt.header = false;
-  opt.schema = parse_schema({"id:int64", "when:timestamp"});
+  opt.schema = parse_column_specs({"id:int64", "when:timestamp"});
   const Table t = parse("1,2024-01-01 00:00:01\n", opt);
   CHECK(t.column("when").int_at(0) == days_from_civil(2024, 1, 1) * kMicrosPerDay + 1'000'000);
   opt.schema.pop_back();
@@ -185,10 +185,10 @@ TEST_CASE("without a header the schema names every column in order") {
 }
 
 TEST_CASE("schema entries are checked") {
-  CHECK_THROWS_WITH_AS(parse_schema({"qty"}), "schema entry 'qty' is not \"name:type\" (types: int64, double, string, date, timestamp)", Error);
-  CHECK_THROWS_WITH_AS(parse_schema({"qty:integer"}), "schema entry 'qty:integer': unknown type 'integer' (use int64, double, string, date or timestamp)", Error);
-  CHECK_THROWS_AS(parse_schema({"a:int64", "a:double"}), Error);
-  CHECK(parse_schema({"a:b:int64"})[0].name == "a:b");
+  CHECK_THROWS_WITH_AS(parse_column_specs({"qty"}), "schema entry 'qty' is not \"name:type\" (types: int64, double, string, date, timestamp)", Error);
+  CHECK_THROWS_WITH_AS(parse_column_specs({"qty:integer"}), "schema entry 'qty:integer': unknown type 'integer' (use int64, double, string, date or timestamp)", Error);
+  CHECK_THROWS_AS(parse_column_specs({"a:int64", "a:double"}), Error);
+  CHECK(parse_column_specs({"a:b:int64"})[0].name == "a:b");
 }
 
 TEST_CASE("header problems: duplicates are errors, empty names get a position name") {

@@ -328,6 +328,56 @@ TEST_CASE("sqlite_extract with a keys input reads once per key row, binding :nam
                        ParamError);
 }
 
+TEST_CASE("sqlite_extract schema types a TEXT column as timestamps, per key row too, and names what is wrong") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 300);
+  RawDb raw(path);
+  raw.exec("CREATE INDEX sales_by_store ON sales(store_id, sold_at)");
+  testing::TestContext ctx;
+  const auto typed = ParamValue::strings({"sold_at:timestamp", "quantity:double"});
+  const auto whole_out = extract({{"db", path.string()}, {"table", "sales"}, {"schema", typed}}, ctx);
+  const Table& whole = table_of(whole_out);
+  REQUIRE(whole.num_rows() == 300);
+  CHECK(whole.column("sold_at").type() == ColumnType::Timestamp);
+  CHECK(whole.column("quantity").type() == ColumnType::Double);
+  CHECK(whole.column("unit_price").type() == ColumnType::Double);  // declared REAL, not in the schema
+  CHECK(whole.column("store_id").type() == ColumnType::Int64);
+  for (std::size_t r : {std::size_t{0}, std::size_t{151}, std::size_t{299}}) {
+    CAPTURE(r);
+    CHECK(format_timestamp(whole.column("sold_at").int_at(r)) ==
+          raw.text("SELECT sold_at FROM sales WHERE sale_id = " + std::to_string(r + 1)));
+  }
+
+  // The same types in a read per key row; names match as SQLite's do, whatever their case.
+  const auto per_key_out = extract_keys({{"db", path.string()}, {"table", "sales"}, {"where", "store_id = :store_id"},
+                                         {"schema", ParamValue::strings({"SOLD_AT:timestamp"})}},
+                                        store_keys({2}), ctx);
+  const Table& per_key = table_of(per_key_out);
+  REQUIRE(per_key.num_rows() == static_cast<std::size_t>(raw.number("SELECT count(*) FROM sales WHERE store_id = 2")));
+  CHECK(per_key.column("sold_at").type() == ColumnType::Timestamp);
+  CHECK(format_timestamp(per_key.column("sold_at").int_at(0)) ==
+        raw.text("SELECT sold_at FROM sales WHERE store_id = 2 ORDER BY sold_at LIMIT 1"));
+
+  // A value that is no timestamp names the row and where the type came from.
+  raw.exec("UPDATE sales SET sold_at = 'soon' WHERE sale_id = 7");
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"table", "sales"}, {"schema", typed}}, ctx),
+                       ("column 'sold_at' is declared timestamp by param 'schema' but row 7 holds the TEXT value 'soon' in '" +
+                        path.string() + "'; CAST it in the query or fix the data").c_str(),
+                       Error);
+  CHECK_THROWS_WITH_AS(
+      extract({{"db", path.string()}, {"table", "sales"}, {"columns", ParamValue::strings({"store_id", "sold_at"})},
+               {"schema", ParamValue::strings({"sold:timestamp"})}},
+              ctx),
+      ("param 'schema' types column 'sold', which the result from '" + path.string() +
+       "' does not have; it has: store_id, sold_at")
+          .c_str(),
+      Error);
+  CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"table", "sales"}, {"schema", ParamValue::strings({"sold_at"})}}, ctx),
+                       "schema entry 'sold_at' is not \"name:type\" (types: int64, double, string, date, timestamp)",
+                       ParamError);
+}
+
 TEST_CASE("sqlite_extract warns when every key row would scan the whole table") {
   TempDir dir;
   const auto path = dir / "s.db";

@@ -137,6 +137,15 @@ TEST_CASE("parallel sqlite_extract gives the same table as one connection: gaps,
   check_same_both_ways({{"db", path.string()}, {"table", "T"}, {"columns", ParamValue::strings({"u_text", "id", "s"})}}, 3);
 }
 
+TEST_CASE("parallel sqlite_extract applies the schema param in every range") {
+  TempDir dir;
+  const auto path = dir / "s.db";
+  make_sales_db(path, 5000);
+  const Table t = check_same_both_ways(
+      {{"db", path.string()}, {"table", "sales"}, {"schema", ParamValue::strings({"sold_at:timestamp"})}});
+  CHECK(t.column("sold_at").type() == ColumnType::Timestamp);
+}
+
 TEST_CASE("parallel sqlite_extract: fewer rows than threads, an empty table, huge and negative rowids") {
   TempDir dir;
   const auto path = dir / "small.db";

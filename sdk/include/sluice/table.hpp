@@ -24,6 +24,16 @@ SLUICE_API std::string_view to_string(ColumnType type);
 // Parses "int64", "double", "string", "date" or "timestamp"; throws std::invalid_argument.
 SLUICE_API ColumnType column_type_from_string(std::string_view name);
 
+// One entry of a stage's `schema` parameter: a column and the type it is read as.
+struct ColumnSpec {
+  std::string name;
+  ColumnType type = ColumnType::String;
+};
+
+// Parses "name:type" entries (types: int64, double, string, date, timestamp), as the CSV and SQLite
+// readers take them (SDK 1.4). Throws sluice::Error naming the bad entry or a column named twice.
+SLUICE_API std::vector<ColumnSpec> parse_column_specs(const std::vector<std::string>& entries);
+
 class SLUICE_API Column {
  public:
   Column() = default;

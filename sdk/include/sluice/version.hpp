@@ -3,6 +3,7 @@
 // another major (or a newer minor) are refused before any of their code runs.
 // The minor number changes when the SDK gains functions or types (additive: old plugins still load).
 #define SLUICE_SDK_VERSION_MAJOR 1
-#define SLUICE_SDK_VERSION_MINOR 3  // 1.1: atomic_file.hpp; 1.2: Column::slice;
-                                    // 1.3: Stage::retire, StageDescriptor::one_of_inputs, hash_file
-#define SLUICE_SDK_VERSION_STRING "1.3"
+#define SLUICE_SDK_VERSION_MINOR 4  // 1.1: atomic_file.hpp; 1.2: Column::slice;
+                                    // 1.3: Stage::retire, StageDescriptor::one_of_inputs, hash_file;
+                                    // 1.4: ColumnSpec, parse_column_specs
+#define SLUICE_SDK_VERSION_STRING "1.4"
