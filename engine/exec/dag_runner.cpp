@@ -11,20 +11,6 @@ namespace sluice::engine {
 
 unsigned default_jobs() { return static_cast<unsigned>(std::max(1, tbb::info::default_concurrency())); }
 
-std::vector<unsigned> chain_lengths(const Dag& dag, const std::vector<bool>& selected) {
-  std::vector<unsigned> length(dag.size(), 0);
-  const auto& order = dag.topo_order();
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    const std::size_t v = *it;
-    if (!selected[v]) continue;
-    unsigned longest = 0;
-    for (std::size_t s : dag.successors(v))
-      if (selected[s]) longest = std::max(longest, length[s]);
-    length[v] = longest + 1;
-  }
-  return length;
-}
-
 void run_dag(const Dag& dag, const std::vector<bool>& selected, unsigned jobs,
              const std::function<void(std::size_t)>& body) {
   using tbb::flow::continue_msg;
@@ -34,14 +20,10 @@ void run_dag(const Dag& dag, const std::vector<bool>& selected, unsigned jobs,
   arena.execute([&] {
     tbb::flow::graph g;
     std::vector<std::unique_ptr<Node>> nodes(dag.size());
-    // Of the nodes ready at once, those with the longest chain still behind them start first: a
-    // node's body holds its thread until the stage returns, so a sink started early (a warehouse
-    // load nothing waits for) would make the forecast that the dashboard waits for queue behind it.
-    const std::vector<unsigned> priority = chain_lengths(dag, selected);
     for (std::size_t v = 0; v < dag.size(); ++v) {
       if (!selected[v]) continue;
-      nodes[v] = std::make_unique<Node>(g, [&body, v](const continue_msg&) { body(v); },
-                                        static_cast<tbb::flow::node_priority_t>(priority[v]));
+      // lightweight: the body is short-lived bookkeeping or a whole stage run; no extra task spawn per node.
+      nodes[v] = std::make_unique<Node>(g, [&body, v](const continue_msg&) { body(v); });
     }
     std::vector<bool> has_pred(dag.size(), false);
     for (std::size_t v = 0; v < dag.size(); ++v) {

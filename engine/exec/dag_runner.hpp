@@ -1,8 +1,7 @@
 #pragma once
 // Runs a body once per selected DAG node on a oneTBB flow graph: a node starts
 // when all its selected predecessors have finished; at most `jobs` bodies run
-// at once, ready nodes with the longest chain of nodes behind them first. The body
-// must not throw (the executor records failures itself).
+// at once. The body must not throw (the executor records failures itself).
 #include <cstddef>
 #include <functional>
 #include <vector>
@@ -15,9 +14,5 @@ void run_dag(const Dag& dag, const std::vector<bool>& selected, unsigned jobs,
              const std::function<void(std::size_t)>& body);
 
 unsigned default_jobs();
-
-// Per selected node, the number of selected nodes on the longest path from it to a sink, itself
-// included (0 for nodes not selected): run_dag starts ready nodes in decreasing order of it.
-std::vector<unsigned> chain_lengths(const Dag& dag, const std::vector<bool>& selected);
 
 }  // namespace sluice::engine

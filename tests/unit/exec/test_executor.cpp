@@ -2,7 +2,6 @@
 
 #include <sluice/errors.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -54,37 +53,6 @@ TEST_CASE("unselected nodes do not run") {
   std::vector<int> ran(3, 0);
   run_dag(dag, {true, true, false}, 2, [&](std::size_t v) { ran[v] = 1; });
   CHECK(ran == std::vector<int>{1, 1, 0});
-}
-
-TEST_CASE("chain_lengths counts the selected nodes on the longest path to a sink") {
-  // root -> sink_a, root -> sink_b, root -> head -> mid -> tail, sink_b -> tail
-  const Dag dag = Dag::from_edges({"root", "sink_a", "sink_b", "head", "mid", "tail"},
-                                  {{0, 1}, {0, 2}, {0, 3}, {3, 4}, {4, 5}, {2, 5}});
-  CHECK(chain_lengths(dag, std::vector<bool>(6, true)) == std::vector<unsigned>{4, 1, 2, 3, 2, 1});
-  CHECK(chain_lengths(dag, {true, true, true, true, true, false}) == std::vector<unsigned>{3, 1, 1, 2, 1, 0});
-}
-
-TEST_CASE("of the nodes ready at once, the one with the longest chain behind it starts first") {
-  // After root: four sinks, and in the middle of them in file order the head of a chain of three.
-  // With two threads, the chain's head must be one of the first two nodes to start after root.
-  const Dag dag = Dag::from_edges({"root", "sink_a", "sink_b", "head", "sink_c", "sink_d", "mid", "tail"},
-                                  {{0, 1}, {0, 2}, {0, 3}, {0, 4}, {0, 5}, {3, 6}, {6, 7}});
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    CAPTURE(attempt);
-    std::mutex m;
-    std::vector<std::size_t> started;
-    run_dag(dag, std::vector<bool>(8, true), 2, [&](std::size_t v) {
-      {
-        std::lock_guard lock(m);
-        started.push_back(v);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    });
-    REQUIRE(started.size() == 8);
-    CHECK(started[0] == 0);
-    const auto head_at = std::find(started.begin(), started.end(), std::size_t{3}) - started.begin();
-    CHECK(head_at <= 2);
-  }
 }
 
 TEST_CASE("split_by_keys orders partitions by typed key, nulls first") {
