@@ -438,6 +438,7 @@ struct Executor::Impl {
       upstream_manifest = manifest_of(primary, cache);
       const auto hashes = manifest_hashes(*upstream_manifest);
       const auto part_keys = manifest_keys(*upstream_manifest, keys);
+      work.reserve(hashes.size());  // a PartWork is large: growing the vector would move each one several times
       for (std::size_t i = 0; i < hashes.size(); ++i) {
         if (!partition_selected(part_keys[i], filters)) continue;
         PartWork w;
@@ -456,6 +457,7 @@ struct Executor::Impl {
       } catch (const std::exception& e) {
         throw NodeFailure(ns.foreach_loc.str() + ": foreach: " + e.what());
       }
+      work.reserve(parts.size());
       for (auto& p : parts) {
         if (!partition_selected(p.key, filters)) continue;
         PartWork w;

@@ -218,14 +218,17 @@ class Reader {
                       "'; give them distinct names with AS; SQL: " + query.sql());
       plans.push_back(std::move(p));
     }
-    for (const auto& spec : schema ? *schema : std::vector<ColumnSpec>{}) {
-      const bool found = std::any_of(plans.begin(), plans.end(), [&](const ColumnPlan& p) { return same_identifier(p.name, spec.name); });
-      if (!found) {
-        std::string names;
-        for (const auto& p : plans) names += (names.empty() ? "" : ", ") + p.name;
-        throw Error("param 'schema' types column '" + spec.name + "', which the result from " + std::string(source) +
-                    " does not have; it has: " + names);
-      }
+    if (schema != nullptr) check_schema_names(*schema);
+  }
+
+  void check_schema_names(const std::vector<ColumnSpec>& schema) const {
+    std::vector<std::string> names;
+    for (const auto& p : data_->plans) names.push_back(p.name);
+    for (const auto& spec : schema) {
+      const bool found = std::any_of(names.begin(), names.end(), [&](const std::string& n) { return same_identifier(n, spec.name); });
+      if (!found)
+        throw Error("param 'schema' types column '" + spec.name + "', which the result from " + std::string(source_) +
+                    " does not have; it has: " + join_names(names));
     }
   }
 

@@ -271,14 +271,18 @@ Table store_keys(std::vector<std::int64_t> ids) {
   }
   return t;
 }
+// The test sales database with the index that makes a read per store a search.
+void make_indexed_sales_db(const std::filesystem::path& path) {
+  make_sales_db(path, 300);
+  RawDb(path).exec("CREATE INDEX sales_by_store ON sales(store_id, sold_at)");
+}
 }  // namespace
 
 TEST_CASE("sqlite_extract with a keys input reads once per key row, binding :name parameters from its columns") {
   TempDir dir;
   const auto path = dir / "s.db";
-  make_sales_db(path, 300);
+  make_indexed_sales_db(path);
   RawDb raw(path);
-  raw.exec("CREATE INDEX sales_by_store ON sales(store_id, sold_at)");
   testing::TestContext ctx;
   const auto params = {std::pair<const char*, ParamValue>{"db", path.string()},
                        {"table", "sales"},
@@ -331,9 +335,8 @@ TEST_CASE("sqlite_extract with a keys input reads once per key row, binding :nam
 TEST_CASE("sqlite_extract schema types a TEXT column as timestamps, per key row too, and names what is wrong") {
   TempDir dir;
   const auto path = dir / "s.db";
-  make_sales_db(path, 300);
+  make_indexed_sales_db(path);
   RawDb raw(path);
-  raw.exec("CREATE INDEX sales_by_store ON sales(store_id, sold_at)");
   testing::TestContext ctx;
   const auto typed = ParamValue::strings({"sold_at:timestamp", "quantity:double"});
   const auto whole_out = extract({{"db", path.string()}, {"table", "sales"}, {"schema", typed}}, ctx);
