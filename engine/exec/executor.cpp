@@ -117,6 +117,7 @@ struct Executor::Impl {
     const std::atomic<bool>* node_cancel = nullptr;  // a failing partition cancels its siblings through it
     bool report_progress = false;                    // a node's own progress (a partition's is counted instead)
     PartitionInfoLog* partition_info = nullptr;      // set: info messages are capped per node
+    const Table* partition_keys = nullptr;           // a partition's key columns and values
   };
 
   StageContext::Setup context_setup(std::size_t v, const Invocation& call) {
@@ -132,6 +133,7 @@ struct Executor::Impl {
     s.report_progress = call.report_progress;
     s.partition_info = call.partition_info;
     s.run_info = [this] { return run_info_json(); };
+    s.partition_keys = call.partition_keys;
     return s;
   }
 
@@ -565,10 +567,15 @@ struct Executor::Impl {
         inputs.bind(bindings.front().port, rows);
         for (std::size_t i = 1; i < ins.size(); ++i)
           inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(w.key) : broadcast_values[i]);
+        // From the upstream manifest when there is one: a partition of an upstream foreach node may
+        // have no rows, and then its key values are nowhere else.
+        const Table partition_keys = upstream_manifest ? key_row(*upstream_manifest, w.manifest_row, keys)
+                                                       : key_row(std::get<Table>(*rows), 0, keys);
         Outputs out = invoke(v, *part_stage, inputs,
                              {.label = id(v) + "[" + w.key + "]",
                               .node_cancel = &node_cancel,
-                              .partition_info = &partition_info});
+                              .partition_info = &partition_info,
+                              .partition_keys = &partition_keys});
         const Table& key_source = std::get<Table>(*rows);
         for (auto& [port, value] : out.values()) {
           if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), key_source, keys);

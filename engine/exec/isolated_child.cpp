@@ -36,7 +36,8 @@ class ChildContext : public Context {
       : node_id_(request.facts.node_id),
         pipeline_dir_(request.facts.pipeline_dir),
         scratch_(std::move(scratch)),
-        run_info_(request.facts.run_info) {}
+        run_info_(request.facts.run_info),
+        partition_keys_(request.facts.partition_keys) {}
 
   void log(LogLevel level, std::string_view message) override {
     write_all(isolation::kEventsFd, isolation::log_event(level, message));
@@ -56,11 +57,13 @@ class ChildContext : public Context {
   std::string_view node_id() const override { return node_id_; }
   const std::filesystem::path& pipeline_dir() const override { return pipeline_dir_; }
   std::string run_info_json() const override { return run_info_; }
+  const Table* partition_keys() const override { return partition_keys_ ? &*partition_keys_ : nullptr; }
 
  private:
   std::string node_id_;
   std::filesystem::path pipeline_dir_, scratch_;
   std::string run_info_;
+  std::optional<Table> partition_keys_;
 };
 
 void report_error(const std::filesystem::path& dir, std::string_view message) {

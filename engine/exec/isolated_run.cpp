@@ -178,10 +178,10 @@ Outputs run_isolated(const IsolatedStage& stage, const Params& params, const Inp
                      const std::filesystem::path& scratch) {
   const DirGuard guard{make_private_dir(scratch)};
   const auto& dir = guard.dir;
-  isolation::write_file(dir / isolation::kRequestFile,
-                        isolation::encode_request({stage.plugin, stage.stage_id, std::string(ctx.node_id()),
-                                                   ctx.pipeline_dir(), ctx.run_info_json()},
-                                                  params, inputs));
+  isolation::StageFacts facts{stage.plugin, stage.stage_id, std::string(ctx.node_id()), ctx.pipeline_dir(),
+                              ctx.run_info_json(), std::nullopt};
+  if (const Table* keys = ctx.partition_keys()) facts.partition_keys = *keys;
+  isolation::write_file(dir / isolation::kRequestFile, isolation::encode_request(facts, params, inputs));
   Pipe events, cancel;
   ChildProcess child(spawn_child(stage.program, dir, events.write, cancel.read));
   events.write.reset();  // EOF on events.read once the child exits

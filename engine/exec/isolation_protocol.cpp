@@ -138,6 +138,8 @@ std::string encode_request(const StageFacts& facts, const Params& params, const 
   put_str(out, facts.node_id);
   put_str(out, facts.pipeline_dir.string());
   put_str(out, facts.run_info);
+  put_u64(out, facts.partition_keys ? 1 : 0);
+  if (facts.partition_keys) put_str(out, encode_value(Value(*facts.partition_keys)));
   put_u64(out, params.values().size());
   for (const auto& [name, value] : params.values()) {
     put_str(out, name);
@@ -159,6 +161,11 @@ Request decode_request(std::string_view bytes) {
   q.facts.node_id = r.str();
   q.facts.pipeline_dir = r.str();
   q.facts.run_info = r.str();
+  if (r.u64() != 0) {
+    Value keys = decode_value(r.str());
+    if (auto* t = std::get_if<Table>(&keys)) q.facts.partition_keys = std::move(*t);
+    else throw Error("isolation: the partition keys in the request are not a table");
+  }
   for (std::uint64_t i = 0, n = r.u64(); i < n; ++i) {
     std::string name(r.str());
     q.params.set(name, read_param(r));

@@ -9,6 +9,7 @@
 // cancellation to the child on fd 4 (EOF means "stop").
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,7 @@ struct StageFacts {
   std::string node_id;
   std::filesystem::path pipeline_dir;
   std::string run_info;  // Context::run_info_json()
+  std::optional<Table> partition_keys;  // Context::partition_keys()
 };
 struct Request {
   StageFacts facts;

@@ -185,6 +185,15 @@ Table concat_tables(const std::vector<const Table*>& parts) {
   return out;
 }
 
+Table key_row(const Table& source, std::size_t row, const std::vector<std::string>& keys) {
+  Table out;
+  for (const auto& k : keys) {
+    const Column& src = source.column(k);
+    out.add_column(k, src.type()).push_from(src, row);
+  }
+  return out;
+}
+
 Table with_key_columns(Table table, const Table& key_source, const std::vector<std::string>& keys) {
   bool all_present = true;
   for (const auto& k : keys) all_present = all_present && table.find(k) != nullptr;

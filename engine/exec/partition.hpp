@@ -25,6 +25,9 @@ std::string partition_key(const Table& table, const std::vector<std::string>& ke
 // Vertical concatenation of tables with the same schema (column names and types).
 Table concat_tables(const std::vector<const Table*>& parts);
 
+// Row `row` of `source`'s key columns, as a one-row table (what Context::partition_keys() reports).
+Table key_row(const Table& source, std::size_t row, const std::vector<std::string>& keys);
+
 // Adds the key columns of `key_source` (row 0) in front of `table` when absent,
 // so every partition's output carries its key.
 Table with_key_columns(Table table, const Table& key_source, const std::vector<std::string>& keys);

@@ -28,6 +28,7 @@ class StageContext : public Context {
     bool report_progress = true;  // false for partitions (the node reports partition counts)
     PartitionInfoLog* partition_info = nullptr;  // set: info messages are capped per node
     std::function<std::string()> run_info;
+    const Table* partition_keys = nullptr;  // a partition's key columns and values (one row)
   };
   explicit StageContext(Setup setup);
   ~StageContext() override;
@@ -39,6 +40,7 @@ class StageContext : public Context {
   std::string_view node_id() const override { return setup_.node_label; }
   const std::filesystem::path& pipeline_dir() const override { return setup_.pipeline_dir; }
   std::string run_info_json() const override;
+  const Table* partition_keys() const override { return setup_.partition_keys; }
 
   bool timed_out() const;
 

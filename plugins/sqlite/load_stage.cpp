@@ -125,6 +125,8 @@ class LoadStage : public Stage {
     receipt.scoped = !scope_.empty();
     if (input.num_columns() > 0)
       if (auto tuple = single_scope_tuple(input, scope_)) receipt.scope = scope_text(scope_, *tuple);
+    // An empty partition still owns its slice: a replace empties it, and the receipt names it.
+    if (receipt.scope.empty() && input.num_rows() == 0) receipt.scope = partition_scope(ctx);
 
     Connection db(path, OpenMode::ReadWriteCreate, busy_timeout_ms_);
     db.exec("PRAGMA main.cache_size=-65536", "configuring the connection");  // 64 MiB: merges touch big B-trees
@@ -307,12 +309,15 @@ class LoadStage : public Stage {
       if (exists) db.exec("DROP TABLE " + target, "dropping the old '" + table_ + "'");
       db.exec(create_table_sql(input), "creating '" + table_ + "'");
     } else if (mode_ == "replace" && exists) {
-      // A scoped replace swaps only the input's slices, in the same transaction as their new rows.
+      // A scoped replace swaps only the input's slices, in the same transaction as their new rows;
+      // an empty partition's input names no slice, so its own (from the receipt) is emptied.
       check_target_columns(db, input);
       const std::string scope_cols = quoted_list(scope_);
-      db.exec("DELETE FROM " + target + " WHERE (" + scope_cols + ") IN (SELECT DISTINCT " + scope_cols + " FROM " +
-                  kStageTable + ")",
-              "replacing the input's slices of '" + table_ + "'");
+      if (input.num_rows() == 0 && !receipt.scope.empty()) delete_in_scope(db, table_, receipt.scope);
+      else
+        db.exec("DELETE FROM " + target + " WHERE (" + scope_cols + ") IN (SELECT DISTINCT " + scope_cols + " FROM " +
+                    kStageTable + ")",
+                "replacing the input's slices of '" + table_ + "'");
     } else if (!exists) {
       db.exec(create_table_sql(input), "creating '" + table_ + "'");
     } else {
@@ -351,20 +356,39 @@ class LoadStage : public Stage {
     tx.commit();
   }
 
+  // The slice a partition of a foreach node owns (scope_text of its key values for the scope
+  // columns), or "" when this is no partition or its keys do not include every scope column.
+  std::string partition_scope(const Context& ctx) const {
+    const Table* keys = ctx.partition_keys();
+    if (scope_.empty() || keys == nullptr || keys->num_rows() != 1) return "";
+    for (const auto& c : scope_)
+      if (keys->find(c) == nullptr || keys->column(c).is_null(0)) return "";
+    const auto tuple = single_scope_tuple(*keys, scope_);
+    return tuple ? scope_text(scope_, *tuple) : "";
+  }
+
   // An input without columns (and so without rows): "replace" empties an existing table (the
-  // current set is empty), in one transaction with its ledger entry; "append" and "upsert" have
-  // nothing to write. A table that does not exist is not created: there are no columns to type.
+  // current set is empty), or with a scope the partition's slice, in one transaction with its
+  // ledger entry; "append" and "upsert" have nothing to write (a scoped upsert still records its
+  // slice, so that its receipt can be verified). A table that does not exist is not created: there
+  // are no columns to type.
   void load_nothing(Context& ctx, Connection& db, const LoadReceipt& receipt) const {
-    if (mode_ != "replace" || !scope_.empty() || !table_exists(db, table_)) {
+    const bool slice = !receipt.scope.empty();
+    const bool writes = slice || (mode_ == "replace" && scope_.empty());
+    if (!writes || !table_exists(db, table_)) {
       ctx.info("no rows to load into '" + table_ + "' (" + mode_ + "); nothing written");
       return;
     }
     Transaction tx(db, "BEGIN IMMEDIATE", "emptying '" + table_ + "'");
     ensure_ledger(db);
-    db.exec("DELETE FROM main." + quote_identifier(table_), "emptying '" + table_ + "'");
+    std::int64_t removed = 0;
+    if (mode_ == "replace" && slice) removed = delete_in_scope(db, table_, receipt.scope);
+    else if (mode_ == "replace") db.exec("DELETE FROM main." + quote_identifier(table_), "emptying '" + table_ + "'");
     record_load(db, receipt);
     tx.commit();
-    ctx.info("no rows: emptied '" + table_ + "' (replace) in '" + receipt.db + "'");
+    if (slice) ctx.info("no rows for " + receipt.scope + ": removed its " + std::to_string(removed) + " rows from '" +
+                        table_ + "' (" + mode_ + ") in '" + receipt.db + "'");
+    else ctx.info("no rows: emptied '" + table_ + "' (replace) in '" + receipt.db + "'");
   }
 
   void finish(Outputs& out, const LoadReceipt& receipt, std::int64_t loaded) const {

@@ -600,6 +600,40 @@ TEST_CASE("a partition that left the input is retired: a scoped replace removes 
   }
 }
 
+TEST_CASE("a partition that became empty upstream empties its slice of a scoped replace, and then stays cached") {
+  PipelineDir p(csv_pipeline("emptied", R"(
+[vars]
+limit = 1000000
+[nodes.kept]
+plugin = "sluice.sql"
+inputs = ["data"]
+foreach = "key"
+params = { query = "SELECT key, value FROM data WHERE value < ${vars.limit}" }
+[nodes.load]
+plugin = "sluice.sqlite_load"
+inputs = ["kept"]
+foreach = "key"
+params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
+)"));
+  const auto warehouse = [&](const std::string& sql) { return query_number(p.path("wh.db"), sql); };
+  write_file(p.path("data.csv"), key_value_csv(5));  // key k: values 10k and 10k + 1
+  CHECK(counts(p.run_json(), "load") == "5/5/0/0");
+  CHECK(warehouse("SELECT count(*) FROM t") == 10);
+  for (const char* isolate : {"", " --isolate"}) {
+    CAPTURE(isolate);
+    // Keys 3, 4 and 5 keep no rows: their partitions are still there, empty, and their old rows must go.
+    const auto r = p.run_json(std::string("--set vars.limit=30") + isolate);
+    CHECK(counts(r, "load") == "5/3/2/0");
+    CHECK(warehouse("SELECT count(*) FROM t") == 4);
+    CHECK(warehouse("SELECT count(*) FROM t WHERE key >= 3") == 0);
+    // Their receipts hold: nothing reruns.
+    CHECK(statuses(p.run_json(std::string("--set vars.limit=30") + isolate))["load"] == "cached");
+    // And the rows come back when the partitions do.
+    CHECK(counts(p.run_json(isolate), "load") == "5/3/2/0");
+    CHECK(warehouse("SELECT count(*) FROM t") == 10);
+  }
+}
+
 TEST_CASE("a rerun that finds every partition of a foreach sink cached keeps the node's entry instead of writing it again") {
   PipelineDir p(csv_pipeline("kept", kScopedLoad));
   // The run that last wrote the node's entry (the one without a partition) and its references.

@@ -416,6 +416,40 @@ TEST_CASE("sqlite_load of a table without columns (a foreach over nothing) empti
   CHECK(db.number("SELECT count(*) FROM u") == 3);
 }
 
+TEST_CASE("an empty partition of a scoped load empties its own slice, and its receipt holds") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  testing::TestContext ctx;
+  const auto scoped = {std::pair<const char*, ParamValue>{"db", wh}, {"table", "f"}, {"mode", "replace"},
+                       {"key", ParamValue::strings({"store_id", "ds"})}, {"scope", ParamValue::strings({"store_id"})}};
+  (void)load(scoped, daily(3, 4), ctx);  // stores 1-3, 4 days each
+  RawDb db(dir / "wh.db");
+  REQUIRE(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 4);
+
+  // Store 2's partition is now empty, with its columns and without (an upstream stage's empty output).
+  Table keys;
+  keys.add_column("store_id", ColumnType::Int64).push_int(2);
+  ctx.partition = keys;
+  for (const Table& empty : {daily(3, 4).empty_like(), Table{}}) {
+    CAPTURE(empty.num_columns());
+    (void)load(scoped, daily(3, 4), ctx);  // the slice back (the partition keys say 2; the rows name the slices)
+    REQUIRE(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 4);
+    const auto out = load(scoped, empty, ctx);
+    CHECK(db.number("SELECT count(*) FROM f WHERE store_id = 2") == 0);
+    CHECK(db.number("SELECT count(*) FROM f") == 8);  // the other stores' slices stay
+    CHECK(out.receipt().find("store_id") != std::string::npos);
+    CHECK(load_stage(scoped)->verify(ctx, out.receipt()));
+    db.exec("INSERT INTO f(store_id, ds, y) VALUES (2, '2026-02-01', 1.0)");  // rows in its slice again
+    CHECK_FALSE(load_stage(scoped)->verify(ctx, out.receipt()));
+    db.exec("DELETE FROM f WHERE store_id = 2");
+  }
+  // Not a partition (no keys): an empty input names no slice and removes nothing, as before.
+  ctx.partition.reset();
+  (void)load(scoped, daily(3, 4), ctx);
+  (void)load(scoped, daily(3, 4).empty_like(), ctx);
+  CHECK(db.number("SELECT count(*) FROM f") == 12);
+}
+
 TEST_CASE("parallel loads into one warehouse queue for the write lock and both land") {
   TempDir dir;
   const auto wh = (dir / "wh.db").string();

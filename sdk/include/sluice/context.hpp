@@ -17,6 +17,8 @@ namespace sluice {
 
 enum class LogLevel : std::uint8_t { Debug, Info, Warn, Error };
 
+class Table;
+
 class SLUICE_API Context {
  public:
   virtual ~Context() = default;
@@ -36,6 +38,10 @@ class SLUICE_API Context {
   // "nodes": [{"id", "plugin", "status", "reason", "wall_ms"}]} for nodes already finished.
   // Report stages use it to show run information; it is not part of any cache key.
   virtual std::string run_info_json() const { return "{}"; }
+  // For a partition of a `foreach` node: a one-row table of the partition's key columns and values;
+  // nullptr otherwise (SDK 1.4). A sink whose input partition has no rows learns from it which slice
+  // of its target it owns. Valid until run() returns.
+  virtual const Table* partition_keys() const { return nullptr; }
 
   void debug(std::string_view m) { log(LogLevel::Debug, m); }
   void info(std::string_view m) { log(LogLevel::Info, m); }

@@ -8,11 +8,13 @@
 #include <filesystem>
 #include <initializer_list>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "sluice/stage.hpp"
+#include "sluice/table.hpp"
 
 namespace sluice::testing {
 
@@ -34,8 +36,10 @@ class TestContext : public Context {
   const std::filesystem::path& scratch_dir() override { return scratch_; }
   std::string_view node_id() const override { return "test"; }
   const std::filesystem::path& pipeline_dir() const override { return pipeline_dir_; }
+  const Table* partition_keys() const override { return partition ? &*partition : nullptr; }
 
   std::vector<std::string> messages;
+  std::optional<Table> partition;  // what partition_keys() reports (set it to test a partition's run)
   std::uint64_t last_done = 0;
   std::uint64_t last_total = 0;
   std::atomic<bool> cancel_flag{false};

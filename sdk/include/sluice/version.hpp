@@ -5,5 +5,5 @@
 #define SLUICE_SDK_VERSION_MAJOR 1
 #define SLUICE_SDK_VERSION_MINOR 4  // 1.1: atomic_file.hpp; 1.2: Column::slice;
                                     // 1.3: Stage::retire, StageDescriptor::one_of_inputs, hash_file;
-                                    // 1.4: ColumnSpec, parse_column_specs
+                                    // 1.4: ColumnSpec, parse_column_specs, Context::partition_keys
 #define SLUICE_SDK_VERSION_STRING "1.4"
