@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
-#include <optional>
 #include <string_view>
 
 #include <sluice/atomic_file.hpp>
@@ -106,18 +105,19 @@ class HtmlDashboardStage : public Stage {
     data.run = parse_run_info(ctx.run_info_json());
     ctx.check_cancelled();
 
-    // Written in pieces as it is rendered: 19 MB at 1,000 stores is never held whole.
+    // Written and hashed in pieces as it is rendered: 19 MB at 1,000 stores is never held whole,
+    // nor read back. The hash is the one verify() later takes of the file.
     AtomicFile file(path_, ParentDirs::Create);
+    Hasher page_hasher;
     render_page(data, [&](std::string_view piece) {
       ctx.check_cancelled();
       file.write(piece);
+      page_hasher.add_raw(piece);
     });
     const std::uint64_t page_bytes = file.bytes_written();
     file.commit(/*durable=*/true);
-    // Hashed from the published file (in the page cache now), for the receipt and the row.
-    const std::optional<Hash128> page_hash = hash_file(path_);
-    if (!page_hash) throw Error("cannot read back " + path_ + " after writing it (was it replaced by something else?)");
-    out.set_receipt(file_receipt(path_, page_bytes, *page_hash));
+    const Hash128 page_hash = page_hasher.finish();
+    out.set_receipt(file_receipt(path_, page_bytes, page_hash));
     ctx.info("wrote " + path_ + " (" + std::to_string(page_bytes) + " bytes, " + std::to_string(data.cards.size()) +
              " stores)");
 
@@ -125,7 +125,7 @@ class HtmlDashboardStage : public Stage {
     Table summary;
     summary.add_column("path", ColumnType::String).push_string(path_);
     summary.add_column("bytes", ColumnType::Int64).push_int(static_cast<std::int64_t>(page_bytes));
-    summary.add_column("xxh3_128", ColumnType::String).push_string(page_hash->hex());
+    summary.add_column("xxh3_128", ColumnType::String).push_string(page_hash.hex());
     summary.add_column("stores", ColumnType::Int64).push_int(static_cast<std::int64_t>(data.cards.size()));
     auto& through = summary.add_column("data_through", ColumnType::Date);
     if (o.data_through) through.push_int(*o.data_through);

@@ -187,13 +187,13 @@ Hash128 hash_bytes(std::string_view bytes) { return detail::to_hash128(XXH3_128b
 Hasher::Hasher() : state_(detail::new_xxh3_state()) {}
 Hasher::~Hasher() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
 
-Hasher& Hasher::add(std::string_view bytes) {
-  add(static_cast<std::uint64_t>(bytes.size()));
-  XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), bytes.data(), bytes.size());
-  return *this;
-}
+Hasher& Hasher::add(std::string_view bytes) { return add(static_cast<std::uint64_t>(bytes.size())).add_raw(bytes); }
 Hasher& Hasher::add(std::uint64_t v) {
   XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), &v, sizeof v);
+  return *this;
+}
+Hasher& Hasher::add_raw(std::string_view bytes) {
+  XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), bytes.data(), bytes.size());
   return *this;
 }
 Hash128 Hasher::finish() const { return detail::to_hash128(XXH3_128bits_digest(static_cast<XXH3_state_t*>(state_))); }

@@ -28,7 +28,7 @@ SLUICE_API Hash128 hash_bytes(std::string_view bytes);
 // it cannot be opened as a regular file. A read error throws sluice::Error naming the file. (SDK 1.3)
 SLUICE_API std::optional<Hash128> hash_file(const std::filesystem::path& path);
 
-// Incremental hasher for composite keys.
+// Incremental hasher for composite keys (add), or for bytes that arrive in pieces (add_raw).
 class SLUICE_API Hasher {
  public:
   Hasher();
@@ -37,6 +37,9 @@ class SLUICE_API Hasher {
   Hasher& operator=(const Hasher&) = delete;
   Hasher& add(std::string_view bytes);  // length-prefixed, so fields never run together
   Hasher& add(std::uint64_t v);
+  // The bytes alone, without a length prefix: over a fresh Hasher, pieces added this way hash to
+  // hash_bytes of their concatenation (a file hashed as it is written, SDK 1.5).
+  Hasher& add_raw(std::string_view bytes);
   Hash128 finish() const;
 
  private:

@@ -270,6 +270,18 @@ TEST_CASE("Hasher length-prefixes fields so they never run together") {
   CHECK(n1.finish() != n2.finish());
 }
 
+TEST_CASE("Hasher::add_raw hashes pieces as hash_bytes hashes their concatenation") {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += std::to_string(i * 7919) + ",";  // longer than XXH3's internal block
+  Hasher pieces;
+  for (std::size_t at = 0; at < text.size(); at += 777) pieces.add_raw(std::string_view(text).substr(at, 777));
+  CHECK(pieces.finish() == hash_bytes(text));
+  Hasher empty;
+  CHECK(empty.add_raw("").finish() == hash_bytes(""));
+  Hasher prefixed;
+  CHECK(prefixed.add(text).finish() != hash_bytes(text));  // add() is length-prefixed
+}
+
 TEST_CASE("the streamed encoding equals encode_value, piece by piece, and its digest matches") {
   Table big;
   Column& ids = big.add_column("id", ColumnType::Int64);
