@@ -194,20 +194,43 @@ Table key_row(const Table& source, std::size_t row, const std::vector<std::strin
   return out;
 }
 
+Column repeated_cell(const Column& src, std::size_t row, std::size_t n) {
+  Column out(src.name(), src.type());
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::uint64_t> offsets{0};
+  std::string bytes;
+  std::vector<std::uint8_t> validity;
+  const bool null = src.is_null(row);
+  if (null) validity.assign(n, 0);
+  if (src.type() == ColumnType::Double) {
+    doubles.assign(n, null ? 0.0 : src.double_at(row));
+  } else if (src.type() == ColumnType::String) {
+    const std::string_view cell = null ? std::string_view{} : src.string_at(row);
+    offsets.resize(n + 1);
+    bytes.reserve(cell.size() * n);
+    for (std::size_t r = 0; r < n; ++r) {
+      bytes += cell;
+      offsets[r + 1] = bytes.size();
+    }
+  } else {
+    ints.assign(n, null ? 0 : src.int_at(row));
+  }
+  out.assign_raw(n, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
+  return out;
+}
+
 Table with_key_columns(Table table, const Table& key_source, const std::vector<std::string>& keys) {
   bool all_present = true;
   for (const auto& k : keys) all_present = all_present && table.find(k) != nullptr;
   if (all_present || key_source.num_rows() == 0) return table;
   Table out;
   const std::size_t n = table.num_rows();
-  for (const auto& k : keys) {
-    if (table.find(k) != nullptr) continue;
-    const Column& src = key_source.column(k);
-    Column c(k, src.type());
-    c.reserve(n);
-    for (std::size_t r = 0; r < n; ++r) c.push_from(src, 0);
-    out.add_column(std::move(c));
-  }
+  for (const auto& k : keys)
+    if (table.find(k) == nullptr) out.add_column(repeated_cell(key_source.column(k), 0, n));
+  // Copied, not moved: a stage's columns grew by doubling, and a copy keeps only what is used (the
+  // node holds its partitions to the end). Moving them measured no faster: the next partition's
+  // columns then grow in fresh pages instead of in those the freed buffers leave.
   for (const auto& c : table.columns()) out.add_column(c);
   return out;
 }

@@ -28,6 +28,9 @@ Table concat_tables(const std::vector<const Table*>& parts);
 // Row `row` of `source`'s key columns, as a one-row table (what Context::partition_keys() reports).
 Table key_row(const Table& source, std::size_t row, const std::vector<std::string>& keys);
 
+// `n` copies of row `row` of `src` (a null stays null), built buffer by buffer.
+Column repeated_cell(const Column& src, std::size_t row, std::size_t n);
+
 // Adds the key columns of `key_source` (row 0) in front of `table` when absent,
 // so every partition's output carries its key.
 Table with_key_columns(Table table, const Table& key_source, const std::vector<std::string>& keys);

@@ -187,4 +187,36 @@ TEST_CASE("with_key_columns adds missing keys in front") {
   const Table r = with_key_columns(out, key, {"store_id"});
   CHECK(r.column(0).name() == "store_id");
   CHECK(r.column("store_id").int_at(1) == 7);
+  CHECK(r.column("store_id").size() == 2);
+  CHECK(r.column("y").double_at(1) == 2.5);
+}
+
+TEST_CASE("repeated_cell copies one cell of any type, a null as a null") {
+  Table src;
+  src.add_column("region", ColumnType::String).push_string("north");
+  src.column("region").push_null();
+  src.add_column("w", ColumnType::Double).push_double(0.5);
+  src.column("w").push_double(1.5);
+  src.add_column("day", ColumnType::Date).push_int(19000);
+  src.column("day").push_int(19001);
+
+  const Column s = repeated_cell(src.column("region"), 0, 3);
+  CHECK(s.name() == "region");
+  CHECK(s.type() == ColumnType::String);
+  CHECK(s.size() == 3);
+  CHECK(s.string_at(0) == "north");
+  CHECK(s.string_at(2) == "north");
+  CHECK_FALSE(s.has_nulls());
+
+  const Column null = repeated_cell(src.column("region"), 1, 2);
+  CHECK(null.size() == 2);
+  CHECK(null.null_count() == 2);
+
+  const Column d = repeated_cell(src.column("w"), 1, 4);
+  CHECK(d.size() == 4);
+  CHECK(d.double_at(3) == 1.5);
+  const Column day = repeated_cell(src.column("day"), 1, 2);
+  CHECK(day.type() == ColumnType::Date);
+  CHECK(day.int_at(1) == 19001);
+  CHECK(repeated_cell(src.column("day"), 0, 0).size() == 0);
 }
