@@ -13,6 +13,7 @@
 #include "common/log.hpp"
 #include "common/units.hpp"
 #include "exec/executor.hpp"
+#include "exec/handoff_budget.hpp"
 #include "exec/progress.hpp"
 #include "schedule/run_history.hpp"
 #include "schedule/run_lock.hpp"
@@ -72,6 +73,7 @@ Prepared prepare(const RunOptions& o, Cache*& cache_out, std::unique_ptr<Cache>&
   p.exec.cancel = o.cancel;
   p.exec.partition_filters = o.partitions;
   p.exec.isolate_all = o.isolate;
+  p.exec.handoff_bytes = o.handoff_memory ? *o.handoff_memory : default_handoff_bytes();
   p.exec.selected = o.targets.empty() ? std::vector<bool>(dag.size(), true)
                                       : dag.with_upstream(indices_of(dag, o.targets, "--target"));
   p.exec.forced = o.force.empty() ? std::vector<bool>(dag.size(), false)

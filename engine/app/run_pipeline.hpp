@@ -53,6 +53,9 @@ struct RunOptions {
   bool keep_going = false;
   bool quiet = false;                  // no progress display
   bool isolate = false;                // run every stage in a child process (--isolate)
+  // Outputs kept in memory for downstream nodes, in bytes (--handoff-memory); the others reach
+  // their consumers through the cache. Default: default_handoff_bytes() ($SLUICE_HANDOFF_MEMORY, else 0).
+  std::optional<std::uint64_t> handoff_memory;
   std::optional<std::filesystem::path> cache_dir;  // else SLUICE_CACHE_DIR, else .sluice/cache beside the pipeline
   std::string trigger = "manual";      // "manual" | "schedule"
   std::optional<std::chrono::system_clock::time_point> scheduled_for;

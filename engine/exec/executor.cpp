@@ -21,6 +21,7 @@
 #include "exec/co_partition.hpp"
 #include "exec/dag_runner.hpp"
 #include "exec/group_commit.hpp"
+#include "exec/handoff_budget.hpp"
 #include "exec/isolated_run.hpp"
 #include "exec/partition.hpp"
 #include "exec/partition_log.hpp"
@@ -74,9 +75,10 @@ struct Executor::Impl {
   std::vector<std::string> keys_to_touch;  // used but not written by this run
   std::filesystem::path scratch_root;
   Clock::time_point run_start = Clock::now();
+  HandoffBudget handoff;
 
   Impl(const PipelineSpec& s, const Dag& d, std::vector<PreparedNode> n, Cache& c, ExecOptions o)
-      : spec(s), dag(d), nodes(std::move(n)), cache(c), opt(std::move(o)) {
+      : spec(s), dag(d), nodes(std::move(n)), cache(c), opt(std::move(o)), handoff(opt.handoff_bytes) {
     reports.resize(nodes.size());
     outputs.resize(nodes.size());
     reran.assign(nodes.size(), 0);
@@ -86,6 +88,20 @@ struct Executor::Impl {
 
   const std::string& id(std::size_t v) const { return nodes[v].spec->id; }
   const StageDescriptor& desc(std::size_t v) const { return nodes[v].stage->descriptor; }
+
+  // Drops a partitioned node's entry whose partition turned out lost, so that the next run decides
+  // its partitions again (and recomputes the lost one) instead of taking the whole node as cached.
+  std::function<void()> forget_entry(const std::string& node_key) {
+    return [this, node_key] { cache.index().forget(node_key); };
+  }
+
+  // An output port of node v, whose loaded values are kept in memory within the run's budget.
+  std::shared_ptr<PortData> new_port(std::size_t v) {
+    auto pd = std::make_shared<PortData>();
+    pd->producer = id(v);
+    pd->handoff = &handoff;
+    return pd;
+  }
 
   bool cancelled() const { return fail_fast.load() || (opt.cancel && opt.cancel->load()); }
 
@@ -316,7 +332,7 @@ struct Executor::Impl {
       use_key(key);
       remember_state(v, "", key, parts);
       for (const auto& [port, hash] : d.entry->outputs) {
-        auto pd = std::make_shared<PortData>();
+        auto pd = new_port(v);
         pd->hash = hash;
         pd->repair_whole = [this, v, port = port] { return repair(v, port); };
         outputs[v][port] = pd;
@@ -326,7 +342,7 @@ struct Executor::Impl {
     if (opt.dry_run) {
       rep.status = "run";
       for (const auto& p : desc(v).outputs) {
-        auto pd = std::make_shared<PortData>();
+        auto pd = new_port(v);
         pd->known = false;
         outputs[v][p.name] = pd;
       }
@@ -344,9 +360,11 @@ struct Executor::Impl {
     for (auto& [port, s] : stored) {
       entry.outputs[port] = s.hash;
       refs.emplace_back(s.hash, s.size);
-      auto pd = std::make_shared<PortData>();
+      auto pd = new_port(v);
       pd->hash = s.hash;
-      pd->value = std::make_shared<const Value>(std::move(out.values().at(port)));
+      Value& value = out.values().at(port);
+      if (keep_in_memory(handoff, value)) pd->value = std::make_shared<const Value>(std::move(value));
+      else pd->repair_whole = [this, v, port = port] { return repair(v, port); };
       outputs[v][port] = pd;
     }
     cache.index().record(key, entry, refs, spec.name, id(v), "", opt.run_id, ms_since(t0));
@@ -423,7 +441,7 @@ struct Executor::Impl {
       PartitionCounts counts;
       counts.total = counts.cached = std::stoull(d.entry->receipt.empty() ? "0" : d.entry->receipt);
       rep.partitions = counts;
-      publish_manifests(v, *d.entry);
+      publish_manifests(v, node_key, *d.entry);
       return;
     }
     // A sink is decided per partition only: with its node-level key unchanged, what reruns is a
@@ -589,7 +607,8 @@ struct Executor::Impl {
           rec.entry.outputs[port] = s.hash;
           rec.refs.emplace_back(s.hash, s.size);
           if (!s.pending_inline.empty()) rec.inline_objects.emplace_back(s.hash, std::move(s.pending_inline));
-          w.values[port] = std::make_shared<const Value>(std::move(out.values().at(port)));
+          Value& value = out.values().at(port);
+          if (keep_in_memory(handoff, value)) w.values[port] = std::make_shared<const Value>(std::move(value));
         }
         // The node's state (written when the node finishes) holds what every partition shares.
         rec.state = NodeState{w.action_key, {}, {}, {}, pp.inputs, pp.fingerprint};
@@ -689,9 +708,10 @@ struct Executor::Impl {
       if (!stored.pending_inline.empty()) node_record.inline_objects.emplace_back(stored.hash, std::move(stored.pending_inline));
       node_record.refs.emplace_back(stored.hash, stored.size);
       node_record.entry.outputs[p.name] = stored.hash;
-      auto pd = std::make_shared<PortData>();
+      auto pd = new_port(v);
       pd->hash = stored.hash;
       pd->partitioned = true;
+      pd->forget_producer = forget_entry(node_key);
       pd->foreach = keys;
       pd->manifest = std::make_shared<const Table>(std::move(manifest));
       pd->parts.resize(work.size());
@@ -764,11 +784,12 @@ struct Executor::Impl {
   }
 
   // The outputs of a partitioned node whose recorded entry stands: its manifests, by hash.
-  void publish_manifests(std::size_t v, const ActionEntry& entry) {
+  void publish_manifests(std::size_t v, const std::string& node_key, const ActionEntry& entry) {
     for (const auto& [port, hash] : entry.outputs) {
-      auto pd = std::make_shared<PortData>();
+      auto pd = new_port(v);
       pd->hash = hash;
       pd->partitioned = true;
+      pd->forget_producer = forget_entry(node_key);
       pd->foreach = nodes[v].spec->foreach;
       pd->repair_whole = [this, v, port = port]() -> ValuePtr {
         throw Error("the partition manifest of node '" + id(v) + "' output `" + port +
@@ -809,11 +830,11 @@ struct Executor::Impl {
     const bool unchanged = counts.ran == 0 && counts.retired == 0 && counts.total > 0;
     rep.status = unchanged ? "cached" : "run";
     if (const auto entry = unchanged ? cache.index().lookup(node_key) : std::nullopt) {
-      publish_manifests(v, *entry);
+      publish_manifests(v, node_key, *entry);
       return;
     }
     for (const auto& p : desc(v).outputs) {
-      auto pd = std::make_shared<PortData>();
+      auto pd = new_port(v);
       pd->known = false;
       outputs[v][p.name] = pd;
     }
@@ -905,7 +926,7 @@ struct Executor::Impl {
         }
       }
       for (const auto& p : desc(v).outputs) {
-        auto pd = std::make_shared<PortData>();
+        auto pd = new_port(v);
         pd->known = false;
         outputs[v][p.name] = pd;
       }

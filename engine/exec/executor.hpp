@@ -3,6 +3,7 @@
 // the action key, decides cached vs run (and why), runs misses on the oneTBB
 // flow graph, stores outputs in the cache and reports every decision.
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@ struct ExecOptions {
   std::string run_id;
   Progress* progress = nullptr;
   bool isolate_all = false;          // --isolate: every stage in a child process
+  // Bytes of outputs kept in memory for downstream nodes; the rest go through the cache.
+  std::uint64_t handoff_bytes = UINT64_MAX;
 };
 
 class Executor {

@@ -2,6 +2,7 @@
 // One output port of one node during a run. The value is loaded from the cache
 // only when a running consumer asks for it (lazy), and a corrupt object is
 // recomputed through the producer's repair hook instead of being used.
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -11,11 +12,14 @@
 #include <sluice/serialize.hpp>
 #include <sluice/value.hpp>
 
+#include "exec/handoff_budget.hpp"
+
 namespace sluice::engine {
 
 class Cache;
 
 struct PortData {
+  std::string producer;  // the node whose output this is (for messages)
   Hash128 hash;        // the output hash (of the value, or of the manifest when partitioned)
   bool known = true;   // false in a dry run when the producer would rerun
   bool partitioned = false;
@@ -26,9 +30,16 @@ struct PortData {
   std::shared_ptr<const Table> manifest;
   std::vector<ValuePtr> parts;  // per manifest row, filled lazily
 
+  // Values loaded from the cache stay in `value`/`parts` for the next consumer only while this
+  // budget allows (nullptr: always).
+  HandoffBudget* handoff = nullptr;
+
   // Recompute hooks, used when a cached object turns out missing or corrupt.
   std::function<ValuePtr()> repair_whole;
   std::function<ValuePtr(std::size_t part)> repair_part;
+  // Without repair_part: called once when a partition's object is lost, before the load fails.
+  std::function<void()> forget_producer;
+  std::atomic<bool> lost_checked{false};
 
   std::mutex mutex;
 };

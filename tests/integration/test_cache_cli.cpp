@@ -188,6 +188,36 @@ TEST_CASE("a corrupted inline object in index.db is detected and recomputed, nev
   CHECK(slurp(p.path("out.csv")) == clean);
 }
 
+TEST_CASE("a corrupted partition object fails its consumer naming the node, and the next run recomputes it") {
+  std::string partitioned = kPipeline;
+  partitioned.replace(partitioned.find("inputs = [\"numbers\"]"), 20, "inputs = [\"numbers\"]\nforeach = \"value\"");
+  PipelineDir p(partitioned);
+  p.run_json();
+  {
+    SQLite::Database db(p.path(".sluice/cache/index.db").string(), SQLite::OPEN_READWRITE);
+    // The objects of squares' partitions (not its manifest, which the node's own entry refers to).
+    const int damaged = db.exec(
+        "UPDATE inline_objects SET data = CAST(substr(data, 1, length(data) / 2) || "
+        "CASE WHEN substr(data, length(data) / 2 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || "
+        "substr(data, length(data) / 2 + 2) AS BLOB) WHERE hash IN (SELECT hash FROM refs WHERE key IN "
+        "(SELECT key FROM actions WHERE node = 'squares' AND partition <> ''))");
+    REQUIRE(damaged == 40);
+  }
+  // pi reruns and reads squares' partitions: the damaged ones are discarded, never used.
+  const auto r = p.sluice("run", "-q --json --set vars.order=3");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("in index.db is corrupt") != std::string::npos);
+  CHECK(r.out.find("of node 'squares' is missing or corrupt and cannot be recomputed in this run") != std::string::npos);
+  // The next run finds squares' partitions without their objects and recomputes them.
+  const auto again = p.run_json("--set vars.order=3");
+  CHECK(statuses(again)["squares"] == "ran");
+  for (const auto& n : again["nodes"])
+    if (n["id"] == "squares") CHECK(n["partitions"]["ran"] == 40);
+  PipelineDir fresh(partitioned);
+  fresh.run_json("--set vars.order=3");
+  CHECK(slurp(p.path("out.csv")) == slurp(fresh.path("out.csv")));
+}
+
 TEST_CASE("runs SIGKILLed at random moments leave a cache that completes with identical results") {
   const std::string slow = std::string(kPipeline) + "\n";
   PipelineDir reference(slow);

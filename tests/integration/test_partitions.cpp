@@ -299,8 +299,8 @@ TEST_CASE("partitioned output is byte-identical and in key order at --jobs 1, 2 
   CHECK(outputs[0].find("9,91,8281\n10,100,10000\n") != std::string::npos);
 }
 
-TEST_CASE("a foreach node feeding a foreach node by the same key reruns only the changed partitions downstream") {
-  PipelineDir p(csv_pipeline("chained", R"(
+// Two foreach nodes by the same key, then a join of all partitions.
+constexpr const char* kChained = R"(
 [nodes.squares]
 plugin = "sluice.square"
 inputs = ["data"]
@@ -318,7 +318,10 @@ params = { query = "SELECT COUNT(*) AS n, SUM(square) AS s FROM pi" }
 plugin = "sluice.csv_write"
 inputs = ["total"]
 params = { path = "out.csv" }
-)"));
+)";
+
+TEST_CASE("a foreach node feeding a foreach node by the same key reruns only the changed partitions downstream") {
+  PipelineDir p(csv_pipeline("chained", kChained));
   write_file(p.path("data.csv"), key_value_csv(50));
   const auto first = p.run_json();
   CHECK(counts(first, "squares") == "50/50/0/0");
@@ -339,6 +342,38 @@ params = { path = "out.csv" }
   CHECK(counts(back, "squares") == "50/0/50/0");
   CHECK(counts(back, "pi") == "50/0/50/0");
   CHECK(slurp(p.path("out.csv")) == before);
+}
+
+TEST_CASE("outputs reach their consumers through the cache, or in memory within --handoff-memory, with the same results") {
+  PipelineDir p(csv_pipeline("chained", kChained));
+  write_file(p.path("data.csv"), key_value_csv(50));
+  const auto run = [&](const std::string& handoff, const std::string& name) {
+    return p.sluice("run", "-q " + handoff + " --cache-dir cache-" + name + " --set nodes.write.params.path=" + name + ".csv");
+  };
+  const std::string message = "the in-memory handoff budget (1 B) is used up";
+  // The default keeps nothing in memory: every consumer loads its inputs from the cache.
+  const auto through_cache = run("", "default");
+  CHECK(through_cache.exit_code == 0);
+  CHECK(through_cache.err.find("handoff budget") == std::string::npos);
+  // Everything fits in 1 GiB: the partitions go from node to node in memory.
+  const auto in_memory = run("--handoff-memory 1GiB", "memory");
+  CHECK(in_memory.exit_code == 0);
+  CHECK(in_memory.err.find("handoff budget") == std::string::npos);
+  // One byte is used up by the first output: said once, and the rest goes through the cache.
+  const auto tiny = run("--handoff-memory 1", "tiny");
+  CHECK(tiny.exit_code == 0);
+  const auto at = tiny.err.find(message);
+  CHECK(at != std::string::npos);
+  CHECK(tiny.err.find(message, at + 1) == std::string::npos);
+
+  const std::string expected = slurp(p.path("default.csv"));
+  CHECK(expected.rfind("n,s\n100,", 0) == 0);
+  CHECK(slurp(p.path("memory.csv")) == expected);
+  CHECK(slurp(p.path("tiny.csv")) == expected);
+
+  const auto bad = p.sluice("run", "-q --handoff-memory lots");
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--handoff-memory lots: not a size; use e.g. 512MiB or 4GiB") != std::string::npos);
 }
 
 TEST_CASE("--partition and the partitions key restrict a foreach node to some keys") {
