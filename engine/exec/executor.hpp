@@ -38,7 +38,7 @@ struct ExecOptions {
   Progress* progress = nullptr;
   bool isolate_all = false;          // --isolate: every stage in a child process
   // Bytes of outputs kept in memory for downstream nodes; the rest go through the cache.
-  std::uint64_t handoff_bytes = UINT64_MAX;
+  std::uint64_t handoff_bytes = 0;
 };
 
 class Executor {
