@@ -1,7 +1,8 @@
 #pragma once
 // One output port of one node during a run. The value is loaded from the cache
 // only when a running consumer asks for it (lazy), and a corrupt object is
-// recomputed through the producer's repair hook instead of being used.
+// recomputed through the producer's repair hook instead of being used (a lost
+// partition fails the load, and the next run recomputes it).
 #include <atomic>
 #include <functional>
 #include <memory>
