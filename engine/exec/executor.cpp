@@ -89,10 +89,55 @@ struct Executor::Impl {
   const std::string& id(std::size_t v) const { return nodes[v].spec->id; }
   const StageDescriptor& desc(std::size_t v) const { return nodes[v].stage->descriptor; }
 
-  // Drops a partitioned node's entry whose partition turned out lost, so that the next run decides
-  // its partitions again (and recomputes the lost one) instead of taking the whole node as cached.
-  std::function<void()> forget_entry(const std::string& node_key) {
-    return [this, node_key] { cache.index().forget(node_key); };
+  // The hooks of a partitioned output port of node v (inputs `ins`, entry `node_key`) for a
+  // partition whose object turns out missing or corrupt: recompute it from the inputs, or, where that
+  // cannot be done, forget the node's entry so that the next run decides its partitions again.
+  void set_partition_hooks(PortData& pd, std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins,
+                           const std::string& port, const std::string& node_key) {
+    pd.repair_part = [this, v, ins, port](const Table& manifest, std::size_t part) {
+      return repair_partition(v, ins, port, manifest, part);
+    };
+    pd.forget_producer = [this, node_key] { cache.index().forget(node_key); };
+  }
+
+  // Recomputes partition `part` (a row of `manifest`) of foreach node v from its inputs and stores its
+  // outputs again. Returns output `port`, or nullptr when it cannot be rebuilt here: a sink (a repair
+  // must not repeat its side effects), or a result that differs from the one stored (the stage is not
+  // deterministic, and consumers were keyed by the stored one).
+  ValuePtr repair_partition(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins, const std::string& port,
+                            const Table& manifest, std::size_t part) {
+    if (is_sink(desc(v))) return nullptr;
+    std::lock_guard lock(*node_mutex[v]);
+    const auto& keys = nodes[v].spec->foreach;
+    const std::string key = partition_key(manifest, keys, part);
+    log::warn("[" + id(v) + "] recomputing partition " + key + ": its cached output `" + port + "` is missing or corrupt");
+    PortData& primary = *ins.front();
+    ValuePtr rows;
+    if (primary.partitioned && primary.foreach == keys) {
+      const auto upstream = manifest_of(primary, cache);
+      for (std::size_t r = 0; r < upstream->num_rows() && !rows; ++r)
+        if (partition_key(*upstream, keys, r) == key) rows = partition_value(primary, cache, r);
+    } else {
+      for (auto& p : split_by_keys(std::get<Table>(*materialize(primary, cache)), keys))
+        if (p.key == key) rows = std::make_shared<const Value>(std::move(p.rows));
+    }
+    if (!rows) return nullptr;
+    const auto co = co_partitioned_inputs(ins, keys, cache);
+    const auto& bindings = nodes[v].resolved.bindings;
+    Inputs inputs;
+    inputs.bind(bindings.front().port, rows);
+    for (std::size_t i = 1; i < ins.size(); ++i)
+      inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(key) : materialize(*ins[i], cache));
+    const Table partition_keys = key_row(manifest, part, keys);
+    auto stage = create_stage(v);
+    Outputs out = invoke(v, *stage, inputs, {.label = id(v) + "[" + key + "]", .partition_keys = &partition_keys});
+    for (auto& [name, value] : out.values())
+      if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), std::get<Table>(*rows), keys);
+    const auto stored = store_outputs(out);
+    const auto it = stored.find(port);
+    if (it == stored.end() || it->second.hash != Hash128::from_hex(manifest.column("__object").string_at(part)))
+      return nullptr;
+    return std::make_shared<const Value>(std::move(out.values().at(port)));
   }
 
   // An output port of node v, whose loaded values are kept in memory within the run's budget.
@@ -441,7 +486,7 @@ struct Executor::Impl {
       PartitionCounts counts;
       counts.total = counts.cached = std::stoull(d.entry->receipt.empty() ? "0" : d.entry->receipt);
       rep.partitions = counts;
-      publish_manifests(v, node_key, *d.entry);
+      publish_manifests(v, ins, node_key, *d.entry);
       return;
     }
     // A sink is decided per partition only: with its node-level key unchanged, what reruns is a
@@ -526,7 +571,7 @@ struct Executor::Impl {
     const auto known_entries = cache.index().lookup_many(action_keys);
     const auto known_states = cache.index().node_states(spec.name, ns.id);
     if (opt.dry_run) {
-      plan_partitions(v, work, known_entries, known_states, filters.empty(), node_key, node_reason, node_key_unchanged,
+      plan_partitions(v, ins, work, known_entries, known_states, filters.empty(), node_key, node_reason, node_key_unchanged,
                       rep);
       return;
     }
@@ -711,7 +756,7 @@ struct Executor::Impl {
       auto pd = new_port(v);
       pd->hash = stored.hash;
       pd->partitioned = true;
-      pd->forget_producer = forget_entry(node_key);
+      set_partition_hooks(*pd, v, ins, p.name, node_key);
       pd->foreach = keys;
       pd->manifest = std::make_shared<const Table>(std::move(manifest));
       pd->parts.resize(work.size());
@@ -784,12 +829,13 @@ struct Executor::Impl {
   }
 
   // The outputs of a partitioned node whose recorded entry stands: its manifests, by hash.
-  void publish_manifests(std::size_t v, const std::string& node_key, const ActionEntry& entry) {
+  void publish_manifests(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins,
+                         const std::string& node_key, const ActionEntry& entry) {
     for (const auto& [port, hash] : entry.outputs) {
       auto pd = new_port(v);
       pd->hash = hash;
       pd->partitioned = true;
-      pd->forget_producer = forget_entry(node_key);
+      set_partition_hooks(*pd, v, ins, port, node_key);
       pd->foreach = nodes[v].spec->foreach;
       pd->repair_whole = [this, v, port = port]() -> ValuePtr {
         throw Error("the partition manifest of node '" + id(v) + "' output `" + port +
@@ -802,7 +848,7 @@ struct Executor::Impl {
   // `sluice plan` of a foreach node whose inputs are known: every partition decided as a run would
   // decide it (a sink's receipts verified, which only reads its target), and the partitions that
   // left the input counted; nothing is computed, retired or recorded.
-  void plan_partitions(std::size_t v, std::vector<PartWork>& work,
+  void plan_partitions(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins, std::vector<PartWork>& work,
                        const std::unordered_map<std::string, ActionEntry>& known_entries,
                        const std::unordered_map<std::string, NodeState>& known_states, bool unfiltered,
                        const std::string& node_key, const std::string& node_reason, bool node_key_unchanged,
@@ -830,7 +876,7 @@ struct Executor::Impl {
     const bool unchanged = counts.ran == 0 && counts.retired == 0 && counts.total > 0;
     rep.status = unchanged ? "cached" : "run";
     if (const auto entry = unchanged ? cache.index().lookup(node_key) : std::nullopt) {
-      publish_manifests(v, node_key, *entry);
+      publish_manifests(v, ins, node_key, *entry);
       return;
     }
     for (const auto& p : desc(v).outputs) {

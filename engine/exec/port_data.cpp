@@ -56,7 +56,7 @@ ValuePtr partition_value(PortData& port, Cache& cache, std::size_t part) {
   }
   const Hash128 h = Hash128::from_hex(manifest->column("__object").string_at(part));
   ValuePtr v = cache.load(h);
-  if (!v && port.repair_part) v = port.repair_part(part);
+  if (!v && port.repair_part) v = port.repair_part(*manifest, part);
   if (!v) lost_partition(port, cache, *manifest, h);
   if (port.handoff == nullptr || keep_in_memory(*port.handoff, *v)) {
     std::lock_guard lock(port.mutex);

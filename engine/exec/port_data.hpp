@@ -37,8 +37,9 @@ struct PortData {
 
   // Recompute hooks, used when a cached object turns out missing or corrupt.
   std::function<ValuePtr()> repair_whole;
-  std::function<ValuePtr(std::size_t part)> repair_part;
-  // Without repair_part: called once when a partition's object is lost, before the load fails.
+  // A partition (a row of the manifest); nullptr when it cannot be recomputed in this run.
+  std::function<ValuePtr(const Table& manifest, std::size_t part)> repair_part;
+  // When repair_part cannot help: called once when a partition's object is lost, before the load fails.
   std::function<void()> forget_producer;
   std::atomic<bool> lost_checked{false};
 
