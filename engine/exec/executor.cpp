@@ -111,33 +111,40 @@ struct Executor::Impl {
     const auto& keys = nodes[v].spec->foreach;
     const std::string key = partition_key(manifest, keys, part);
     log::warn("[" + id(v) + "] recomputing partition " + key + ": its cached output `" + port + "` is missing or corrupt");
-    PortData& primary = *ins.front();
-    ValuePtr rows;
-    if (primary.partitioned && primary.foreach == keys) {
-      const auto upstream = manifest_of(primary, cache);
-      for (std::size_t r = 0; r < upstream->num_rows() && !rows; ++r)
-        if (partition_key(*upstream, keys, r) == key) rows = partition_value(primary, cache, r);
-    } else {
-      for (auto& p : split_by_keys(std::get<Table>(*materialize(primary, cache)), keys))
-        if (p.key == key) rows = std::make_shared<const Value>(std::move(p.rows));
-    }
-    if (!rows) return nullptr;
-    const auto co = co_partitioned_inputs(ins, keys, cache);
-    const auto& bindings = nodes[v].resolved.bindings;
-    Inputs inputs;
-    inputs.bind(bindings.front().port, rows);
-    for (std::size_t i = 1; i < ins.size(); ++i)
-      inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(key) : materialize(*ins[i], cache));
-    const Table partition_keys = key_row(manifest, part, keys);
-    auto stage = create_stage(v);
-    Outputs out = invoke(v, *stage, inputs, {.label = id(v) + "[" + key + "]", .partition_keys = &partition_keys});
-    for (auto& [name, value] : out.values())
-      if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), std::get<Table>(*rows), keys);
-    const auto stored = store_outputs(out);
-    const auto it = stored.find(port);
-    if (it == stored.end() || it->second.hash != Hash128::from_hex(manifest.column("__object").string_at(part)))
+    return isolated([&]() -> ValuePtr {
+      const ValuePtr rows = partition_of(*ins.front(), keys, key);
+      if (!rows) return nullptr;
+      const auto co = co_partitioned_inputs(ins, keys, cache);
+      const auto& bindings = nodes[v].resolved.bindings;
+      Inputs inputs;
+      inputs.bind(bindings.front().port, rows);
+      for (std::size_t i = 1; i < ins.size(); ++i)
+        inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(key) : materialize(*ins[i], cache));
+      const Table partition_keys = key_row(manifest, part, keys);
+      auto stage = create_stage(v);
+      Outputs out = invoke(v, *stage, inputs, {.label = id(v) + "[" + key + "]", .partition_keys = &partition_keys});
+      for (auto& [name, value] : out.values())
+        if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), std::get<Table>(*rows), keys);
+      const auto stored = store_outputs(out);
+      const auto it = stored.find(port);
+      if (it == stored.end() || it->second.hash != Hash128::from_hex(manifest.column("__object").string_at(part)))
+        return nullptr;
+      return std::make_shared<const Value>(std::move(out.values().at(port)));
+    });
+  }
+
+  // The rows of partition `key` of a foreach node's first input: its partition when the input is
+  // partitioned by the same keys, else its rows of that key; nullptr when it has none.
+  ValuePtr partition_of(PortData& input, const std::vector<std::string>& keys, const std::string& key) {
+    if (input.partitioned && input.foreach == keys) {
+      const auto upstream = manifest_of(input, cache);
+      for (std::size_t r = 0; r < upstream->num_rows(); ++r)
+        if (partition_key(*upstream, keys, r) == key) return partition_value(input, cache, r);
       return nullptr;
-    return std::make_shared<const Value>(std::move(out.values().at(port)));
+    }
+    for (auto& p : split_by_keys(std::get<Table>(*materialize(input, cache)), keys))
+      if (p.key == key) return std::make_shared<const Value>(std::move(p.rows));
+    return nullptr;
   }
 
   // An output port of node v, whose loaded values are kept in memory within the run's budget.
@@ -429,12 +436,23 @@ struct Executor::Impl {
   ValuePtr repair(std::size_t v, const std::string& port) {
     std::lock_guard lock(*node_mutex[v]);
     log::warn("[" + id(v) + "] recomputing: its cached output `" + port + "` is missing or corrupt");
-    std::vector<std::shared_ptr<PortData>> ins;
-    for (const auto& b : nodes[v].resolved.bindings) ins.push_back(outputs[b.upstream].at(b.upstream_port));
-    auto stage = create_stage(v);
-    Outputs out = invoke(v, *stage, bind_inputs(v, ins), {id(v)});
-    store_outputs(out);
-    return std::make_shared<const Value>(std::move(out.values().at(port)));
+    return isolated([&] {
+      std::vector<std::shared_ptr<PortData>> ins;
+      for (const auto& b : nodes[v].resolved.bindings) ins.push_back(outputs[b.upstream].at(b.upstream_port));
+      auto stage = create_stage(v);
+      Outputs out = invoke(v, *stage, bind_inputs(v, ins), {id(v)});
+      store_outputs(out);
+      return std::make_shared<const Value>(std::move(out.values().at(port)));
+    });
+  }
+
+  // Runs a repair while its node's lock is held. Isolated: a thread waiting inside the stage takes
+  // none of the other tasks, one of which may need the same repair (and the same lock).
+  template <typename Fn>
+  static ValuePtr isolated(Fn&& fn) {
+    ValuePtr result;
+    tbb::this_task_arena::isolate([&] { result = fn(); });
+    return result;
   }
 
   // ---------------------------------------------------------- partitioned node
