@@ -172,14 +172,7 @@ TEST_CASE("a corrupted inline object in index.db is detected and recomputed, nev
   PipelineDir p(kPipeline);
   p.run_json();
   const std::string clean = slurp(p.path("out.csv"));
-  {
-    SQLite::Database db(p.path(".sluice/cache/index.db").string(), SQLite::OPEN_READWRITE);
-    REQUIRE(db.execAndGet("SELECT count(*) FROM inline_objects").getInt() > 0);
-    // Flip one byte in the middle of every inline object.
-    db.exec("UPDATE inline_objects SET data = CAST(substr(data, 1, length(data) / 2) || "
-            "CASE WHEN substr(data, length(data) / 2 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || "
-            "substr(data, length(data) / 2 + 2) AS BLOB)");
-  }
+  REQUIRE(damage_inline_objects(p.path(".sluice/cache")) > 0);
   const auto r = p.sluice("run", "-q --json --set vars.order=3");
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("in index.db is corrupt") != std::string::npos);
@@ -193,16 +186,7 @@ TEST_CASE("a corrupted partition object is recomputed from the node's inputs in 
   partitioned.replace(partitioned.find("inputs = [\"numbers\"]"), 20, "inputs = [\"numbers\"]\nforeach = \"value\"");
   PipelineDir p(partitioned);
   p.run_json();
-  {
-    SQLite::Database db(p.path(".sluice/cache/index.db").string(), SQLite::OPEN_READWRITE);
-    // The objects of squares' partitions (not its manifest, which the node's own entry refers to).
-    const int damaged = db.exec(
-        "UPDATE inline_objects SET data = CAST(substr(data, 1, length(data) / 2) || "
-        "CASE WHEN substr(data, length(data) / 2 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || "
-        "substr(data, length(data) / 2 + 2) AS BLOB) WHERE hash IN (SELECT hash FROM refs WHERE key IN "
-        "(SELECT key FROM actions WHERE node = 'squares' AND partition <> ''))");
-    REQUIRE(damaged == 40);
-  }
+  REQUIRE(damage_inline_objects(p.path(".sluice/cache"), partition_objects("squares")) == 40);
   // pi reruns and reads squares' partitions: each damaged one is discarded and recomputed.
   const auto r = p.sluice("run", "-q --json --set vars.order=3");
   CHECK(r.exit_code == 0);

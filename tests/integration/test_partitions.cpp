@@ -394,17 +394,9 @@ params = { path = "out.csv" }
 )"));
   write_file(p.path("data.csv"), key_value_csv(5));
   CHECK(counts(p.run_json(), "load") == "5/5/0/0");
-  {
-    SQLite::Database db(p.path(".sluice/cache/index.db").string(), SQLite::OPEN_READWRITE);
-    // One partition's summary row, damaged in the cache. A sink's partition is not recomputed in
-    // passing (that would load it into the warehouse again behind the run's back).
-    const int damaged = db.exec(
-        "UPDATE inline_objects SET data = CAST(substr(data, 1, length(data) / 2) || "
-        "CASE WHEN substr(data, length(data) / 2 + 1, 1) = x'00' THEN x'01' ELSE x'00' END || "
-        "substr(data, length(data) / 2 + 2) AS BLOB) WHERE hash IN (SELECT hash FROM refs WHERE key IN "
-        "(SELECT key FROM actions WHERE node = 'load' AND partition = 'key=3'))");
-    REQUIRE(damaged == 1);
-  }
+  // One partition's summary row, damaged in the cache. A sink's partition is not recomputed in
+  // passing (that would load it into the warehouse again behind the run's back).
+  REQUIRE(damage_inline_objects(p.path(".sluice/cache"), partition_objects("load", "key=3")) == 1);
   const auto r = p.sluice("run", "-q --json --force loaded");
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("of node 'load' is missing or corrupt and cannot be recomputed in this run; the next run "
