@@ -115,16 +115,12 @@ struct Executor::Impl {
       const ValuePtr rows = partition_of(*ins.front(), keys, key);
       if (!rows) return nullptr;
       const auto co = co_partitioned_inputs(ins, keys, cache);
-      const auto& bindings = nodes[v].resolved.bindings;
-      Inputs inputs;
-      inputs.bind(bindings.front().port, rows);
+      std::vector<ValuePtr> broadcast(ins.size());
       for (std::size_t i = 1; i < ins.size(); ++i)
-        inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(key) : materialize(*ins[i], cache));
+        if (!co[i]) broadcast[i] = materialize(*ins[i], cache);
       const Table partition_keys = key_row(manifest, part, keys);
-      auto stage = create_stage(v);
-      Outputs out = invoke(v, *stage, inputs, {.label = id(v) + "[" + key + "]", .partition_keys = &partition_keys});
-      for (auto& [name, value] : out.values())
-        if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), std::get<Table>(*rows), keys);
+      Outputs out = run_partition(v, rows, key, co, broadcast,
+                                  {.label = id(v) + "[" + key + "]", .partition_keys = &partition_keys});
       const auto stored = store_outputs(out);
       const auto it = stored.find(port);
       if (it == stored.end() || it->second.hash != Hash128::from_hex(manifest.column("__object").string_at(part)))
@@ -187,6 +183,25 @@ struct Executor::Impl {
     PartitionInfoLog* partition_info = nullptr;      // set: info messages are capped per node
     const Table* partition_keys = nullptr;           // a partition's key columns and values
   };
+
+  // Runs foreach node v's stage on one partition: `rows` of its first input, the partition `key` of
+  // each co-partitioned input, the other inputs whole (`broadcast`, by input index); the partition's
+  // key columns are added to its output tables.
+  Outputs run_partition(std::size_t v, const ValuePtr& rows, const std::string& key,
+                        const std::vector<std::unique_ptr<CoPartitionedInput>>& co,
+                        const std::vector<ValuePtr>& broadcast, const Invocation& call) {
+    const auto& bindings = nodes[v].resolved.bindings;
+    Inputs inputs;
+    inputs.bind(bindings.front().port, rows);
+    for (std::size_t i = 1; i < bindings.size(); ++i)
+      inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(key) : broadcast[i]);
+    auto stage = create_stage(v);
+    Outputs out = invoke(v, *stage, inputs, call);
+    for (auto& [port, value] : out.values())
+      if (auto* t = std::get_if<Table>(&value))
+        *t = with_key_columns(std::move(*t), std::get<Table>(*rows), nodes[v].spec->foreach);
+    return out;
+  }
 
   StageContext::Setup context_setup(std::size_t v, const Invocation& call) {
     StageContext::Setup s;
@@ -637,30 +652,21 @@ struct Executor::Impl {
       if (stopping()) return cancel_partition(w);
       const KeyParts& pp = w.parts;
       try {
-        auto part_stage = create_stage(v);
         const auto t0 = Clock::now();
         ValuePtr rows = w.rows ? w.rows : partition_value(primary, cache, w.manifest_row);
         std::call_once(broadcast_once, [&] {
           for (std::size_t i = 1; i < ins.size(); ++i)
             if (!co[i]) broadcast_values[i] = materialize(*ins[i], cache);
         });
-        Inputs inputs;
-        inputs.bind(bindings.front().port, rows);
-        for (std::size_t i = 1; i < ins.size(); ++i)
-          inputs.bind(bindings[i].port, co[i] ? co[i]->value_for(w.key) : broadcast_values[i]);
         // From the upstream manifest when there is one: a partition of an upstream foreach node may
         // have no rows, and then its key values are nowhere else.
         const Table partition_keys = upstream_manifest ? key_row(*upstream_manifest, w.manifest_row, keys)
                                                        : key_row(std::get<Table>(*rows), 0, keys);
-        Outputs out = invoke(v, *part_stage, inputs,
-                             {.label = id(v) + "[" + w.key + "]",
-                              .node_cancel = &node_cancel,
-                              .partition_info = &partition_info,
-                              .partition_keys = &partition_keys});
-        const Table& key_source = std::get<Table>(*rows);
-        for (auto& [port, value] : out.values()) {
-          if (auto* t = std::get_if<Table>(&value)) *t = with_key_columns(std::move(*t), key_source, keys);
-        }
+        Outputs out = run_partition(v, rows, w.key, co, broadcast_values,
+                                    {.label = id(v) + "[" + w.key + "]",
+                                     .node_cancel = &node_cancel,
+                                     .partition_info = &partition_info,
+                                     .partition_keys = &partition_keys});
         // Not fsynced one by one: the batch is synced once, then recorded (see commit_batch).
         w.stored = store_outputs(out, /*durable=*/false);
         CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0), std::nullopt, {}, {}};
