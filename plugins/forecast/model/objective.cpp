@@ -34,11 +34,12 @@ bool Objective::try_build_gram() {
   Z.rightCols(L.K) = data_.X;
   // Z'Z is symmetric: a rank update fills one triangle for half the multiplications of a full product.
   const Eigen::Index P = Z.cols();
-  G_.setZero(P, P);
-  G_.selfadjointView<Eigen::Lower>().rankUpdate(Z.transpose());
-  G_.triangularView<Eigen::StrictlyUpper>() = G_.transpose();
-  b_ = Z.transpose() * data_.y;
-  yy_ = data_.y.squaredNorm();
+  Eigen::MatrixXd& G = gram_form_.G;
+  G.setZero(P, P);
+  G.selfadjointView<Eigen::Lower>().rankUpdate(Z.transpose());
+  G.triangularView<Eigen::StrictlyUpper>() = G.transpose();
+  gram_form_.b = Z.transpose() * data_.y;
+  gram_form_.yy = data_.y.squaredNorm();
   return true;
 }
 
@@ -53,9 +54,10 @@ double Objective::evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad,
   const double k = x[L.k()], m = x[L.m()], u = x[L.log_sigma()];
   const double sigma2 = std::exp(2.0 * u);
   Gpsi.resize(P);
-  Gpsi.noalias() = G_ * psi;
+  const auto& [G, b, yy] = gram_form_;
+  Gpsi.noalias() = G * psi;
   // Clamp: rounding can make the expanded form slightly negative at a perfect fit.
-  const double rss = std::max(0.0, yy_ - 2.0 * b_.dot(psi) + psi.dot(Gpsi));
+  const double rss = std::max(0.0, yy - 2.0 * b.dot(psi) + psi.dot(Gpsi));
   const auto beta = x.segment(L.beta(), L.K);
   const auto delta = x.segment(L.delta(), L.S);
   const double T = static_cast<double>(data_.t.size());
@@ -66,9 +68,9 @@ double Objective::evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad,
   Eigen::VectorXd& Gr = *grad;
   Gr.resize(L.size());
   // d(RSS / 2 sigma^2) / d psi = (G psi - b) / sigma^2
-  Gr.head(2 + L.S) = (Gpsi.head(2 + L.S) - b_.head(2 + L.S)) / sigma2;
+  Gr.head(2 + L.S) = (Gpsi.head(2 + L.S) - b.head(2 + L.S)) / sigma2;
   Gr.segment(L.beta(), L.K) =
-      (Gpsi.tail(L.K) - b_.tail(L.K)) / sigma2 + beta.cwiseQuotient(data_.sigmas.cwiseProduct(data_.sigmas));
+      (Gpsi.tail(L.K) - b.tail(L.K)) / sigma2 + beta.cwiseQuotient(data_.sigmas.cwiseProduct(data_.sigmas));
   Gr[L.k()] += k / 25.0;
   Gr[L.m()] += m / 25.0;
   if (with_laplace) {

@@ -33,6 +33,15 @@ struct ParamLayout {
   Eigen::Index size() const { return 3 + S + K; }
 };
 
+// With linear or flat growth and only additive columns, the mean is linear in
+// psi = (k, m, delta, beta): mu = Z psi, and RSS = yy - 2 b'psi + psi' G psi
+// with G = Z'Z and b = Z'y.
+struct GramForm {
+  Eigen::MatrixXd G;
+  Eigen::VectorXd b;
+  double yy = 0.0;
+};
+
 class Objective {
  public:
   explicit Objective(ObjectiveData data);
@@ -45,21 +54,19 @@ class Objective {
   double value(const Eigen::VectorXd& x) const;
   // F and gradient without the (non-smooth) Laplace term; used for Newton's Hessian.
   double smooth(const Eigen::VectorXd& x, Eigen::VectorXd& grad) const;
+  // The Gram form, or null where the mean is not linear in psi (logistic growth,
+  // multiplicative columns).
+  const GramForm* gram() const { return gram_ ? &gram_form_ : nullptr; }
 
  private:
   double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const;
   void trend_gradient(const Eigen::VectorXd& x, const Eigen::VectorXd& w, Eigen::VectorXd& grad) const;
 
-  // Fast path: with linear or flat growth and only additive columns, the mean is
-  // linear in psi = (k, m, delta, beta): mu = Z psi. Then
-  // RSS = y'y - 2 b'psi + psi' G psi with G = Z'Z and b = Z'y precomputed,
-  // so an evaluation costs O(P^2) instead of O(T P).
+  // Fast path (GramForm): an evaluation costs O(P^2) instead of O(T P).
   bool try_build_gram();
   double evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const;
   bool gram_ = false;
-  Eigen::MatrixXd G_;
-  Eigen::VectorXd b_;
-  double yy_ = 0.0;
+  GramForm gram_form_;
 
   ObjectiveData data_;
   ParamLayout layout_;

@@ -4,8 +4,10 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
+#include "gram_exact.hpp"
 #include "stan_lbfgs.hpp"
 
 namespace sluice::prophet {
@@ -87,6 +89,16 @@ OptimizeResult minimize_lbfgs(const Objective& f, const Eigen::VectorXd& x0, int
   const StanLbfgsResult r = stan_lbfgs([&f](const Eigen::VectorXd& x, Eigen::VectorXd& g) { return f(x, g); }, x0, settings);
   OptimizeResult result{r.x, r.value, r.iterations, "lbfgs"};
   if (!r.line_search_failed) {
+    // Where the mean is linear in the parameters, the exact minimum near Stan's
+    // stopping point is found directly; elsewhere by the smoothed polish.
+    if (const std::optional<GramExactResult> exact = minimize_gram_exact(f, result.x)) {
+      result.iterations += exact->iterations;
+      if (exact->value < result.value) {
+        result.x = exact->x;
+        result.value = exact->value;
+      }
+      return result;
+    }
     polish_laplace(f, result, settings);
     return result;
   }
@@ -98,6 +110,12 @@ OptimizeResult minimize_lbfgs(const Objective& f, const Eigen::VectorXd& x0, int
   }
   result.algorithm = "lbfgs (line search ended)";
   return result;
+}
+
+OptimizeResult minimize_map(const Objective& f, const Eigen::VectorXd& x0, int max_iterations) {
+  if (const std::optional<GramExactResult> exact = minimize_gram_exact(f, x0))
+    return OptimizeResult{exact->x, exact->value, exact->iterations, "active set"};
+  return minimize_lbfgs(f, x0, max_iterations);
 }
 
 OptimizeResult minimize_lbfgspp(const Objective& f, const Eigen::VectorXd& x0, int max_iterations) {

@@ -10,7 +10,9 @@ namespace sluice::prophet {
 
 enum class Growth { Linear, Logistic, Flat };
 enum class Mode { Additive, Multiplicative };
-// Auto: Newton below 100 rows, else Stan-style L-BFGS, as Prophet. Lbfgspp: the LBFGSpp solver instead.
+// Auto: Newton below 100 rows, as Prophet; else the exact minimum where the mean is linear in the
+// parameters (minimize_map), and Stan-style L-BFGS elsewhere, as Prophet. Lbfgs: always Stan-style
+// L-BFGS (then the exact search from where it stops, or the smoothed polish). Lbfgspp: LBFGSpp instead.
 enum class Algorithm { Auto, Lbfgs, Newton, Lbfgspp };
 
 // yearly/weekly/daily switch: "auto", on (default order), off, or an explicit order.

@@ -318,7 +318,9 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
     OptimizeResult r = newton ? minimize_newton(*objective_, x0_, options_.max_iterations)
                        : options_.algorithm == Algorithm::Lbfgspp
                            ? minimize_lbfgspp(*objective_, x0_, options_.max_iterations)
-                           : minimize_lbfgs(*objective_, x0_, options_.max_iterations);
+                           : options_.algorithm == Algorithm::Lbfgs
+                           ? minimize_lbfgs(*objective_, x0_, options_.max_iterations)
+                           : minimize_map(*objective_, x0_, options_.max_iterations);
     x_ = r.x;
     algorithm_used_ = r.algorithm;
     iterations_ = r.iterations;

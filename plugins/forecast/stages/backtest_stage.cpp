@@ -16,7 +16,7 @@ StageDescriptor backtest_descriptor() {
   StageDescriptor d;
   d.id = "sluice.backtest";
   d.kind = StageKind::Forecast;
-  d.version = "1.3.0";  // 1.3: interval draws from xoshiro256++
+  d.version = "1.4.0";  // 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
   d.summary = "Prophet's cross_validation + performance_metrics on one series, optionally against a seasonal-naive baseline";
   d.inputs = {
       {"history", PortType::Table, false, false, "ds, y and constant key columns, as for sluice.prophet_forecast"},

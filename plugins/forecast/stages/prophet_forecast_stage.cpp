@@ -12,7 +12,7 @@ StageDescriptor prophet_forecast_descriptor() {
   StageDescriptor d;
   d.id = "sluice.prophet_forecast";
   d.kind = StageKind::Forecast;
-  d.version = "1.2.0";  // 1.2: interval draws from xoshiro256++
+  d.version = "1.3.0";  // 1.3: the exact MAP where the mean is linear (gram_exact); 1.2: xoshiro256++ draws
   d.summary = "Fits a Prophet-equivalent model to one series (ds, y) and forecasts `horizon` days with intervals";
   d.inputs = {
       {"history", PortType::Table, false, false,
