@@ -172,7 +172,8 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
   } else {
     out.trend_lower = out.trend_upper = Eigen::VectorXd::Constant(n, std::numeric_limits<double>::quiet_NaN());
   }
-  std::vector<double> draws(static_cast<std::size_t>(samples)), trends(static_cast<std::size_t>(samples));
+  std::vector<double> draws(static_cast<std::size_t>(samples)), trends(static_cast<std::size_t>(samples)),
+      noise(static_cast<std::size_t>(samples));
   // Rows without trend uncertainty (t <= 1) differ across paths by noise only:
   // yhat + y_scale * sigma * eps. Their percentiles are yhat plus the noise
   // percentiles, taken from one shared set of draws. Each row's interval has
@@ -192,12 +193,13 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
       continue;
     }
     const Eigen::Index j = future_index++;
-    for (int sidx = 0; sidx < samples; ++sidx) {
-      const double trend_path = (g[i] + U(sidx, j)) * y_scale_ + floor[i];
-      trends[static_cast<std::size_t>(sidx)] = trend_path;
-      draws[static_cast<std::size_t>(sidx)] =
-          trend_path * one_plus_xm[i] + additive_terms[i] + noise_scale * rng.normal();
-    }
+    // Per sample: trend path = (g + U) * y_scale + floor; draw = path * (1 + xm) + additive + noise.
+    // Whole columns at a time (the normals drawn first, in sample order), so the loop vectorises.
+    rng.normals(noise.data(), noise.size());
+    Eigen::Map<Eigen::ArrayXd> trend_paths(trends.data(), samples), drawn(draws.data(), samples);
+    trend_paths = (U.col(j).array() + g[i]) * y_scale_ + floor[i];
+    drawn = trend_paths * one_plus_xm[i] + additive_terms[i] +
+            noise_scale * Eigen::Map<const Eigen::ArrayXd>(noise.data(), samples);
     std::tie(out.yhat_lower[i], out.yhat_upper[i]) = percentiles(draws, lo_q, hi_q);
     if (how.trend_interval) std::tie(out.trend_lower[i], out.trend_upper[i]) = percentiles(trends, lo_q, hi_q);
   }

@@ -55,11 +55,23 @@ Xoshiro256pp Xoshiro256pp::from_state(const std::array<std::uint64_t, 4>& state)
   return g;
 }
 
-double Rng::normal() {
+double Rng::normal() { return normal_from(engine_()); }
+
+void Rng::normals(double* out, std::size_t n) {
   const Ziggurat& z = ziggurat();
-  for (;;) {
-    // One 64-bit draw: the low 7 bits pick the layer, bit 7 the sign, the top 53 bits the position.
+  for (std::size_t i = 0; i < n; ++i) {
     const std::uint64_t bits = engine_();
+    const auto layer = static_cast<std::size_t>(bits & (kLayers - 1));
+    const double x = static_cast<double>(bits >> 11) * 0x1.0p-53 * z.edge[layer];
+    // The common case inline (normal_from's first test); the rest as normal() continues.
+    out[i] = x < z.edge[layer + 1] ? (((bits >> 7) & 1u) != 0 ? -x : x) : normal_from(bits);
+  }
+}
+
+double Rng::normal_from(std::uint64_t bits) {
+  const Ziggurat& z = ziggurat();
+  for (;; bits = engine_()) {
+    // One 64-bit draw: the low 7 bits pick the layer, bit 7 the sign, the top 53 bits the position.
     const auto layer = static_cast<std::size_t>(bits & (kLayers - 1));
     const bool negative = ((bits >> 7) & 1u) != 0;
     const double x = static_cast<double>(bits >> 11) * 0x1.0p-53 * z.edge[layer];

@@ -44,6 +44,21 @@ TEST_CASE("the RNG is pinned: same seed, same bits, on any standard library") {
   CHECK(lap == doctest::Approx(2.0).epsilon(0.01));  // E|Laplace(0, b)| = b
 }
 
+TEST_CASE("normals() gives the values of as many normal() calls, wedge and tail draws included") {
+  Rng one_by_one(5), in_bulk(5);
+  std::vector<double> bulk(200000);
+  in_bulk.normals(bulk.data(), 123);  // a first run that ends mid-stream
+  in_bulk.normals(bulk.data() + 123, bulk.size() - 123);
+  int beyond_base = 0, differing = 0;
+  for (const double x : bulk) {
+    differing += x == one_by_one.normal() ? 0 : 1;
+    beyond_base += std::abs(x) > 3.4426 ? 1 : 0;
+  }
+  CHECK(differing == 0);
+  CHECK(beyond_base > 50);  // the tail method ran (expected about 115)
+  CHECK(in_bulk.uniform() == one_by_one.uniform());  // and both engines are in the same state
+}
+
 TEST_CASE("normal() follows the standard normal distribution, tails included") {
   Rng rng(11);
   const int n = 1000000;
