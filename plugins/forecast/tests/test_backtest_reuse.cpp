@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <random>
 
@@ -43,16 +44,26 @@ bool same_bits(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
 
 TEST_CASE("percentiles gives exactly the two percentile() values") {
   std::mt19937_64 rng(3);
-  // Sizes around the tail selection's minimum (512), and inputs that defeat its sampled
-  // thresholds (sorted, reversed, few distinct values) as well as random ones.
-  enum class Shape { Random, Ties, Sorted, Reversed, Constant };
-  for (std::size_t n : {1u, 2u, 3u, 10u, 511u, 512u, 513u, 999u, 1000u, 1001u, 4096u}) {
-    for (Shape shape : {Shape::Random, Shape::Ties, Shape::Sorted, Shape::Reversed, Shape::Constant}) {
+  // Sizes around the counting selection's minimum (64), and inputs that defeat its buckets (few
+  // distinct values, one far outlier that leaves every other value in one bucket, the widest
+  // finite range, an infinity) as well as random, sorted and reversed ones.
+  enum class Shape { Random, Ties, Sorted, Reversed, Constant, Outlier, Widest, Infinite, Subnormal };
+  for (std::size_t n : {1u, 2u, 3u, 10u, 63u, 64u, 65u, 511u, 512u, 513u, 999u, 1000u, 1001u, 4096u}) {
+    for (Shape shape : {Shape::Random, Shape::Ties, Shape::Sorted, Shape::Reversed, Shape::Constant, Shape::Outlier,
+                        Shape::Widest, Shape::Infinite, Shape::Subnormal}) {
       std::vector<double> v(n);
       for (auto& x : v) x = shape == Shape::Ties ? static_cast<double>(rng() % 7) : static_cast<double>(rng() >> 11) * 0x1.0p-53 - 0.5;
       if (shape == Shape::Sorted) std::sort(v.begin(), v.end());
       if (shape == Shape::Reversed) std::sort(v.rbegin(), v.rend());
       if (shape == Shape::Constant) std::fill(v.begin(), v.end(), 2.5);
+      if (shape == Shape::Outlier) v[n / 2] = 1e300;
+      if (shape == Shape::Widest) {
+        v.front() = -std::numeric_limits<double>::max();
+        v.back() = std::numeric_limits<double>::max();
+      }
+      if (shape == Shape::Infinite) v[n / 3] = -std::numeric_limits<double>::infinity();
+      if (shape == Shape::Subnormal)  // a range of a few subnormals: 256 / range overflows
+        for (std::size_t i = 0; i < n; ++i) v[i] = std::numeric_limits<double>::denorm_min() * static_cast<double>(i % 3);
       for (const auto& [lo, hi] : {std::pair{10.0, 90.0}, {2.5, 97.5}, {0.0, 100.0}, {50.0, 50.0}, {90.0, 10.0}, {49.9, 50.1},
                                    {1.0, 99.0}, {12.0, 88.0}, {12.6, 87.4}, {0.1, 99.9}, {10.0, 50.0}}) {
         std::vector<double> a = v, b = v, c = v;
@@ -61,8 +72,10 @@ TEST_CASE("percentiles gives exactly the two percentile() values") {
         CAPTURE(static_cast<int>(shape));
         CAPTURE(lo);
         CAPTURE(hi);
-        CHECK(plo == percentile(a, lo));
-        CHECK(phi == percentile(b, hi));
+        // Interpolating between infinities (or the largest doubles) gives NaN either way.
+        const auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+        CHECK(same(plo, percentile(a, lo)));
+        CHECK(same(phi, percentile(b, hi)));
       }
     }
   }
