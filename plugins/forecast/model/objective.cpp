@@ -19,27 +19,7 @@ Objective::Objective(ObjectiveData data) : data_(std::move(data)) {
 
 bool Objective::try_build_gram() {
   if (has_multiplicative_ || data_.growth == Growth::Logistic) return false;
-  const auto& L = layout_;
-  const Eigen::Index T = data_.t.size();
-  // psi = (k, m, delta, beta) occupies x without log_sigma: P = 2 + S + K.
-  Eigen::MatrixXd Z = Eigen::MatrixXd::Zero(T, 2 + L.S + L.K);
-  Z.col(1).setOnes();
-  if (data_.growth == Growth::Linear) {
-    Z.col(0) = data_.t;
-    for (Eigen::Index i = 0; i < T; ++i) {
-      const int active = segment_[static_cast<std::size_t>(i)];
-      for (Eigen::Index j = 0; j < active; ++j) Z(i, 2 + j) = data_.t[i] - data_.s[j];
-    }
-  }
-  Z.rightCols(L.K) = data_.X;
-  // Z'Z is symmetric: a rank update fills one triangle for half the multiplications of a full product.
-  const Eigen::Index P = Z.cols();
-  Eigen::MatrixXd& G = gram_form_.G;
-  G.setZero(P, P);
-  G.selfadjointView<Eigen::Lower>().rankUpdate(Z.transpose());
-  G.triangularView<Eigen::StrictlyUpper>() = G.transpose();
-  gram_form_.b = Z.transpose() * data_.y;
-  gram_form_.yy = data_.y.squaredNorm();
+  gram_form_ = linear_gram(data_.growth, data_.t, data_.y, data_.X, data_.s, segment_);
   return true;
 }
 

@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <vector>
 
+#include "gram_form.hpp"
 #include "options.hpp"
 
 namespace sluice::prophet {
@@ -31,15 +32,6 @@ struct ParamLayout {
   Eigen::Index log_sigma() const { return 2 + S; }
   Eigen::Index beta() const { return 3 + S; }
   Eigen::Index size() const { return 3 + S + K; }
-};
-
-// With linear or flat growth and only additive columns, the mean is linear in
-// psi = (k, m, delta, beta): mu = Z psi, and RSS = yy - 2 b'psi + psi' G psi
-// with G = Z'Z and b = Z'y.
-struct GramForm {
-  Eigen::MatrixXd G;
-  Eigen::VectorXd b;
-  double yy = 0.0;
 };
 
 class Objective {

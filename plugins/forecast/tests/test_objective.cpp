@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -199,4 +200,36 @@ TEST_CASE("logistic init: equal ratios get r0 *= 1.05, and values are clamped in
   const double l0 = std::log(r0 - 1), l1 = std::log(r1 - 1);
   CHECK(m.initial_x()[0] == doctest::Approx(l0 - l1));
   CHECK(m.initial_x()[1] == doctest::Approx(l0 / (l0 - l1)));
+}
+
+TEST_CASE("the Gram form equals Z'Z and Z'y of the explicit columns (t, 1, ramps, X), rows in any order") {
+  for (const Growth growth : {Growth::Linear, Growth::Flat}) {
+    ObjectiveData d = random_problem(growth, false, 21);
+    // Rows out of time order, and a changepoint before any row (ramp 0 covers every row).
+    std::mt19937_64 rng(4);
+    Eigen::PermutationMatrix<Eigen::Dynamic> shuffle(d.t.size());
+    shuffle.setIdentity();
+    std::shuffle(shuffle.indices().data(), shuffle.indices().data() + shuffle.size(), rng);
+    d.t = shuffle * d.t;
+    d.y = shuffle * d.y;
+    d.X = shuffle * d.X;
+    d.s[0] = -0.05;
+    const Eigen::Index T = d.t.size(), S = d.s.size(), K = d.X.cols();
+    Eigen::MatrixXd Z = Eigen::MatrixXd::Zero(T, 2 + S + K);
+    Z.col(1).setOnes();
+    if (growth == Growth::Linear) {
+      Z.col(0) = d.t;
+      for (Eigen::Index i = 0; i < T; ++i)
+        for (Eigen::Index j = 0; j < S; ++j) Z(i, 2 + j) = d.t[i] >= d.s[j] ? d.t[i] - d.s[j] : 0.0;
+    }
+    Z.rightCols(K) = d.X;
+    const Objective f(d);
+    REQUIRE(f.gram() != nullptr);
+    const Eigen::MatrixXd G = Z.transpose() * Z;
+    CHECK((f.gram()->G - G).cwiseAbs().maxCoeff() < 1e-12 * G.cwiseAbs().maxCoeff());
+    CHECK(f.gram()->G.isApprox(f.gram()->G.transpose(), 0.0));
+    const Eigen::VectorXd b = Z.transpose() * d.y;
+    CHECK((f.gram()->b - b).cwiseAbs().maxCoeff() < 1e-12 * b.cwiseAbs().maxCoeff());
+    CHECK(f.gram()->yy == doctest::Approx(d.y.squaredNorm()));
+  }
 }

@@ -1,0 +1,27 @@
+#pragma once
+// With linear or flat growth and only additive columns, the mean is linear in
+// psi = (k, m, delta, beta): mu = Z psi, where Z's columns are t, 1, the
+// changepoint ramps (t - s_j)+ and the design matrix X. Then
+// RSS = yy - 2 b'psi + psi' G psi with G = Z'Z and b = Z'y.
+#include <Eigen/Dense>
+#include <vector>
+
+#include "options.hpp"
+
+namespace sluice::prophet {
+
+struct GramForm {
+  Eigen::MatrixXd G;
+  Eigen::VectorXd b;
+  double yy = 0.0;
+};
+
+// G and b without forming Z. Only X'X costs O(T K^2); the blocks of t, 1 and the
+// ramps come from per-segment sums (segment[i]: the changepoints at or before
+// t[i], as segment_index gives), carried from the last changepoint to the first
+// while re-centring, in O(T K + S^2 + S K). Flat growth has no t or ramp columns
+// (their rows and columns of G stay zero). Logistic growth has no Gram form.
+GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::VectorXd& y, const Eigen::MatrixXd& X,
+                     const Eigen::VectorXd& s, const std::vector<int>& segment);
+
+}  // namespace sluice::prophet
