@@ -147,11 +147,20 @@ TEST_CASE("the Stan-style L-BFGS beats LBFGSpp on Prophet's objective") {
   const Reference r = load("holdout");
   ProphetOptions o = options_for("holdout");
   o.uncertainty_samples = 0;
+  o.algorithm = Algorithm::Lbfgs;
   Prophet stan_like(o);
   stan_like.fit(r.train);
   o.algorithm = Algorithm::Lbfgspp;
   Prophet lbfgspp(o);
   lbfgspp.fit(r.train);
   MESSAGE("objective: Stan-style " << stan_like.objective_value() << ", LBFGSpp " << lbfgspp.objective_value());
+  CHECK(stan_like.algorithm_used() == "lbfgs");
   CHECK(stan_like.objective_value() < lbfgspp.objective_value() - 100.0);
+  // The default search (the exact minimum from Prophet's initial values) ends where Stan's path
+  // followed by the same search ends.
+  o.algorithm = Algorithm::Auto;
+  Prophet exact(o);
+  exact.fit(r.train);
+  CHECK(exact.algorithm_used() == "active set");
+  CHECK(exact.objective_value() == doctest::Approx(stan_like.objective_value()).epsilon(1e-10));
 }
