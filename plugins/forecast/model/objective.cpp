@@ -11,16 +11,12 @@ Objective::Objective(ObjectiveData data) : data_(std::move(data)) {
   layout_.K = data_.X.cols();
   segment_ = segment_index(data_.t, data_.s);
   has_multiplicative_ = data_.multiplicative.sum() > 0.0;
-  gram_ = try_build_gram();
-  if (gram_) return;  // the Gram form does not use Xa_ and Xm_
+  if (!has_multiplicative_ && data_.growth != Growth::Logistic) {
+    gram_form_ = linear_gram(data_.growth, data_.t, data_.y, data_.X, data_.s, segment_);
+    return;  // the Gram form does not use Xa_ and Xm_
+  }
   Xa_ = data_.X * data_.additive.asDiagonal();
   if (has_multiplicative_) Xm_ = data_.X * data_.multiplicative.asDiagonal();
-}
-
-bool Objective::try_build_gram() {
-  if (has_multiplicative_ || data_.growth == Growth::Logistic) return false;
-  gram_form_ = linear_gram(data_.growth, data_.t, data_.y, data_.X, data_.s, segment_);
-  return true;
 }
 
 double Objective::evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const {
@@ -34,7 +30,7 @@ double Objective::evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad,
   const double k = x[L.k()], m = x[L.m()], u = x[L.log_sigma()];
   const double sigma2 = std::exp(2.0 * u);
   Gpsi.resize(P);
-  const auto& [G, b, yy] = gram_form_;
+  const auto& [G, b, yy] = *gram_form_;
   Gpsi.noalias() = G * psi;
   // Clamp: rounding can make the expanded form slightly negative at a perfect fit.
   const double rss = std::max(0.0, yy - 2.0 * b.dot(psi) + psi.dot(Gpsi));
@@ -72,7 +68,7 @@ double Objective::value(const Eigen::VectorXd& x) const { return evaluate(x, nul
 double Objective::smooth(const Eigen::VectorXd& x, Eigen::VectorXd& grad) const { return evaluate(x, &grad, false); }
 
 double Objective::evaluate(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const {
-  if (gram_) return evaluate_gram(x, grad, with_laplace);
+  if (gram_form_) return evaluate_gram(x, grad, with_laplace);
   const auto& L = layout_;
   const double k = x[L.k()], m = x[L.m()];
   const Eigen::VectorXd delta = x.segment(L.delta(), L.S);

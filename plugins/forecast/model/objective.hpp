@@ -3,6 +3,7 @@
 // constants dropped, in the unconstrained parameters
 //   x = [k, m, delta_1..delta_S, u = ln(sigma_obs), beta_1..beta_K].
 #include <Eigen/Dense>
+#include <optional>
 #include <vector>
 
 #include "gram_form.hpp"
@@ -48,17 +49,15 @@ class Objective {
   double smooth(const Eigen::VectorXd& x, Eigen::VectorXd& grad) const;
   // The Gram form, or null where the mean is not linear in psi (logistic growth,
   // multiplicative columns).
-  const GramForm* gram() const { return gram_ ? &gram_form_ : nullptr; }
+  const GramForm* gram() const { return gram_form_ ? &*gram_form_ : nullptr; }
 
  private:
   double evaluate(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const;
   void trend_gradient(const Eigen::VectorXd& x, const Eigen::VectorXd& w, Eigen::VectorXd& grad) const;
 
   // Fast path (GramForm): an evaluation costs O(P^2) instead of O(T P).
-  bool try_build_gram();
   double evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad, bool with_laplace) const;
-  bool gram_ = false;
-  GramForm gram_form_;
+  std::optional<GramForm> gram_form_;
 
   ObjectiveData data_;
   ParamLayout layout_;
