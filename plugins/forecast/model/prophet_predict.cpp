@@ -182,7 +182,7 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
   // (A forecast of future rows only, such as a backtest cutoff's, needs none of them.)
   double noise_lo = 0.0, noise_hi = 0.0;
   if (nf < n) {
-    for (auto& d : draws) d = rng.normal();
+    rng.normals(draws.data(), draws.size());
     std::tie(noise_lo, noise_hi) = percentiles(draws, lo_q, hi_q);
   }
   Eigen::Index future_index = 0;
