@@ -214,7 +214,7 @@ std::optional<GramExactResult> minimize_gram_exact(const Objective& f, const Eig
     Q.diagonal() += prior;
     c = gram->b / sigma2;
     if (!ReducedLasso(Q, c, L.S).solve(psi, 1.0 / d.tau)) return std::nullopt;
-    const double rss = std::max(0.0, gram->yy - 2.0 * gram->b.dot(psi) + psi.dot(gram->G * psi));
+    const double rss = gram->rss(psi, gram->G * psi);
     const double next = (std::sqrt(T * T + 16.0 * rss) - T) / 8.0;
     if (!(next > 0.0) || !std::isfinite(next)) return std::nullopt;  // a perfect fit: no finite optimum
     const bool settled = std::abs(next - sigma2) <= 1e-13 * sigma2;

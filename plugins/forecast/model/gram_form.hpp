@@ -4,6 +4,7 @@
 // changepoint ramps (t - s_j)+ and the design matrix X. Then
 // RSS = yy - 2 b'psi + psi' G psi with G = Z'Z and b = Z'y.
 #include <Eigen/Dense>
+#include <algorithm>
 #include <vector>
 
 #include "options.hpp"
@@ -14,6 +15,12 @@ struct GramForm {
   Eigen::MatrixXd G;
   Eigen::VectorXd b;
   double yy = 0.0;
+
+  // RSS at psi, given Gpsi = G psi. Clamped: rounding can make the expanded form slightly negative
+  // at a perfect fit.
+  double rss(const Eigen::VectorXd& psi, const Eigen::VectorXd& Gpsi) const {
+    return std::max(0.0, yy - 2.0 * b.dot(psi) + psi.dot(Gpsi));
+  }
 };
 
 // G and b without forming Z. Only X'X costs O(T K^2); the blocks of t, 1 and the

@@ -30,10 +30,10 @@ double Objective::evaluate_gram(const Eigen::VectorXd& x, Eigen::VectorXd* grad,
   const double k = x[L.k()], m = x[L.m()], u = x[L.log_sigma()];
   const double sigma2 = std::exp(2.0 * u);
   Gpsi.resize(P);
-  const auto& [G, b, yy] = *gram_form_;
-  Gpsi.noalias() = G * psi;
-  // Clamp: rounding can make the expanded form slightly negative at a perfect fit.
-  const double rss = std::max(0.0, yy - 2.0 * b.dot(psi) + psi.dot(Gpsi));
+  const GramForm& gram = *gram_form_;
+  const Eigen::VectorXd& b = gram.b;
+  Gpsi.noalias() = gram.G * psi;
+  const double rss = gram.rss(psi, Gpsi);
   const auto beta = x.segment(L.beta(), L.K);
   const auto delta = x.segment(L.delta(), L.S);
   const double T = static_cast<double>(data_.t.size());
