@@ -18,6 +18,7 @@
 #include "stages.hpp"
 #include "staging_area.hpp"
 #include "transaction.hpp"
+#include "writer_queue.hpp"
 
 namespace sluice::sqlite {
 
@@ -25,7 +26,7 @@ StageDescriptor load_descriptor() {
   StageDescriptor d;
   d.id = "sluice.sqlite_load";
   d.kind = StageKind::Load;
-  d.version = "1.1.0";
+  d.version = "1.2.0";
   d.summary = "Loads a table into a SQLite warehouse table (append, replace or upsert), all or nothing";
   d.inputs = {{"in", PortType::Table, false, false, "the rows to load"}};
   d.outputs = {{"out", PortType::Table, false, false, "one row: table (string), rows_loaded (int64), mode (string)"}};
@@ -47,6 +48,9 @@ StageDescriptor load_descriptor() {
       {"busy_timeout_ms", ParamType::Int, ParamValue(60000), false, 0.0, 3'600'000.0, {},
        "how long to wait for a locked warehouse before failing (parallel loads into one warehouse queue for the "
        "write lock)"},
+      {"journal_mode", ParamType::String, ParamValue("keep"), false, {}, {}, {"keep", "wal", "delete"},
+       "keep: leave the warehouse's journal mode as it is; wal or delete: switch the file to that mode first (it "
+       "stays so). WAL commits write each page once instead of twice and let readers read during a load"},
       {"fail_after_rows", ParamType::Int, ParamValue(-1), false, -1.0, {}, {},
        "test hook: fail after staging this many rows (-1 = off); the warehouse must stay unchanged"},
   };
@@ -75,6 +79,7 @@ class LoadStage : public Stage {
       : db_param_(p.get_string("db")),
         table_(p.get_string("table")),
         mode_(p.get_string("mode")),
+        journal_mode_(p.get_string("journal_mode")),
         key_(p.get_string_list("key")),
         scope_(p.get_string_list("scope")),
         batch_size_(p.get_int("batch_size")),
@@ -130,6 +135,7 @@ class LoadStage : public Stage {
 
     Connection db(path, OpenMode::ReadWriteCreate, busy_timeout_ms_);
     db.exec("PRAGMA main.cache_size=-65536", "configuring the connection");  // 64 MiB: merges touch big B-trees
+    apply_journal_mode(db);
     std::int64_t loaded = receipt.rows;
     if (mode_ == "append" && table_exists(db, table_)) {
       if (auto earlier = find_load(db, receipt)) {
@@ -185,6 +191,7 @@ class LoadStage : public Stage {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(receipt->db, ec)) return;
     Connection db(receipt->db, OpenMode::ReadWriteCreate, busy_timeout_ms_);
+    const auto queued = queue_for_writes(db.path());
     Transaction tx(db, "BEGIN IMMEDIATE", "removing a retired slice of '" + receipt->table + "'");
     // Only while the slice is still this load's: after a newer load of it, the rows are that load's.
     if (!table_exists(db, receipt->table) ||
@@ -301,6 +308,7 @@ class LoadStage : public Stage {
   void merge(Connection& db, const Table& input, const LoadReceipt& receipt) {
     const std::string target = "main." + quote_identifier(table_);
     const std::string cols = quoted_list(input.column_names());
+    const auto queued = queue_for_writes(db.path());
     Transaction tx(db, "BEGIN IMMEDIATE", "merging the staged rows into '" + table_ + "'");
     ensure_ledger(db);
     const bool exists = table_exists(db, table_);
@@ -356,6 +364,24 @@ class LoadStage : public Stage {
     tx.commit();
   }
 
+  // Switches the warehouse to the journal mode asked for, unless it is in that mode already. Queued
+  // like a write: SQLite changes the mode only while no other connection is in a transaction.
+  void apply_journal_mode(Connection& db) const {
+    if (journal_mode_ == "keep" || current_journal_mode(db) == journal_mode_) return;
+    const auto queued = queue_for_writes(db.path());
+    Statement st(db, "PRAGMA main.journal_mode=" + journal_mode_, "setting journal_mode=" + journal_mode_);
+    const std::string now = st.step() ? st.column_text(0) : "";
+    if (now != journal_mode_)
+      throw Error("could not switch warehouse '" + db.path().string() + "' to journal_mode=" + journal_mode_ +
+                  " (it stays '" + now + "'): another connection is using it; close it and rerun, or set "
+                  "journal_mode = \"keep\"");
+  }
+
+  static std::string current_journal_mode(Connection& db) {
+    Statement st(db, "PRAGMA main.journal_mode", "reading the journal mode");
+    return st.step() ? st.column_text(0) : "";
+  }
+
   // The slice a partition of a foreach node owns (scope_text of its key values for the scope
   // columns), or "" when this is no partition or its keys do not include every scope column.
   std::string partition_scope(const Context& ctx) const {
@@ -379,6 +405,7 @@ class LoadStage : public Stage {
       ctx.info("no rows to load into '" + table_ + "' (" + mode_ + "); nothing written");
       return;
     }
+    const auto queued = queue_for_writes(db.path());
     Transaction tx(db, "BEGIN IMMEDIATE", "emptying '" + table_ + "'");
     ensure_ledger(db);
     std::int64_t removed = 0;
@@ -400,7 +427,7 @@ class LoadStage : public Stage {
     out.set_receipt(receipt.to_json());
   }
 
-  std::string db_param_, table_, mode_;
+  std::string db_param_, table_, mode_, journal_mode_;
   std::vector<std::string> key_, scope_;
   std::vector<std::vector<std::string>> indexes_;
   std::int64_t batch_size_;
