@@ -97,10 +97,14 @@ double Rng::laplace(double scale) {
   return v < 0.0 ? -magnitude : magnitude;
 }
 
-std::uint64_t Rng::geometric(double p) {
-  if (p >= 1.0) return 0;
-  if (!(p > 0.0)) return std::numeric_limits<std::uint64_t>::max();
-  const double failures = std::floor(std::log(uniform_open()) / std::log1p(-p));
+std::uint64_t Rng::geometric(double p) { return Geometric(p)(*this); }
+
+Geometric::Geometric(double p) : p_(p), log_no_success_(p > 0.0 && p < 1.0 ? std::log1p(-p) : 0.0) {}
+
+std::uint64_t Geometric::operator()(Rng& rng) const {
+  if (p_ >= 1.0) return 0;
+  if (!(p_ > 0.0)) return std::numeric_limits<std::uint64_t>::max();
+  const double failures = std::floor(std::log(rng.uniform_open()) / log_no_success_);
   // 2^64 and beyond (p tiny) is as good as never.
   return failures < 0x1.0p64 ? static_cast<std::uint64_t>(failures) : std::numeric_limits<std::uint64_t>::max();
 }

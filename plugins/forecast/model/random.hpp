@@ -69,4 +69,15 @@ class Rng {
   Xoshiro256pp engine_;
 };
 
+// Rng::geometric for one p drawn many times: the same values, with log1p(-p) taken once.
+class Geometric {
+ public:
+  explicit Geometric(double p);
+  std::uint64_t operator()(Rng& rng) const;
+
+ private:
+  double p_;
+  double log_no_success_;  // log1p(-p)
+};
+
 }  // namespace sluice::prophet
