@@ -45,7 +45,8 @@ Cache::Cache(const std::filesystem::path& dir)
       index_(dir),
       inline_limit_(inline_limit_from_env()) {}
 
-Cache::Stored Cache::store(const Value& value, bool durable) {
+Cache::Stored Cache::store(const Value& value, Durability when) {
+  const bool file_durable = when != Durability::Batch;
   // One streaming pass hashes the encoding and keeps it while it is small enough to inline
   // uncompressed. A larger object is encoded a second time, and only once it is known not to be
   // stored yet: into memory up to kFrameInMemoryMax, else straight into its compressor and file,
@@ -64,21 +65,21 @@ Cache::Stored Cache::store(const Value& value, bool durable) {
     }
     if (digest.size > kFrameInMemoryMax) {
       s.size = objects_.put_stream(s.hash, digest.size,
-                                   [&](const ValueSink& sink) { encode_value_to(value, sink); }, durable);
-      if (!durable) unsynced_files_ = true;
+                                   [&](const ValueSink& sink) { encode_value_to(value, sink); }, file_durable);
+      if (!file_durable) unsynced_files_ = true;
       return s;
     }
     raw = encode_value(value);
   }
   std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
   if (framed.size() > inline_limit_) {
-    s.size = objects_.put_framed(s.hash, framed, durable);
-    if (!durable) unsynced_files_ = true;
+    s.size = objects_.put_framed(s.hash, framed, file_durable);
+    if (!file_durable) unsynced_files_ = true;
     return s;
   }
   s.size = framed.size();
   // Committed before the entry that refers to it, like a file (or with it, by the caller).
-  if (durable) index_.put_inline_object(s.hash, framed);
+  if (when == Durability::Now) index_.put_inline_object(s.hash, framed);
   else s.pending_inline = std::move(framed);
   return s;
 }

@@ -33,10 +33,16 @@ class Cache {
     // its entry (CacheIndex::Record::inline_objects). Empty otherwise.
     std::string pending_inline;
   };
+  // When a stored object is made durable:
+  //   Now       before store() returns (a small object in a transaction of its own);
+  //   Batch     a small object is returned in `pending_inline`, for the caller to commit with its entry,
+  //             and a file is left for sync_files() (group commit of many objects);
+  //   WithEntry a small object as Batch, a file fsynced at once (one object recorded on its own: an
+  //             fsync of one file costs less than the syncfs behind sync_files()).
+  enum class Durability { Now, Batch, WithEntry };
   // Encodes, hashes and stores a value. Objects up to inline_limit() bytes live in index.db,
-  // larger ones in the object store. Durably by default; with durable=false a small object is
-  // returned in `pending_inline` and a large file is left for sync_files() (group commit).
-  Stored store(const Value& value, bool durable = true);
+  // larger ones in the object store.
+  Stored store(const Value& value, Durability when = Durability::Now);
   // Makes the files written with durable=false durable (one syncfs, skipped when there are none).
   void sync_files();
   // Loads and decodes a value; nullptr if absent or corrupt (the corrupt copy is removed).

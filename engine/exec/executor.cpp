@@ -300,9 +300,9 @@ struct Executor::Impl {
   }
 
   // Stores outputs (durably unless the caller group-commits); returns port -> (hash, size).
-  std::map<std::string, Cache::Stored> store_outputs(const Outputs& out, bool durable = true) {
+  std::map<std::string, Cache::Stored> store_outputs(const Outputs& out, Cache::Durability when = Cache::Durability::Now) {
     std::map<std::string, Cache::Stored> stored;
-    for (const auto& [port, value] : out.values()) stored[port] = cache.store(value, durable);
+    for (const auto& [port, value] : out.values()) stored[port] = cache.store(value, when);
     return stored;
   }
 
@@ -668,7 +668,7 @@ struct Executor::Impl {
                                      .partition_info = &partition_info,
                                      .partition_keys = &partition_keys});
         // Not fsynced one by one: the batch is synced once, then recorded (see commit_batch).
-        w.stored = store_outputs(out, /*durable=*/false);
+        w.stored = store_outputs(out, Cache::Durability::Batch);
         CacheIndex::Record rec{w.action_key, {}, {}, spec.name, id(v), w.key, opt.run_id, ms_since(t0), std::nullopt, {}, {}};
         rec.replaces = w.known.entry != nullptr;
         rec.entry.receipt = out.receipt();
@@ -773,7 +773,7 @@ struct Executor::Impl {
       node_record.shared_refs.insert(node_record.shared_refs.end(), hashes.begin(), hashes.end());
       Table manifest = make_manifest(key_sources, keys, hashes);
       // Committed with the node's entry below, like a partition's result (one transaction, not two).
-      auto stored = cache.store(Value(manifest), /*durable=*/false);
+      auto stored = cache.store(Value(manifest), Cache::Durability::WithEntry);
       if (!stored.pending_inline.empty()) node_record.inline_objects.emplace_back(stored.hash, std::move(stored.pending_inline));
       node_record.refs.emplace_back(stored.hash, stored.size);
       node_record.entry.outputs[p.name] = stored.hash;
@@ -799,7 +799,6 @@ struct Executor::Impl {
     }();
     if (!entry_unchanged) {
       node_record.state = state_of(node_key, node_parts);
-      cache.sync_files();  // a manifest too large to inline is a file: synced before its entry commits
       cache.index().record_many({std::move(node_record)});
     }
     use_key(node_key, /*recorded_now=*/!entry_unchanged);

@@ -146,7 +146,7 @@ TEST_CASE("what decides inline is the stored size: a large encoding that compres
   Table t;
   auto& c = t.add_column("store_id", ColumnType::Int64);
   for (int i = 0; i < 20000; ++i) c.push_int(7);  // 160 KB encoded, a few hundred bytes stored
-  const auto s = cache.store(Value(t), /*durable=*/false);
+  const auto s = cache.store(Value(t), Cache::Durability::Batch);
   CHECK(s.size <= cache.inline_limit());
   CHECK_FALSE(s.pending_inline.empty());
   CHECK(object_files(cache) == 0);
@@ -163,7 +163,7 @@ TEST_CASE("what decides inline is the stored size: a large encoding that compres
 TEST_CASE("an object framed in memory that is too large to inline is stored as a file, without durability when asked") {
   sluice::test::TempDir dir;
   Cache cache(dir.path());
-  const auto s = cache.store(Value(noise(20000)), /*durable=*/false);  // 160 KB: framed in memory
+  const auto s = cache.store(Value(noise(20000)), Cache::Durability::Batch);  // 160 KB: framed in memory
   CHECK(s.pending_inline.empty());
   CHECK(object_files(cache) == 1);
   CHECK(std::filesystem::file_size(cache.objects().path_of(s.hash)) == s.size);
@@ -175,7 +175,7 @@ TEST_CASE("an object framed in memory that is too large to inline is stored as a
 TEST_CASE("a small object stored without durability is written only with its entry") {
   sluice::test::TempDir dir;
   Cache cache(dir.path());
-  auto s = cache.store(Value(numbers(10)), /*durable=*/false);
+  auto s = cache.store(Value(numbers(10)), Cache::Durability::Batch);
   REQUIRE_FALSE(s.pending_inline.empty());
   CHECK_FALSE(cache.contains(s.hash));
   CacheIndex::Record rec;
@@ -411,4 +411,17 @@ TEST_CASE("default cache dir: SLUICE_CACHE_DIR, else beside the pipeline, else t
   CHECK(default_cache_dir("") == cwd / "rel" / "cache");
   if (saved) ::setenv("SLUICE_CACHE_DIR", restore.c_str(), 1);
   else ::unsetenv("SLUICE_CACHE_DIR");
+}
+
+TEST_CASE("WithEntry: a small object waits for its entry, a file is in place at once") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  auto small = cache.store(Value(numbers(10)), Cache::Durability::WithEntry);
+  CHECK_FALSE(small.pending_inline.empty());
+  CHECK_FALSE(cache.contains(small.hash));  // committed by the caller, with the entry
+  const auto large = cache.store(Value(noise(20000)), Cache::Durability::WithEntry);
+  CHECK(large.pending_inline.empty());
+  CHECK(object_files(cache) == 1);
+  CHECK(std::filesystem::file_size(cache.objects().path_of(large.hash)) == large.size);
+  CHECK(std::get<Table>(*cache.load(large.hash)).num_rows() == 20000);
 }
