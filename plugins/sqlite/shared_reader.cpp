@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <sluice/errors.hpp>
+
 namespace sluice::sqlite {
 
 namespace {
@@ -50,6 +52,20 @@ void forget(const std::string& path) {
   p.idle.erase(path);
 }
 
+// Read-write but query-only where the file allows it: these connections stay open until the process
+// ends, so one of them is often the last to close a WAL-mode warehouse, and only a connection that
+// may write folds the WAL back into the file and deletes it then. A read-only one would leave the
+// loads' last pages in <db>-wal, where a copy of the file alone would miss them.
+std::unique_ptr<Connection> open_reader(const std::filesystem::path& path, int busy_timeout_ms) {
+  try {
+    auto db = std::make_unique<Connection>(path, OpenMode::ReadWrite, busy_timeout_ms);
+    db->exec("PRAGMA query_only=1", "opening a connection to verify loads");
+    return db;
+  } catch (const Error&) {
+    return std::make_unique<Connection>(path, OpenMode::ReadOnly, busy_timeout_ms);  // a file we may not write
+  }
+}
+
 void give_back(const std::string& path, Reader reader) {
   Pool& p = pool();
   std::lock_guard lock(p.mutex);
@@ -66,7 +82,7 @@ bool with_shared_reader(const std::filesystem::path& path, int busy_timeout_ms, 
     return false;
   }
   std::optional<Reader> reader = take_idle(key, st);
-  if (!reader) reader = Reader{st.st_dev, st.st_ino, std::make_unique<Connection>(path, OpenMode::ReadOnly, busy_timeout_ms)};
+  if (!reader) reader = Reader{st.st_dev, st.st_ino, open_reader(path, busy_timeout_ms)};
   const bool ok = check(*reader->db);  // a throw closes this connection with `reader`
   give_back(key, std::move(*reader));
   return ok;

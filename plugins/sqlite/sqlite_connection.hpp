@@ -16,7 +16,8 @@
 
 namespace sluice::sqlite {
 
-enum class OpenMode { ReadOnly, ReadWriteCreate };
+// ReadWrite opens an existing file only (a missing one is an error, not an empty new database).
+enum class OpenMode { ReadOnly, ReadWrite, ReadWriteCreate };
 
 class Statement;
 class ReusedStatement;
