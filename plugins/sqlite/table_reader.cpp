@@ -174,6 +174,7 @@ struct ColumnPlan {
   std::optional<ColumnType> type;  // nullopt: inferred
   RawColumn raw;                   // when typed
   InferredColumn inferred;         // when not
+  TimestampParser parse_text_time; // a Date or Timestamp column's text values (rows of one day share a parse)
 };
 
 }  // namespace
@@ -296,25 +297,26 @@ class Reader {
                             "' in " + std::string(source_) + "; CAST it in the query or fix the data");
   }
 
-  std::int64_t date_value(const ColumnPlan& p, int t, int i, std::size_t row) const {
+  std::int64_t date_value(ColumnPlan& p, int t, int i, std::size_t row) const {
     if (t == SQLITE_TEXT) {
       const std::string_view text = text_of(st_, i);
       try {
-        // A date column may hold a full timestamp; keep its day.
-        return text.size() > 10 ? parse_timestamp(text) / kMicrosPerDay : parse_date(text);
+        // A date column may hold a full timestamp; keep its day (rounded down: before 1970 too).
+        const std::int64_t micros = p.parse_text_time(text);
+        return micros / kMicrosPerDay - (micros % kMicrosPerDay < 0 ? 1 : 0);
       } catch (const std::exception&) {
       }
     }
     bad_value(p, t, i, row);
   }
 
-  std::int64_t timestamp_value(const ColumnPlan& p, int t, int i, std::size_t row) const {
+  std::int64_t timestamp_value(ColumnPlan& p, int t, int i, std::size_t row) const {
     if (t == SQLITE_INTEGER) return sqlite3_column_int64(st_, i) * 1'000'000;  // unix seconds
     if (t == SQLITE_FLOAT) return static_cast<std::int64_t>(std::llround(sqlite3_column_double(st_, i) * 1e6));
     if (t == SQLITE_TEXT) {
       const std::string_view text = text_of(st_, i);
       try {
-        return text.size() == 10 ? parse_date(text) * kMicrosPerDay : parse_timestamp(text);
+        return p.parse_text_time(text);
       } catch (const std::exception&) {
       }
     }

@@ -1,6 +1,6 @@
 // Civil-date arithmetic (Howard Hinnant's public-domain algorithms, restated).
-#include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -30,11 +30,15 @@ void civil_from_days(std::int64_t z, int& year, unsigned& month, unsigned& day) 
 }
 
 namespace {
+// Exactly `len` decimal digits (no sign, no spaces) at `pos`.
 int parse_fixed(std::string_view text, std::size_t pos, std::size_t len, std::string_view what) {
-  int v = 0;
   if (pos + len > text.size()) throw std::invalid_argument("truncated " + std::string(what));
-  auto [p, ec] = std::from_chars(text.data() + pos, text.data() + pos + len, v);
-  if (ec != std::errc() || p != text.data() + pos + len) throw std::invalid_argument("bad " + std::string(what));
+  int v = 0;
+  for (std::size_t i = pos; i < pos + len; ++i) {
+    const auto digit = static_cast<unsigned>(static_cast<unsigned char>(text[i])) - '0';
+    if (digit > 9) throw std::invalid_argument("bad " + std::string(what));
+    v = v * 10 + static_cast<int>(digit);
+  }
   return v;
 }
 bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -69,44 +73,70 @@ std::string format_date(std::int64_t days) {
   return buf;
 }
 
+namespace {
+bool has_time_layout(std::string_view text) {
+  return text.size() >= 16 && (text[10] == 'T' || text[10] == ' ') && text[13] == ':';
+}
+
+[[noreturn]] void bad_layout(std::string_view text) {
+  throw std::invalid_argument("invalid timestamp '" + std::string(text) + "': expected YYYY-MM-DD HH:MM[:SS[.ffffff]]");
+}
+
+// The time of day after the date (text[11...], laid out as has_time_layout checked), in microseconds.
+std::int64_t time_of_day(std::string_view text) {
+  const int hh = parse_fixed(text, 11, 2, "hour");
+  const int mm = parse_fixed(text, 14, 2, "minute");
+  int ss = 0;
+  std::int64_t frac = 0;
+  std::size_t pos = 16;
+  if (pos < text.size() && text[pos] == ':') {
+    ss = parse_fixed(text, pos + 1, 2, "second");
+    pos += 3;
+    if (pos < text.size() && text[pos] == '.') {
+      ++pos;
+      int digits = 0;
+      while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+        if (digits < 6) {
+          frac = frac * 10 + (text[pos] - '0');
+          ++digits;
+        }
+        ++pos;
+      }
+      if (digits == 0) throw std::invalid_argument("empty fraction");
+      for (; digits < 6; ++digits) frac *= 10;
+    }
+  }
+  if (pos < text.size() && text[pos] == 'Z') ++pos;
+  if (pos != text.size()) throw std::invalid_argument("unexpected trailing text (time zone offsets are not accepted)");
+  if (hh > 23 || mm > 59 || ss > 60) throw std::invalid_argument("time out of range");
+  return (hh * 3600LL + mm * 60LL + ss) * 1'000'000LL + frac;
+}
+
+// `text` (a timestamp whose date is `days`) in microseconds.
+std::int64_t timestamp_on(std::int64_t days, std::string_view text) {
+  try {
+    return days * kMicrosPerDay + time_of_day(text);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("invalid timestamp '" + std::string(text) + "': " + e.what());
+  }
+}
+}  // namespace
+
 std::int64_t parse_timestamp(std::string_view text) {
   if (text.size() == 10) return parse_date(text) * kMicrosPerDay;
-  try {
-    if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':') {
-      throw std::invalid_argument("expected YYYY-MM-DD HH:MM[:SS[.ffffff]]");
-    }
-    const std::int64_t days = parse_date(text.substr(0, 10));
-    const int hh = parse_fixed(text, 11, 2, "hour");
-    const int mm = parse_fixed(text, 14, 2, "minute");
-    int ss = 0;
-    std::int64_t frac = 0;
-    std::size_t pos = 16;
-    if (pos < text.size() && text[pos] == ':') {
-      ss = parse_fixed(text, pos + 1, 2, "second");
-      pos += 3;
-      if (pos < text.size() && text[pos] == '.') {
-        ++pos;
-        int digits = 0;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-          if (digits < 6) {
-            frac = frac * 10 + (text[pos] - '0');
-            ++digits;
-          }
-          ++pos;
-        }
-        if (digits == 0) throw std::invalid_argument("empty fraction");
-        for (; digits < 6; ++digits) frac *= 10;
-      }
-    }
-    if (pos < text.size() && text[pos] == 'Z') ++pos;
-    if (pos != text.size()) throw std::invalid_argument("unexpected trailing text (time zone offsets are not accepted)");
-    if (hh > 23 || mm > 59 || ss > 60) throw std::invalid_argument("time out of range");
-    return days * kMicrosPerDay + (hh * 3600LL + mm * 60LL + ss) * 1'000'000LL + frac;
-  } catch (const std::invalid_argument& e) {
-    std::string msg = e.what();
-    if (msg.rfind("invalid", 0) == 0) throw;
-    throw std::invalid_argument("invalid timestamp '" + std::string(text) + "': " + msg);
+  if (!has_time_layout(text)) bad_layout(text);
+  return timestamp_on(parse_date(text.substr(0, 10)), text);
+}
+
+std::int64_t TimestampParser::operator()(std::string_view text) {
+  const bool date_only = text.size() == 10;
+  if (!date_only && !has_time_layout(text)) bad_layout(text);
+  if (!has_date_ || std::memcmp(text.data(), date_, sizeof date_) != 0) {
+    days_ = parse_date(text.substr(0, 10));  // throws before the memo changes
+    std::memcpy(date_, text.data(), sizeof date_);
+    has_date_ = true;
   }
+  return date_only ? days_ * kMicrosPerDay : timestamp_on(days_, text);
 }
 
 std::string format_timestamp(std::int64_t micros) {

@@ -362,6 +362,15 @@ TEST_CASE("sqlite_extract schema types a TEXT column as timestamps, per key row 
   CHECK(format_timestamp(per_key.column("sold_at").int_at(0)) ==
         raw.text("SELECT sold_at FROM sales WHERE store_id = 2 ORDER BY sold_at LIMIT 1"));
 
+  // Typed as dates, timestamps keep their day, also before 1970 (rounded down, not toward zero).
+  raw.exec("UPDATE sales SET sold_at = '1969-12-31 12:00:00' WHERE sale_id = 5");
+  const auto days_out = extract({{"db", path.string()}, {"query", "SELECT sale_id, sold_at FROM sales ORDER BY sale_id"},
+                                 {"schema", ParamValue::strings({"sold_at:date"})}},
+                                ctx);
+  const Table& days = table_of(days_out);
+  CHECK(days.column("sold_at").int_at(4) == -1);
+  CHECK(format_date(days.column("sold_at").int_at(5)) == raw.text("SELECT date(sold_at) FROM sales WHERE sale_id = 6"));
+
   // A value that is no timestamp names the row and where the type came from.
   raw.exec("UPDATE sales SET sold_at = 'soon' WHERE sale_id = 7");
   CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"table", "sales"}, {"schema", typed}}, ctx),

@@ -140,6 +140,17 @@ SLUICE_API std::int64_t parse_date(std::string_view text);
 SLUICE_API std::string format_date(std::int64_t days);
 // "YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]]" -> microseconds; throws std::invalid_argument.
 SLUICE_API std::int64_t parse_timestamp(std::string_view text);
+// parse_timestamp for a column of values: it remembers the last date it parsed, so the timestamps of
+// one day in a row (a table read in time order) parse their date once. The same results and errors.
+class SLUICE_API TimestampParser {
+ public:
+  std::int64_t operator()(std::string_view text);
+
+ private:
+  char date_[10] = {};
+  bool has_date_ = false;
+  std::int64_t days_ = 0;
+};
 SLUICE_API std::string format_timestamp(std::int64_t micros);
 inline constexpr std::int64_t kMicrosPerDay = 86'400'000'000LL;
 

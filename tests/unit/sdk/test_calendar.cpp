@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <sluice/table.hpp>
 
@@ -103,4 +105,41 @@ TEST_CASE("format_timestamp prints microseconds only when present, before 1970 t
   for (const char* text : {"2000-01-01 00:00:00", "2024-12-31 23:59:59.999999", "1901-06-15 08:07:06.000500"}) {
     CHECK(format_timestamp(parse_timestamp(text)) == text);
   }
+}
+
+TEST_CASE("date and time fields take digits only: no signs, no spaces") {
+  auto message = [](const char* text) {
+    try {
+      parse_timestamp(text);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  CHECK(message("2024-03-10 -1:00") == "invalid timestamp '2024-03-10 -1:00': bad hour");
+  CHECK(message("2024-03-10 12:-5") == "invalid timestamp '2024-03-10 12:-5': bad minute");
+  CHECK(message("2024-03-10 12:00:+1") == "invalid timestamp '2024-03-10 12:00:+1': bad second");
+  CHECK(message("-024-03-10 12:00") == "invalid date '-024-03-10': bad year");
+  CHECK(message("2024-03- 1 12:00") == "invalid date '2024-03- 1': bad day");
+}
+
+TEST_CASE("TimestampParser gives parse_timestamp's values and errors, its remembered date included") {
+  const std::vector<std::string> inputs = {
+      "2024-03-10 12:34:56", "2024-03-10 12:34:57.25", "2024-03-10T00:00", "2024-03-10", "2024-03-10 24:00",
+      "2024-03-10 12:34:56+01:00", "2024-03-11 00:00:01Z", "2024-03-10 23:59:59", "2023-02-29 10:00", "2023-02-29 10:00",
+      "2023-02-28 10:00", "2024-03-1", "2024-03-10x12:34", "1969-12-31 23:59:59.999999", "1969-12-31", "", "2024-03-10 1a:00",
+      "2024-03-10 12:34", "2024-03-10 -1:00"};
+  auto outcome = [](auto&& parse, const std::string& text) {
+    try {
+      return std::to_string(parse(text));
+    } catch (const std::invalid_argument& e) {
+      return std::string("error: ") + e.what();
+    }
+  };
+  TimestampParser parser;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& text : inputs) {
+      CAPTURE(text);
+      CHECK(outcome(parser, text) == outcome([](std::string_view t) { return parse_timestamp(t); }, text));
+    }
 }
