@@ -191,8 +191,7 @@ class LoadStage : public Stage {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(receipt->db, ec)) return;
     Connection db(receipt->db, OpenMode::ReadWriteCreate, busy_timeout_ms_);
-    const auto queued = queue_for_writes(db.path());
-    Transaction tx(db, "BEGIN IMMEDIATE", "removing a retired slice of '" + receipt->table + "'");
+    QueuedWrite tx(db, "removing a retired slice of '" + receipt->table + "'");
     // Only while the slice is still this load's: after a newer load of it, the rows are that load's.
     if (!table_exists(db, receipt->table) ||
         latest_load_hash_in_slice(db, receipt->table, receipt->scope) != receipt->input_hash)
@@ -308,8 +307,7 @@ class LoadStage : public Stage {
   void merge(Connection& db, const Table& input, const LoadReceipt& receipt) {
     const std::string target = "main." + quote_identifier(table_);
     const std::string cols = quoted_list(input.column_names());
-    const auto queued = queue_for_writes(db.path());
-    Transaction tx(db, "BEGIN IMMEDIATE", "merging the staged rows into '" + table_ + "'");
+    QueuedWrite tx(db, "merging the staged rows into '" + table_ + "'");
     ensure_ledger(db);
     const bool exists = table_exists(db, table_);
     if (mode_ == "replace" && scope_.empty()) {
@@ -405,8 +403,7 @@ class LoadStage : public Stage {
       ctx.info("no rows to load into '" + table_ + "' (" + mode_ + "); nothing written");
       return;
     }
-    const auto queued = queue_for_writes(db.path());
-    Transaction tx(db, "BEGIN IMMEDIATE", "emptying '" + table_ + "'");
+    QueuedWrite tx(db, "emptying '" + table_ + "'");
     ensure_ledger(db);
     std::int64_t removed = 0;
     if (mode_ == "replace" && slice) removed = delete_in_scope(db, table_, receipt.scope);

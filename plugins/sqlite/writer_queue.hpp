@@ -6,6 +6,9 @@
 // commits. Writers in other processes still meet the busy handler.
 #include <filesystem>
 #include <mutex>
+#include <string>
+
+#include "transaction.hpp"
 
 namespace sluice::sqlite {
 
@@ -13,5 +16,18 @@ namespace sluice::sqlite {
 // and holds it until the returned lock is released. Take it before BEGIN IMMEDIATE and release it
 // after COMMIT or ROLLBACK.
 std::unique_lock<std::mutex> queue_for_writes(const std::filesystem::path& db);
+
+// A write transaction on `db` (BEGIN IMMEDIATE) taken in this process's queue for the file: rolls
+// back unless committed, and hands the file to the next writer when it ends.
+class QueuedWrite {
+ public:
+  QueuedWrite(Connection& db, std::string context)
+      : turn_(queue_for_writes(db.path())), tx_(db, "BEGIN IMMEDIATE", std::move(context)) {}
+  void commit() { tx_.commit(); }
+
+ private:
+  std::unique_lock<std::mutex> turn_;  // declared first: released after the transaction ends
+  Transaction tx_;
+};
 
 }  // namespace sluice::sqlite
