@@ -10,6 +10,18 @@
 
 using namespace sluice;
 
+namespace {
+// What `parse` makes of `text`: its value, or the message of the std::invalid_argument it throws.
+template <class Parse>
+std::string outcome(Parse&& parse, std::string_view text) {
+  try {
+    return std::to_string(parse(text));
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+}
+}  // namespace
+
 TEST_CASE("days_from_civil matches known dates") {
   CHECK(days_from_civil(1970, 1, 1) == 0);
   CHECK(days_from_civil(1969, 12, 31) == -1);
@@ -42,14 +54,7 @@ TEST_CASE("parse_date and format_date round-trip, leap days included") {
 }
 
 TEST_CASE("parse_date explains what is wrong") {
-  auto message = [](const char* text) {
-    try {
-      parse_date(text);
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  auto message = [](const char* text) { return outcome(parse_date, text); };
   CHECK(message("2023-02-29") == "invalid date '2023-02-29': no such calendar day");
   CHECK(message("1900-02-29") == "invalid date '1900-02-29': no such calendar day");
   CHECK(message("2024-04-31") == "invalid date '2024-04-31': no such calendar day");
@@ -78,14 +83,7 @@ TEST_CASE("parse_timestamp accepts the documented forms") {
 }
 
 TEST_CASE("parse_timestamp explains what is wrong") {
-  auto message = [](const char* text) {
-    try {
-      parse_timestamp(text);
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  auto message = [](const char* text) { return outcome(parse_timestamp, text); };
   CHECK(message("2024-03-10 12:34:56+01:00") ==
         "invalid timestamp '2024-03-10 12:34:56+01:00': unexpected trailing text (time zone offsets are not accepted)");
   CHECK(message("2024-03-10 24:00") == "invalid timestamp '2024-03-10 24:00': time out of range");
@@ -108,14 +106,7 @@ TEST_CASE("format_timestamp prints microseconds only when present, before 1970 t
 }
 
 TEST_CASE("date and time fields take digits only: no signs, no spaces") {
-  auto message = [](const char* text) {
-    try {
-      parse_timestamp(text);
-    } catch (const std::invalid_argument& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
+  auto message = [](const char* text) { return outcome(parse_timestamp, text); };
   CHECK(message("2024-03-10 -1:00") == "invalid timestamp '2024-03-10 -1:00': bad hour");
   CHECK(message("2024-03-10 12:-5") == "invalid timestamp '2024-03-10 12:-5': bad minute");
   CHECK(message("2024-03-10 12:00:+1") == "invalid timestamp '2024-03-10 12:00:+1': bad second");
@@ -129,17 +120,10 @@ TEST_CASE("TimestampParser gives parse_timestamp's values and errors, its rememb
       "2024-03-10 12:34:56+01:00", "2024-03-11 00:00:01Z", "2024-03-10 23:59:59", "2023-02-29 10:00", "2023-02-29 10:00",
       "2023-02-28 10:00", "2024-03-1", "2024-03-10x12:34", "1969-12-31 23:59:59.999999", "1969-12-31", "", "2024-03-10 1a:00",
       "2024-03-10 12:34", "2024-03-10 -1:00"};
-  auto outcome = [](auto&& parse, const std::string& text) {
-    try {
-      return std::to_string(parse(text));
-    } catch (const std::invalid_argument& e) {
-      return std::string("error: ") + e.what();
-    }
-  };
   TimestampParser parser;
   for (int pass = 0; pass < 2; ++pass)
     for (const auto& text : inputs) {
       CAPTURE(text);
-      CHECK(outcome(parser, text) == outcome([](std::string_view t) { return parse_timestamp(t); }, text));
+      CHECK(outcome(parser, text) == outcome(parse_timestamp, text));
     }
 }
