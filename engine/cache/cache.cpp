@@ -91,7 +91,7 @@ void Cache::sync_files() {
 }
 
 std::shared_ptr<const Value> Cache::load(const Hash128& hash) {
-  std::optional<std::string> raw;
+  std::optional<ByteBuffer> raw;
   bool is_inline = false;
   if (auto framed = index_.inline_object(hash)) {
     is_inline = true;
@@ -107,7 +107,7 @@ std::shared_ptr<const Value> Cache::load(const Hash128& hash) {
   }
   if (!raw) return nullptr;
   try {
-    return std::make_shared<const Value>(decode_value(*raw));
+    return std::make_shared<const Value>(decode_value(raw->view()));
   } catch (const std::exception& e) {
     // The checksum matched, so this is an encoding from an incompatible build.
     log::warn("cache object " + hash.hex() + " cannot be decoded (" + e.what() + "); recomputing");

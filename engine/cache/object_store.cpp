@@ -191,7 +191,7 @@ std::uint64_t ObjectStore::put_stream(const Hash128& hash, std::uint64_t raw_siz
   return file.bytes_written();
 }
 
-std::string ObjectStore::unframe(const Hash128& expected, std::string_view file) {
+ByteBuffer ObjectStore::unframe(const Hash128& expected, std::string_view file) {
   if (file.size() < kHeaderSize || std::memcmp(file.data(), kMagic, 4) != 0) throw Error("not a cache object (bad header)");
   if (static_cast<std::uint8_t>(file[4]) != kVersion) throw Error("unsupported cache object version");
   const auto codec = static_cast<std::uint8_t>(file[5]);
@@ -202,10 +202,10 @@ std::string ObjectStore::unframe(const Hash128& expected, std::string_view file)
   std::memcpy(&stored.low, file.data() + 24, 8);
   if (stored != expected) throw Error("object header names another hash");
   const std::string_view payload = file.substr(kHeaderSize);
-  std::string raw;
+  ByteBuffer raw;
   if (codec == kCodecRaw) {
     if (payload.size() != raw_size) throw Error("object size does not match its header");
-    raw.assign(payload);
+    raw = ByteBuffer::copy_of(payload);
   } else if (codec == kCodecZstd) {
     // Bound the allocation by what a valid frame could decompress to.
     const unsigned long long frame_size = ZSTD_getFrameContentSize(payload.data(), payload.size());
@@ -214,7 +214,7 @@ std::string ObjectStore::unframe(const Hash128& expected, std::string_view file)
     // allocating for it would fail (or exhaust memory) before the checksum could say so.
     if (raw_size / 32768 > payload.size()) throw Error("compressed object claims an impossible size");
     try {
-      raw.resize(raw_size);
+      raw = ByteBuffer(raw_size);
     } catch (const std::exception&) {
       throw Error("compressed object claims an impossible size");
     }
@@ -224,7 +224,7 @@ std::string ObjectStore::unframe(const Hash128& expected, std::string_view file)
   } else {
     throw Error("unknown object codec " + std::to_string(codec));
   }
-  if (hash_bytes(raw) != expected) throw Error("checksum mismatch");
+  if (hash_bytes(raw.view()) != expected) throw Error("checksum mismatch");
   return raw;
 }
 
@@ -235,7 +235,7 @@ void ObjectStore::sync() const {
   }
 }
 
-std::optional<std::string> ObjectStore::get(const Hash128& hash) const {
+std::optional<ByteBuffer> ObjectStore::get(const Hash128& hash) const {
   const auto path = path_of(hash);
   const auto bytes = read_whole_file(path);
   if (!bytes) return std::nullopt;

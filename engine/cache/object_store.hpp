@@ -11,6 +11,8 @@
 
 #include <sluice/serialize.hpp>
 
+#include "cache/byte_buffer.hpp"
+
 namespace sluice::engine {
 
 class ObjectStore {
@@ -33,7 +35,7 @@ class ObjectStore {
   // The verified raw bytes, or nullopt if the object is absent. A corrupt object
   // (bad header, failed decompression, checksum mismatch) is deleted, logged and
   // reported as absent, so the caller recomputes it.
-  std::optional<std::string> get(const Hash128& hash) const;
+  std::optional<ByteBuffer> get(const Hash128& hash) const;
   bool contains(const Hash128& hash) const;
   void remove(const Hash128& hash) const;
   std::filesystem::path path_of(const Hash128& hash) const;
@@ -43,7 +45,7 @@ class ObjectStore {
   // Encodes a stored object's file content (exposed for the fuzzer and tests).
   static std::string frame(const Hash128& hash, std::string_view raw, bool compress);
   // Decodes and verifies a file's content; throws sluice::Error describing the corruption.
-  static std::string unframe(const Hash128& expected, std::string_view file_bytes);
+  static ByteBuffer unframe(const Hash128& expected, std::string_view file_bytes);
 
  private:
   std::filesystem::path root_;

@@ -24,8 +24,10 @@ std::optional<std::string> read_whole_file(const std::filesystem::path& file) {
   if (::fstat(fd, &st) != 0) throw std::system_error(errno, std::generic_category(), "reading " + file.string());
   if (S_ISDIR(st.st_mode)) return std::nullopt;
   std::string bytes;
-  // st_size is a hint: the loop also copes with a file that grew or shrank meanwhile.
-  bytes.resize(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 0));
+  // st_size is a hint: the loop also copes with a file that grew or shrank meanwhile. One byte
+  // more than the hint leaves room for the read that finds the end, so a file of the expected
+  // size is read into one buffer (growing it would copy the bytes read and zero-fill 64 KiB more).
+  bytes.resize(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 0) + 1);
   std::size_t done = 0;
   for (;;) {
     if (done == bytes.size()) bytes.resize(bytes.size() + 65536);

@@ -91,8 +91,8 @@ inline void fuzz_cache_object(std::string_view bytes) {
     std::memcpy(&named.low, bytes.data() + 24, 8);
   }
   try {
-    const std::string raw = engine::ObjectStore::unframe(named, bytes);
-    (void)decode_value(raw);
+    const engine::ByteBuffer raw = engine::ObjectStore::unframe(named, bytes);
+    (void)decode_value(raw.view());
   } catch (const Error&) {
   }
   try {

@@ -23,3 +23,11 @@ TEST_CASE("read_whole_file returns the exact bytes, and nothing for what cannot 
   CHECK_FALSE(read_whole_file(dir / "missing"));
   CHECK_FALSE(read_whole_file(dir.path()));  // a directory
 }
+
+TEST_CASE("read_whole_file reads a file whose size is not known in advance") {
+  // /proc files report a size of 0 and have content: the buffer must grow past the hint.
+  const auto status = read_whole_file("/proc/self/status");
+  REQUIRE(status);
+  CHECK(status->rfind("Name:", 0) == 0);
+  CHECK(status->find("VmRSS:") != std::string::npos);
+}
