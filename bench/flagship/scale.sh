@@ -43,7 +43,7 @@ run() {  # run NAME: one timed `sluice run`, report kept as NAME.json
       --set vars.out_dir="$WORK/out" >"$WORK/$name.json" 2>"$WORK/$name.err"; } 2>"$WORK/$name.cpu"
   t1=$(date +%s%N)
   last_wall_ms=$(( (t1 - t0) / 1000000 ))
-  python3 - "$WORK/$name.json" "$name" "$(( (t1 - t0) / 1000000 ))" "$(cat "$WORK/$name.cpu")" <<'PY'
+  python3 - "$WORK/$name.json" "$name" "$last_wall_ms" "$(cat "$WORK/$name.cpu")" <<'PY'
 import json, sys
 report, name, wall_ms, cpu = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3]), sys.argv[4].split()
 ran = [n for n in report["nodes"] if n["status"] == "ran"]
