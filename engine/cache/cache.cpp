@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -25,6 +26,9 @@ constexpr std::size_t kDefaultInlineLimit = 16 * 1024;
 // stored inline depends on the bytes it takes; larger ones stream into their file (one that
 // compresses below the inline limit from beyond this size is rare).
 constexpr std::size_t kFrameInMemoryMax = 256 * 1024;
+// A manifest is read whole by every consumer of its node and rewritten whenever one partition
+// changes; up to this stored size it is cheaper as a row of index.db than as a file.
+constexpr std::size_t kManifestInlineMax = kFrameInMemoryMax;
 
 std::size_t inline_limit_from_env() {
   const char* env = std::getenv("SLUICE_CACHE_INLINE_MAX");
@@ -45,7 +49,11 @@ Cache::Cache(const std::filesystem::path& dir)
       index_(dir),
       inline_limit_(inline_limit_from_env()) {}
 
-Cache::Stored Cache::store(const Value& value, Durability when) {
+std::size_t Cache::manifest_inline_limit() const {
+  return inline_limit_ == 0 ? 0 : std::max(inline_limit_, kManifestInlineMax);
+}
+
+Cache::Stored Cache::store(const Value& value, Durability when, std::size_t inline_max) {
   const bool file_durable = when != Durability::Batch;
   // One streaming pass hashes the encoding and keeps it while it is small enough to inline
   // uncompressed. A larger object is encoded a second time, and only once it is known not to be
@@ -53,11 +61,11 @@ Cache::Stored Cache::store(const Value& value, Durability when) {
   // so a multi-gigabyte table is never copied whole.
   std::string raw;
   const ValueDigest digest = digest_value(value, [&](std::string_view piece) {
-    if (raw.size() + piece.size() <= inline_limit_) raw.append(piece);
+    if (raw.size() + piece.size() <= inline_max) raw.append(piece);
   });
   Stored s;
   s.hash = digest.hash;
-  if (digest.size > inline_limit_) {
+  if (digest.size > inline_max) {
     // Stored before (a rerun that produced the same bytes): nothing to encode, compress or write.
     if (const auto size = objects_.stored_size(s.hash)) {
       s.size = *size;
@@ -72,7 +80,7 @@ Cache::Stored Cache::store(const Value& value, Durability when) {
     raw = encode_value(value);
   }
   std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
-  if (framed.size() > inline_limit_) {
+  if (framed.size() > inline_max) {
     s.size = objects_.put_framed(s.hash, framed, file_durable);
     if (!file_durable) unsynced_files_ = true;
     return s;

@@ -42,7 +42,9 @@ class Cache {
   enum class Durability { Now, Batch, WithEntry };
   // Encodes, hashes and stores a value. Objects up to inline_limit() bytes live in index.db,
   // larger ones in the object store.
-  Stored store(const Value& value, Durability when = Durability::Now);
+  Stored store(const Value& value, Durability when = Durability::Now) { return store(value, when, inline_limit_); }
+  // The same, with objects up to `inline_max` stored bytes kept in index.db.
+  Stored store(const Value& value, Durability when, std::size_t inline_max);
   // Makes the files written with durable=false durable (one syncfs, skipped when there are none).
   void sync_files();
   // Loads and decodes a value; nullptr if absent or corrupt (the corrupt copy is removed).
@@ -51,6 +53,10 @@ class Cache {
   // Stored (framed, compressed) size up to which an object lives inline: $SLUICE_CACHE_INLINE_MAX,
   // default 16 KiB.
   std::size_t inline_limit() const { return inline_limit_; }
+  // The limit for a foreach node's manifest (its partitions' keys and object hashes): 256 KiB, so that
+  // the manifest of thousands of partitions commits with the node's entry instead of costing a file
+  // and two fsyncs on the node's critical path; 0 when inline_limit() is 0 (every object in a file).
+  std::size_t manifest_inline_limit() const;
 
   // Hash of a plugin file, memoised by (path, inode, size, mtime).
   std::string file_hash(const std::filesystem::path& file);

@@ -773,7 +773,7 @@ struct Executor::Impl {
       node_record.shared_refs.insert(node_record.shared_refs.end(), hashes.begin(), hashes.end());
       Table manifest = make_manifest(key_sources, keys, hashes);
       // Committed with the node's entry below, like a partition's result (one transaction, not two).
-      auto stored = cache.store(Value(manifest), Cache::Durability::WithEntry);
+      auto stored = cache.store(Value(manifest), Cache::Durability::WithEntry, cache.manifest_inline_limit());
       if (!stored.pending_inline.empty()) node_record.inline_objects.emplace_back(stored.hash, std::move(stored.pending_inline));
       node_record.refs.emplace_back(stored.hash, stored.size);
       node_record.entry.outputs[p.name] = stored.hash;

@@ -733,6 +733,54 @@ TEST_CASE("a rerun that finds every partition of a foreach sink cached keeps the
   CHECK(query_number(p.path("wh.db"), "SELECT count(*) FROM t") == 10);
 }
 
+TEST_CASE("the manifest of 2,000 partitions lives in index.db with the node's entry: the run writes no object file") {
+  PipelineDir p(R"(
+[pipeline]
+name = "many"
+[nodes.rows]
+plugin = "sluice.range"
+params = { stop = 2000, column = "row" }
+[nodes.pi]
+plugin = "sluice.pi_leibniz"
+inputs = ["rows"]
+foreach = "row"
+params = { order = 0 }
+[nodes.total]
+plugin = "sluice.sql"
+inputs = ["pi"]
+params = { query = "SELECT COUNT(*) AS n, SUM(\"row\") AS s FROM pi" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["total"]
+params = { path = "out.csv" }
+)");
+  const auto index = p.path(".sluice/cache/index.db");
+  const auto object_files = [&] {
+    std::size_t n = 0;
+    const auto dir = p.path(".sluice/cache/objects");
+    if (std::filesystem::exists(dir))
+      for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) n += e.is_regular_file() ? 1 : 0;
+    return n;
+  };
+  CHECK(counts(p.run_json(), "pi") == "2000/2000/0/0");
+  CHECK(slurp(p.path("out.csv")) == "n,s\n2000,1999000\n");
+  CHECK(object_files() == 0);
+  // The manifest is larger than the inline limit of other objects (16 KiB), so the test means something.
+  CHECK(query_number(index, "SELECT max(length(data)) FROM inline_objects") > 16 * 1024);
+  // And it is read back from there, checksum and all: the join reruns from it.
+  const auto forced = p.run_json("--force total");
+  CHECK(statuses(forced)["pi"] == "cached");
+  CHECK(statuses(forced)["total"] == "ran");
+  CHECK(slurp(p.path("out.csv")) == "n,s\n2000,1999000\n");
+
+  // SLUICE_CACHE_INLINE_MAX=0 still means every object in a file, the manifest too.
+  const auto r = run_command("cd " + shell_quote(p.path().string()) + " && SLUICE_CACHE_INLINE_MAX=0 " +
+                             shell_quote(SLUICE_BIN) + " run -q --cache-dir files-only p.toml");
+  INFO("stderr: " << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(query_number(p.path("files-only/index.db"), "SELECT count(*) FROM inline_objects") == 0);
+}
+
 TEST_CASE("sluice plan decides a foreach node's partitions as a run would, and changes nothing") {
   PipelineDir p(csv_pipeline("planned", kScopedLoad));
   const auto warehouse = [&](const std::string& sql) { return query_number(p.path("wh.db"), sql); };

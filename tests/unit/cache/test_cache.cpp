@@ -201,6 +201,39 @@ TEST_CASE("a corrupted inline object is detected, removed and reported as absent
   CHECK_FALSE(cache.contains(s.hash));
 }
 
+TEST_CASE("a larger inline limit for one store keeps that object in index.db (a node's manifest)") {
+  sluice::test::TempDir dir;
+  Cache cache(dir.path());
+  REQUIRE(cache.manifest_inline_limit() == 256 * 1024);
+  const auto manifest = cache.store(Value(noise(5000)), Cache::Durability::WithEntry, cache.manifest_inline_limit());
+  CHECK(manifest.size > cache.inline_limit());  // a file under the limit of other objects
+  CHECK(object_files(cache) == 0);
+  REQUIRE(!manifest.pending_inline.empty());  // committed with the node's entry, as a small object is
+  CacheIndex::Record node;
+  node.key = "knode";
+  node.entry.outputs["out"] = manifest.hash;
+  node.refs.emplace_back(manifest.hash, manifest.size);
+  node.inline_objects.emplace_back(manifest.hash, manifest.pending_inline);
+  cache.index().record_many({node});
+  const auto back = cache.load(manifest.hash);
+  REQUIRE(back);
+  CHECK(std::get<Table>(*back).num_rows() == 5000);
+  // Beyond the larger limit it is a file after all.
+  const auto huge = cache.store(Value(noise(40'000)), Cache::Durability::WithEntry, cache.manifest_inline_limit());
+  CHECK(huge.pending_inline.empty());
+  CHECK(object_files(cache) == 1);
+}
+
+TEST_CASE("the manifest limit follows SLUICE_CACHE_INLINE_MAX when that is 0 or larger") {
+  sluice::test::TempDir dir;
+  {
+    sluice::test::ScopedEnv none("SLUICE_CACHE_INLINE_MAX", "0");
+    CHECK(Cache(dir.path()).manifest_inline_limit() == 0);
+  }
+  sluice::test::ScopedEnv large("SLUICE_CACHE_INLINE_MAX", "1048576");
+  CHECK(Cache(dir.path()).manifest_inline_limit() == 1048576);
+}
+
 TEST_CASE("SLUICE_CACHE_INLINE_MAX=0 keeps every object in a file") {
   sluice::test::TempDir dir;
   sluice::test::ScopedEnv no_inline("SLUICE_CACHE_INLINE_MAX", "0");
