@@ -118,6 +118,16 @@ void record_output(Cache& cache, const std::string& key, const Cache::Stored& s,
   cache.index().record(key, e, {{s.hash, s.size}}, "p", node, "", "r", 0);
 }
 
+// Records `s` as the output of entry `key`, committing its pending inline bytes with the entry.
+void record_with_inline(Cache& cache, const std::string& key, const Cache::Stored& s) {
+  CacheIndex::Record rec;
+  rec.key = key;
+  rec.entry.outputs["out"] = s.hash;
+  rec.refs.emplace_back(s.hash, s.size);
+  rec.inline_objects.emplace_back(s.hash, s.pending_inline);
+  cache.index().record_many({rec});
+}
+
 std::size_t object_files(const Cache& cache) {
   std::size_t n = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(cache.dir() / "objects"))
@@ -178,12 +188,7 @@ TEST_CASE("a small object stored without durability is written only with its ent
   auto s = cache.store(Value(numbers(10)), Cache::Durability::Batch);
   REQUIRE_FALSE(s.pending_inline.empty());
   CHECK_FALSE(cache.contains(s.hash));
-  CacheIndex::Record rec;
-  rec.key = "k";
-  rec.entry.outputs["out"] = s.hash;
-  rec.refs.emplace_back(s.hash, s.size);
-  rec.inline_objects.emplace_back(s.hash, s.pending_inline);
-  cache.index().record_many({rec});
+  record_with_inline(cache, "k", s);
   CHECK(cache.contains(s.hash));
   CHECK(std::get<Table>(*cache.load(s.hash)).num_rows() == 10);
   cache.sync_files();  // nothing to sync: no file was written
@@ -209,12 +214,7 @@ TEST_CASE("a larger inline limit for one store keeps that object in index.db (a 
   CHECK(manifest.size > cache.inline_limit());  // a file under the limit of other objects
   CHECK(object_files(cache) == 0);
   REQUIRE(!manifest.pending_inline.empty());  // committed with the node's entry, as a small object is
-  CacheIndex::Record node;
-  node.key = "knode";
-  node.entry.outputs["out"] = manifest.hash;
-  node.refs.emplace_back(manifest.hash, manifest.size);
-  node.inline_objects.emplace_back(manifest.hash, manifest.pending_inline);
-  cache.index().record_many({node});
+  record_with_inline(cache, "knode", manifest);
   const auto back = cache.load(manifest.hash);
   REQUIRE(back);
   CHECK(std::get<Table>(*back).num_rows() == 5000);
