@@ -138,8 +138,9 @@ Table decode_table(Reader& r) {
     } else if (type == ColumnType::String) {
       offsets = r.array<std::uint64_t>(nrows + 1);
       const std::uint64_t len = offsets.back();
-      auto raw = r.array<char>(len);
-      bytes.assign(raw.begin(), raw.end());
+      // Straight into the column's bytes, without a zero-filled intermediate buffer.
+      if (len > r.remaining()) throw Error("corrupt value encoding: array exceeds the data");
+      bytes.assign(r.take(len), len);
     } else {
       ints = r.array<std::int64_t>(nrows);
     }
