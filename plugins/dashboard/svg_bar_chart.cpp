@@ -52,7 +52,7 @@ std::string render_bar_chart(const BarChart& c) {
   m.close("g");
   if (c.legend) draw_legend(m, legend, f.left, 16);
 
-  m.open("g", {{"class", "hover"}});
+  open_hover_group(m);
   draw_guide(m, f);
   for (std::size_t i = 0; i < c.categories.size(); ++i) {
     std::string tip = c.categories[i];

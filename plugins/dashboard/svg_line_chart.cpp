@@ -167,7 +167,7 @@ std::string render_line_chart(const LineChart& c) {
   for (const auto& l : c.lines) xs_set.insert(l.x.begin(), l.x.end());
   for (const auto& b : c.bands) xs_set.insert(b.x.begin(), b.x.end());
   const std::vector<double> xs(xs_set.begin(), xs_set.end());
-  m.open("g", {{"class", "hover"}});
+  open_hover_group(m);
   draw_guide(m, f);
   for (std::size_t i = 0; i < xs.size(); ++i) {
     std::string tip = x_tooltip_label(xs[i], c.x_scale, c.x_unit);

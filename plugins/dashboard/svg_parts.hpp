@@ -42,7 +42,11 @@ void open_svg(Markup& m, const std::string& id, const std::string& aria, int wid
 void draw_legend(Markup& m, const std::vector<LegendItem>& items, double x, double y);
 void draw_y_axis(Markup& m, const Frame& f, const Ticks& ticks, const Scale& ys, ValueFormat format);
 void draw_x_tick(Markup& m, const Frame& f, double x, const std::string& label);
-// One transparent column per x; its <title> is the tooltip text, lines separated by '\n'.
+// Opens the <g class="hover"> that holds a chart's guide and hover columns; it gives them their
+// transparent fill. Closed by the caller.
+void open_hover_group(Markup& m);
+// One transparent column per x, inside the hover group; its <title> is the tooltip text, lines
+// separated by '\n'.
 void draw_hover_column(Markup& m, const Frame& f, double left, double right, double guide_x, const std::string& tip);
 // The vertical guide line the page script moves to the hovered column.
 void draw_guide(Markup& m, const Frame& f);

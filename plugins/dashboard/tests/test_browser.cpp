@@ -111,6 +111,10 @@ TEST_CASE("headless Chromium: hovering shows the exact values, the selector swit
     var cols = document.querySelectorAll('#chart-overview .hv');
     var col = cols[cols.length - 1];
     var r = col.getBoundingClientRect();
+    // A column is what the pointer hits (its transparent fill, from its group, is painted).
+    var first = cols[0].getBoundingClientRect();
+    var hit = document.elementFromPoint(first.left + first.width / 2, first.top + first.height / 2);
+    d.setAttribute('data-probe-hit', hit === cols[0] ? 'column' : String(hit && hit.tagName));
     col.dispatchEvent(new MouseEvent('mousemove', {bubbles: true, clientX: r.left + 1, clientY: r.top + 5}));
     var tip = document.querySelector('.tip');
     d.setAttribute('data-probe-tip', tip.style.display + '|' + tip.textContent);
@@ -132,7 +136,8 @@ TEST_CASE("headless Chromium: hovering shows the exact values, the selector swit
   html.insert(html.rfind("</body>"), probe + "<script>document.documentElement.setAttribute('data-rogue','ran')</script>");
   const auto probed = dir / "probe.html";
   sluice::test::write_file(probed, html);
-  const auto r = run_command(chromium_command(dir / "profile-probe", "--dump-dom", probed));
+  // Tall enough that the overview's hover columns are in the viewport, where hit testing works.
+  const auto r = run_command(chromium_command(dir / "profile-probe", "--window-size=1280,2000 --dump-dom", probed));
   REQUIRE_MESSAGE(r.exit_code == 0, "chromium failed: " << r.err.substr(0, 2000));
   const std::string tag = r.out.substr(r.out.find("<html"), r.out.find('>', r.out.find("<html")) - r.out.find("<html"));
   INFO(tag);
@@ -144,6 +149,7 @@ TEST_CASE("headless Chromium: hovering shows the exact values, the selector swit
   CHECK(tag.find("data-probe-tip=\"block|") != std::string::npos);
   CHECK(tag.find(expected_date + "Forecast: " + format_amount(total.yhat.back())) != std::string::npos);
   CHECK(tag.find("data-probe-guide=\"visible\"") != std::string::npos);
+  CHECK(tag.find("data-probe-hit=\"column\"") != std::string::npos);
   CHECK(tag.find("data-probe-shown=\"store-5\"") != std::string::npos);
   CHECK(tag.find("data-rogue") == std::string::npos);  // an inline script without the hash never runs
 }
