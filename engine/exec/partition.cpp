@@ -8,7 +8,7 @@
 
 #include <sluice/errors.hpp>
 
-#include "common/huge_pages.hpp"
+#include "exec/table_joiner.hpp"
 
 namespace sluice::engine {
 
@@ -102,94 +102,21 @@ std::vector<Partition> split_by_keys(const Table& table, const std::vector<std::
   return parts;
 }
 
-namespace {
-bool all_null(const Column& c) { return c.null_count() == c.size(); }
-
-// The type column `c` takes in the join: that of the first part with a value in it. A part with no
-// value there (no rows, or nulls only: a SQL result types such a column as double) carries no type,
-// so it does not have to agree with the others.
-ColumnType joined_type(const std::vector<const Table*>& parts, std::size_t c) {
-  for (const Table* p : parts) {
-    if (!all_null(p->column(c))) return p->column(c).type();
-  }
-  return parts.front()->column(c).type();
-}
-
-// Column `c` of every part, joined buffer by buffer (a thousand partitions of a thousand rows are
-// a million cells: copied a row at a time, that was most of a dashboard's input).
-Column concat_column(const std::vector<const Table*>& parts, std::size_t c, std::size_t total) {
-  const Column& head = parts.front()->column(c);
-  const ColumnType type = joined_type(parts, c);
-  std::vector<std::int64_t> ints;
-  std::vector<double> doubles;
-  std::vector<std::uint64_t> offsets{0};
-  std::string bytes;
-  std::vector<std::uint8_t> validity;
-  bool any_null = false;
-  for (const Table* p : parts) any_null = any_null || p->column(c).has_nulls();
-  if (any_null) validity.reserve(total);
-  if (type == ColumnType::Double) doubles.reserve(total);
-  else if (type == ColumnType::String) {
-    // Sized once: growing a buffer of tens of megabytes by doubling copies it and touches fresh pages each time.
-    std::size_t total_bytes = 0;
-    for (const Table* p : parts) {
-      const Column& src = p->column(c);
-      if (src.type() == ColumnType::String) total_bytes += src.string_bytes().size();
-    }
-    offsets.reserve(total + 1);
-    bytes.reserve(total_bytes);
-  } else {
-    ints.reserve(total);
-  }
-  // Reserved and not yet written: the join of a node's partitions is tens of megabytes of fresh memory.
-  advise_huge_pages(ints.data(), ints.capacity() * sizeof(std::int64_t));
-  advise_huge_pages(doubles.data(), doubles.capacity() * sizeof(double));
-  advise_huge_pages(offsets.data(), offsets.capacity() * sizeof(std::uint64_t));
-  advise_huge_pages(bytes.data(), bytes.capacity());
-  for (const Table* p : parts) {
-    const Column& src = p->column(c);
-    if (src.name() != head.name() || (src.type() != type && !all_null(src))) {
-      throw Error("partition outputs differ in column " + std::to_string(c) + " ('" + src.name() + "' " +
-                  std::string(to_string(src.type())) + " vs '" + head.name() + "' " + std::string(to_string(type)) + ")");
-    }
-    if (src.type() != type) {  // nulls only: placeholders of the joined type
-      if (type == ColumnType::Double) doubles.insert(doubles.end(), src.size(), 0.0);
-      else if (type == ColumnType::String) offsets.insert(offsets.end(), src.size(), bytes.size());
-      else ints.insert(ints.end(), src.size(), 0);
-    } else if (type == ColumnType::Double) {
-      doubles.insert(doubles.end(), src.doubles().begin(), src.doubles().end());
-    } else if (type == ColumnType::String) {
-      const std::uint64_t base = bytes.size();
-      for (std::size_t r = 1; r < src.string_offsets().size(); ++r) offsets.push_back(base + src.string_offsets()[r]);
-      bytes += src.string_bytes();
-    } else {
-      ints.insert(ints.end(), src.ints().begin(), src.ints().end());
-    }
-    if (any_null) {
-      if (src.has_nulls()) validity.insert(validity.end(), src.validity().begin(), src.validity().end());
-      else validity.insert(validity.end(), src.size(), std::uint8_t{1});
-    }
-  }
-  Column out(head.name(), type);
-  out.assign_raw(total, std::move(ints), std::move(doubles), std::move(offsets), std::move(bytes), std::move(validity));
-  return out;
-}
-}  // namespace
-
 Table concat_tables(const std::vector<const Table*>& parts) {
-  if (parts.empty()) return Table{};
-  const std::size_t columns = parts.front()->num_columns();
-  std::size_t total = 0;
-  for (const Table* p : parts) {
-    if (p->num_columns() != columns) {
-      throw Error("partition outputs differ in columns (" + std::to_string(p->num_columns()) + " vs " +
-                  std::to_string(columns) + "); a partitioned stage must produce the same schema for every partition");
+  TableJoiner joiner(parts.size());
+  if (!parts.empty()) {
+    // The exact size is known: every buffer is reserved once.
+    std::size_t rows = 0;
+    std::vector<std::size_t> string_bytes(parts.front()->num_columns());
+    for (const Table* p : parts) {
+      rows += p->num_rows();
+      for (std::size_t c = 0; c < std::min(string_bytes.size(), p->num_columns()); ++c)
+        if (p->column(c).type() == ColumnType::String) string_bytes[c] += p->column(c).string_bytes().size();
     }
-    total += p->num_rows();
+    joiner.expect(rows, std::move(string_bytes));
   }
-  Table out;
-  for (std::size_t c = 0; c < columns; ++c) out.add_column(concat_column(parts, c, total));
-  return out;
+  for (const Table* p : parts) joiner.append(*p);
+  return joiner.finish();
 }
 
 Table key_row(const Table& source, std::size_t row, const std::vector<std::string>& keys) {

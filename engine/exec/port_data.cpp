@@ -1,12 +1,13 @@
 #include "exec/port_data.hpp"
 
-#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
 #include <sluice/errors.hpp>
 
 #include "cache/cache.hpp"
 #include "exec/partition.hpp"
+#include "exec/table_joiner.hpp"
 
 namespace sluice::engine {
 
@@ -78,17 +79,30 @@ ValuePtr materialize(PortData& port, Cache& cache) {
   };
   if (!port.partitioned) return keep(load_or_repair(port, cache, port.hash, port.repair_whole));
   auto manifest = manifest_of(port, cache);
-  // Loading is reading and decompressing one object per partition: done in parallel. Isolated, so a
-  // thread waiting here takes none of its caller's other tasks: a caller may hold a lock or a
-  // once_flag (a foreach node loading its broadcast inputs) that such a task would wait for.
-  std::vector<ValuePtr> values(manifest->num_rows());
+  const std::size_t parts = manifest->num_rows();
+  // Loading is reading and decompressing one object per partition: done in parallel, while one
+  // thread appends the loaded partitions to the join in key order. Only a few partitions are held
+  // at a time, so their memory is reused instead of each taking fresh pages. Isolated, so a thread
+  // waiting here takes none of its caller's other tasks: a caller may hold a lock or a once_flag (a
+  // foreach node loading its broadcast inputs) that such a task would wait for.
+  TableJoiner joiner(parts);
+  std::size_t next = 0;
   tbb::this_task_arena::isolate([&] {
-    tbb::parallel_for(std::size_t{0}, values.size(), [&](std::size_t i) { values[i] = partition_value(port, cache, i); });
+    const auto in_flight = static_cast<std::size_t>(4 * tbb::this_task_arena::max_concurrency());
+    tbb::parallel_pipeline(
+        in_flight,
+        tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
+                                            [&](tbb::flow_control& fc) -> std::size_t {
+                                              if (next < parts) return next++;
+                                              fc.stop();
+                                              return 0;
+                                            }) &
+            tbb::make_filter<std::size_t, ValuePtr>(tbb::filter_mode::parallel,
+                                                    [&](std::size_t i) { return partition_value(port, cache, i); }) &
+            tbb::make_filter<ValuePtr, void>(tbb::filter_mode::serial_in_order,
+                                             [&](const ValuePtr& v) { joiner.append(std::get<Table>(*v)); }));
   });
-  std::vector<const Table*> tables;
-  tables.reserve(values.size());
-  for (const auto& v : values) tables.push_back(&std::get<Table>(*v));
-  return keep(std::make_shared<const Value>(concat_tables(tables)));
+  return keep(std::make_shared<const Value>(joiner.finish()));
 }
 
 }  // namespace sluice::engine
