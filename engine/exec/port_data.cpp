@@ -3,6 +3,10 @@
 #include <oneapi/tbb/parallel_pipeline.h>
 #include <oneapi/tbb/task_arena.h>
 
+#include <atomic>
+#include <exception>
+#include <mutex>
+
 #include <sluice/errors.hpp>
 
 #include "cache/cache.hpp"
@@ -87,21 +91,41 @@ ValuePtr materialize(PortData& port, Cache& cache) {
   // foreach node loading its broadcast inputs) that such a task would wait for.
   TableJoiner joiner(parts);
   std::size_t next = 0;
+  // The first failure, rethrown once the pipeline has drained: an exception that leaves a filter
+  // would make oneTBB drop the partitions in flight without destroying them.
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
+  std::mutex failure_mutex;
+  const auto guarded = [&](const auto& step) {
+    try {
+      step();
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      failed = true;
+    }
+  };
   tbb::this_task_arena::isolate([&] {
     const auto in_flight = static_cast<std::size_t>(4 * tbb::this_task_arena::max_concurrency());
     tbb::parallel_pipeline(
         in_flight,
         tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
                                             [&](tbb::flow_control& fc) -> std::size_t {
-                                              if (next < parts) return next++;
+                                              if (next < parts && !failed) return next++;
                                               fc.stop();
                                               return 0;
                                             }) &
             tbb::make_filter<std::size_t, ValuePtr>(tbb::filter_mode::parallel,
-                                                    [&](std::size_t i) { return partition_value(port, cache, i); }) &
-            tbb::make_filter<ValuePtr, void>(tbb::filter_mode::serial_in_order,
-                                             [&](const ValuePtr& v) { joiner.append(std::get<Table>(*v)); }));
+                                                    [&](std::size_t i) {
+                                                      ValuePtr v;
+                                                      guarded([&] { v = partition_value(port, cache, i); });
+                                                      return v;
+                                                    }) &
+            tbb::make_filter<ValuePtr, void>(tbb::filter_mode::serial_in_order, [&](const ValuePtr& v) {
+              if (v && !failed) guarded([&] { joiner.append(std::get<Table>(*v)); });
+            }));
   });
+  if (failure) std::rethrow_exception(failure);
   return keep(std::make_shared<const Value>(joiner.finish()));
 }
 
