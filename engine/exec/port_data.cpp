@@ -1,15 +1,11 @@
 #include "exec/port_data.hpp"
 
-#include <oneapi/tbb/parallel_pipeline.h>
-#include <oneapi/tbb/task_arena.h>
-
-#include <atomic>
-#include <exception>
 #include <mutex>
 
 #include <sluice/errors.hpp>
 
 #include "cache/cache.hpp"
+#include "exec/ordered_loads.hpp"
 #include "exec/partition.hpp"
 #include "exec/table_joiner.hpp"
 
@@ -84,48 +80,13 @@ ValuePtr materialize(PortData& port, Cache& cache) {
   if (!port.partitioned) return keep(load_or_repair(port, cache, port.hash, port.repair_whole));
   auto manifest = manifest_of(port, cache);
   const std::size_t parts = manifest->num_rows();
-  // Loading is reading and decompressing one object per partition: done in parallel, while one
-  // thread appends the loaded partitions to the join in key order. Only a few partitions are held
-  // at a time, so their memory is reused instead of each taking fresh pages. Isolated, so a thread
-  // waiting here takes none of its caller's other tasks: a caller may hold a lock or a once_flag (a
-  // foreach node loading its broadcast inputs) that such a task would wait for.
+  // Loading is reading and decompressing one object per partition: done in parallel, while the
+  // loaded partitions are appended to the join in key order. Only a few are held at a time, so
+  // their memory is reused instead of each taking fresh pages.
   TableJoiner joiner(parts);
-  std::size_t next = 0;
-  // The first failure, rethrown once the pipeline has drained: an exception that leaves a filter
-  // would make oneTBB drop the partitions in flight without destroying them.
-  std::exception_ptr failure;
-  std::atomic<bool> failed{false};
-  std::mutex failure_mutex;
-  const auto guarded = [&](const auto& step) {
-    try {
-      step();
-    } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-      failed = true;
-    }
-  };
-  tbb::this_task_arena::isolate([&] {
-    const auto in_flight = static_cast<std::size_t>(4 * tbb::this_task_arena::max_concurrency());
-    tbb::parallel_pipeline(
-        in_flight,
-        tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
-                                            [&](tbb::flow_control& fc) -> std::size_t {
-                                              if (next < parts && !failed) return next++;
-                                              fc.stop();
-                                              return 0;
-                                            }) &
-            tbb::make_filter<std::size_t, ValuePtr>(tbb::filter_mode::parallel,
-                                                    [&](std::size_t i) {
-                                                      ValuePtr v;
-                                                      guarded([&] { v = partition_value(port, cache, i); });
-                                                      return v;
-                                                    }) &
-            tbb::make_filter<ValuePtr, void>(tbb::filter_mode::serial_in_order, [&](const ValuePtr& v) {
-              if (v && !failed) guarded([&] { joiner.append(std::get<Table>(*v)); });
-            }));
-  });
-  if (failure) std::rethrow_exception(failure);
+  load_in_order(
+      parts, [&](std::size_t i) { return partition_value(port, cache, i); },
+      [&](const Value& v) { joiner.append(std::get<Table>(v)); });
   return keep(std::make_shared<const Value>(joiner.finish()));
 }
 

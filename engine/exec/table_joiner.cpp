@@ -78,13 +78,10 @@ struct TableJoiner::JoinedColumn {
       ints.insert(ints.end(), src.ints().begin(), src.ints().end());
     }
     // Validity only from the first part with a null on: the rows before it had none.
-    if (src.has_nulls() && !has_validity) {
-      make_room(validity, rows + n, planned_rows);
-      validity.assign(rows, std::uint8_t{1});
-      has_validity = true;
-    }
+    has_validity = has_validity || src.has_nulls();
     if (has_validity) {
       make_room(validity, rows + n, planned_rows);
+      validity.resize(rows, std::uint8_t{1});  // grows only at the first null
       if (src.has_nulls()) validity.insert(validity.end(), src.validity().begin(), src.validity().end());
       else validity.insert(validity.end(), n, std::uint8_t{1});
     }

@@ -1,0 +1,22 @@
+#pragma once
+// Loads items in parallel and hands them on in order: load(i) runs for i = 0 .. count - 1 on the
+// task arena's threads, a few items per thread at a time, and consume() receives the loaded values
+// one at a time in index order (load returns a value; a null one is not consumed). Memory is bounded by the items in flight, not by `count`.
+//
+// The first exception, thrown by load or by consume, is rethrown once every item in flight has
+// finished (an exception that leaves a oneTBB pipeline filter drops the items in flight without
+// destroying them). No item is started after it, and consume sees no later item.
+//
+// Isolated: a thread waiting here takes none of its caller's other tasks, since a caller may hold a
+// lock or a once_flag (a foreach node loading its broadcast inputs) that such a task would wait for.
+#include <cstddef>
+#include <functional>
+
+#include <sluice/value.hpp>
+
+namespace sluice::engine {
+
+void load_in_order(std::size_t count, const std::function<ValuePtr(std::size_t)>& load,
+                   const std::function<void(const Value&)>& consume);
+
+}  // namespace sluice::engine
