@@ -65,13 +65,15 @@ std::optional<std::pair<double, double>> bucket_percentiles(const std::vector<do
   const double scale = static_cast<double>(kBuckets) / range;
   if (!std::isfinite(scale)) return std::nullopt;  // a range so small that 256 / range overflows
 
-  thread_local std::vector<std::uint8_t> bucket_of;
-  bucket_of.resize(n);
+  thread_local std::vector<std::uint8_t> bucket_of_storage;
+  bucket_of_storage.resize(n);
+  std::uint8_t* const bucket_of = bucket_of_storage.data();  // not reloaded from thread-local storage per value
   std::array<std::uint32_t, kBuckets + 1> first_rank{};  // first_rank[b]: values in buckets before b
   for (std::size_t i = 0; i < n; ++i) {
-    const auto b = std::min(kBuckets - 1, static_cast<std::size_t>((v[i] - lo) * scale));
+    // In [0, 256]: a signed conversion, which unlike an unsigned one needs no range branch.
+    const auto b = std::min<std::int64_t>(kBuckets - 1, static_cast<std::int64_t>((v[i] - lo) * scale));
     bucket_of[i] = static_cast<std::uint8_t>(b);
-    ++first_rank[b + 1];
+    ++first_rank[static_cast<std::size_t>(b) + 1];
   }
   for (std::size_t b = 1; b <= kBuckets; ++b) first_rank[b] += first_rank[b - 1];
 
