@@ -111,9 +111,9 @@ std::vector<pr::MetricsRow> backtest(const Series& s, std::int64_t horizon_days,
   const pr::ProphetOptions copy_options = full.resolved_copy_options();
   const auto rows = std::make_shared<const pr::DesignRows>(pr::design_rows(full.features(), s.ds_us));
   const auto forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
-                              const std::vector<std::int64_t>& targets) {
+                              const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
     return pr::fit_predict_cutoff(copy_options, rows, pr::Frame{train_ds, train_y, {}, {}, {}},
-                                  pr::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}});
+                                  pr::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}, observed);
   };
   return pr::performance_metrics(pr::cross_validation(s.ds_us, s.y, cutoffs, horizon, forecaster), 0.1);
 }

@@ -59,14 +59,23 @@ std::vector<CvPoint> cross_validation(const std::vector<std::int64_t>& ds, const
     if (train_ds.size() < 2)
       throw ModelError("a cross-validation cutoff has fewer than 2 history rows before it; increase 'initial'");
     if (targets.empty()) return;
-    const PointForecast p = forecaster(train_ds, train_y, targets);
+    const ScoredForecast p = forecaster(train_ds, train_y, targets, target_y);
     auto& out = per_cutoff[c];
     for (std::size_t j = 0; j < targets.size(); ++j)
-      out.push_back({targets[j], cutoff, target_y[j], p.yhat[j], p.lower[j], p.upper[j]});
+      out.push_back({targets[j], cutoff, target_y[j], p.yhat[j], p.covered[j] != 0});
   });
   std::vector<CvPoint> all;
   for (auto& v : per_cutoff) all.insert(all.end(), v.begin(), v.end());
   return all;
+}
+
+ScoredForecast scored(const PointForecast& forecast, const std::vector<double>& observed) {
+  ScoredForecast out;
+  out.yhat = forecast.yhat;
+  out.covered.resize(observed.size());
+  for (std::size_t i = 0; i < observed.size(); ++i)
+    out.covered[i] = forecast.lower[i] <= observed[i] && observed[i] <= forecast.upper[i];
+  return out;
 }
 
 std::vector<std::pair<std::int64_t, double>> rolling_mean_by_h(const std::vector<double>& x,
@@ -154,7 +163,7 @@ std::vector<MetricsRow> performance_metrics(std::vector<CvPoint> points, double 
     ape[i] = std::abs(e / p.y);
     const double s = std::abs(e) / ((std::abs(p.y) + std::abs(p.yhat)) / 2.0);
     sape[i] = std::isnan(s) ? 0.0 : s;
-    cov[i] = (p.yhat_lower <= p.y && p.y <= p.yhat_upper) ? 1.0 : 0.0;
+    cov[i] = p.covered ? 1.0 : 0.0;
   }
   const auto mse = rolling_mean_by_h(se, h, w);
   const auto mae = rolling_mean_by_h(ae, h, w);

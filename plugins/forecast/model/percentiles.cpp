@@ -1,4 +1,5 @@
-// numpy's percentile (linear interpolation) by selection instead of sorting.
+// numpy's percentile (linear interpolation) by selection instead of sorting, and whether a value
+// lies between two percentiles by counting instead of selecting.
 //
 // Intervals take two percentiles (10th and 90th by default) of each future row's
 // `uncertainty_samples` draws, which makes the selection a large part of predict and of every
@@ -10,6 +11,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 
 #include "prophet.hpp"
@@ -126,6 +128,81 @@ std::pair<double, double> percentiles(std::vector<double>& v, double q_lo, doubl
   const double b_hi = rh.lo + 1 < n ? *std::min_element(at(rh.lo + 1), v.end()) : a_hi;
   const double b_lo = rh.lo > rl.lo ? *std::min_element(at(rl.lo + 1), at(rh.lo + 1)) : b_hi;
   return {rl.lo + 1 < n ? lerp(a_lo, b_lo, rl.frac) : a_lo, rh.lo + 1 < n ? lerp(a_hi, b_hi, rh.frac) : a_hi};
+}
+
+namespace {
+// Where y falls among the values: how many are below it and how many at most it, and whether all
+// are finite. One pass of compares and adds, which the compiler vectorises.
+struct Position {
+  std::size_t below = 0, at_most = 0;
+  bool finite = true;
+};
+
+Position position_of(const std::vector<double>& v, double y) {
+  std::size_t below = 0, at_most = 0, not_finite = 0;
+  for (const double x : v) {
+    below += x < y ? 1 : 0;
+    at_most += x <= y ? 1 : 0;
+    not_finite += std::abs(x) <= std::numeric_limits<double>::max() ? 0 : 1;  // NaN too
+  }
+  return {below, at_most, not_finite == 0};
+}
+
+// The order statistics next to y, found only when a test cannot decide without them.
+class Neighbours {
+ public:
+  Neighbours(const std::vector<double>& v, double y, const Position& p) : v_(v), y_(y), p_(p) {}
+  // The value of rank k (0-based, sorted), for k in [below - 1, at_most]: the largest value below
+  // y, y itself, or the smallest value above y.
+  double at(std::size_t k) {
+    if (k >= p_.below && k < p_.at_most) return y_;
+    if (!found_) {
+      for (const double x : v_) {
+        if (x < y_) largest_below_ = std::max(largest_below_, x);
+        if (x > y_) smallest_above_ = std::min(smallest_above_, x);
+      }
+      found_ = true;
+    }
+    return k < p_.below ? largest_below_ : smallest_above_;
+  }
+
+ private:
+  const std::vector<double>& v_;
+  double y_;
+  Position p_;
+  bool found_ = false;
+  double largest_below_ = -std::numeric_limits<double>::infinity();
+  double smallest_above_ = std::numeric_limits<double>::infinity();
+};
+
+// Whether percentile q <= y (or, with `at_least` false, y <= percentile q). The percentile lies
+// between the order statistics of ranks r.lo and r.lo + 1 (clamped), so the counts decide unless y
+// falls between those two; then they are found and interpolated as percentiles() does.
+bool compare_percentile(std::size_t n, Rank r, const Position& p, Neighbours& near, double y, bool at_least) {
+  const std::size_t lo = r.lo, hi = std::min(r.lo + 1, n - 1);
+  if (at_least) {
+    if (hi < p.at_most) return true;  // value[hi] <= y
+    if (lo >= p.at_most) return false;  // value[lo] > y
+    return lerp(near.at(lo), near.at(hi), r.frac) <= y;
+  }
+  if (lo >= p.at_most) return true;  // value[lo] > y
+  if (hi < p.below) return false;  // value[hi] < y
+  return y <= lerp(near.at(lo), near.at(hi), r.frac);
+}
+}  // namespace
+
+bool within_percentiles(const std::vector<double>& v, double q_lo, double q_hi, double y) {
+  if (v.empty() || std::isnan(y)) return false;
+  const Position p = position_of(v, y);
+  if (!p.finite || !std::isfinite(y)) {  // interpolation with infinities is not monotone: select
+    std::vector<double> copy = v;
+    const auto [lo, hi] = percentiles(copy, q_lo, q_hi);
+    return lo <= y && y <= hi;
+  }
+  Neighbours near(v, y, p);
+  const std::size_t n = v.size();
+  return compare_percentile(n, rank_of(n, q_lo), p, near, y, true) &&
+         compare_percentile(n, rank_of(n, q_hi), p, near, y, false);
 }
 
 }  // namespace sluice::prophet

@@ -33,6 +33,9 @@ struct Forecast {
   std::vector<std::int64_t> ds_us;
   Eigen::VectorXd trend, trend_lower, trend_upper;
   Eigen::VectorXd yhat, yhat_lower, yhat_upper;  // bounds are NaN when uncertainty_samples = 0
+  // With PredictOptions::observed: 1 where the observed value lies within [yhat_lower, yhat_upper]
+  // (by the interval's definition; the bounds themselves are not computed), else 0.
+  std::vector<char> covered;
   // Component values (seasonality names, holiday names, "holidays", regressors,
   // "additive_terms", "multiplicative_terms", ...), sorted by name. Additive ones
   // are on the scale of y; multiplicative ones are relative factors.
@@ -45,6 +48,10 @@ struct Forecast {
 struct PredictOptions {
   // trend_lower / trend_upper; when false they are NaN. Cross-validation only needs yhat's interval.
   bool trend_interval = true;
+  // Values observed at the rows of `future` (one per row, in its order), to score the interval
+  // against instead of returning it: Forecast::covered is filled and yhat_lower / yhat_upper are NaN.
+  // Whether a value lies within the interval takes a count, not a selection (within_percentiles).
+  const std::vector<double>* observed = nullptr;
 };
 
 class Prophet {
@@ -128,14 +135,17 @@ class Prophet {
 };
 
 // One cross-validation cutoff (a Forecaster of cross_validation): a model with `options`, sharing the
-// design rows `rows`, fitted on `train` and predicted at the dates of `future`; yhat and its interval
-// only (the trend interval is not drawn).
-PointForecast fit_predict_cutoff(const ProphetOptions& options, std::shared_ptr<const DesignRows> rows,
-                                 const Frame& train, const Frame& future);
+// design rows `rows`, fitted on `train` and predicted at the dates of `future`; yhat, and whether
+// each of `observed` lies within its interval (the trend interval is not drawn).
+ScoredForecast fit_predict_cutoff(const ProphetOptions& options, std::shared_ptr<const DesignRows> rows,
+                                  const Frame& train, const Frame& future, const std::vector<double>& observed);
 
 // numpy.percentile with linear interpolation, for 0 <= q <= 100. Reorders `values`.
 double percentile(std::vector<double>& values, double q);
 // {percentile(values, q_lo), percentile(values, q_hi)} with the same results, sharing one partition.
 std::pair<double, double> percentiles(std::vector<double>& values, double q_lo, double q_hi);
+// Whether lo <= y <= hi for {lo, hi} = percentiles(values, q_lo, q_hi), exactly, without selecting:
+// one counting pass, about 4x faster over 1,000 values. False when y is NaN or values is empty.
+bool within_percentiles(const std::vector<double>& values, double q_lo, double q_hi, double y);
 
 }  // namespace sluice::prophet

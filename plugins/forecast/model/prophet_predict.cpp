@@ -66,10 +66,18 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
   out.yhat = out.trend.cwiseProduct(one_plus_xm) + additive_terms;
 
   const int samples = options_.uncertainty_samples;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> observed;  // sorted by ds, as the rows
+  if (how.observed != nullptr) {
+    if (how.observed->size() != input.ds_us.size())
+      throw ModelError("predict got " + std::to_string(how.observed->size()) + " observed values for " +
+                       std::to_string(input.ds_us.size()) + " rows");
+    for (std::size_t r : order) observed.push_back((*how.observed)[r]);
+    out.covered.assign(observed.size(), 0);
+  }
   if (samples == 0) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
     out.yhat_lower = out.yhat_upper = out.trend_lower = out.trend_upper = Eigen::VectorXd::Constant(n, nan);
-    return out;
+    return out;  // no interval, so nothing is covered
   }
   Rng rng(options_.seed);
   std::vector<Eigen::Index> future_rows;
@@ -108,11 +116,14 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
     rng.normals(draws.data(), draws.size());
     std::tie(noise_lo, noise_hi) = percentiles(draws, lo_q, hi_q);
   }
+  const bool scoring = how.observed != nullptr;
   Eigen::Index future_index = 0;
   for (Eigen::Index i = 0; i < n; ++i) {
+    const auto row = static_cast<std::size_t>(i);
     if (t[i] <= 1.0) {
       out.yhat_lower[i] = out.yhat[i] + noise_scale * noise_lo;
       out.yhat_upper[i] = out.yhat[i] + noise_scale * noise_hi;
+      if (scoring) out.covered[row] = out.yhat_lower[i] <= observed[row] && observed[row] <= out.yhat_upper[i];
       continue;
     }
     const Eigen::Index j = future_index++;
@@ -123,22 +134,24 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
     trend_paths = (U.col(j).array() + g[i]) * y_scale_ + floor[i];
     drawn = trend_paths * one_plus_xm[i] + additive_terms[i] +
             noise_scale * Eigen::Map<const Eigen::ArrayXd>(noise.data(), samples);
-    std::tie(out.yhat_lower[i], out.yhat_upper[i]) = percentiles(draws, lo_q, hi_q);
+    if (scoring) out.covered[row] = within_percentiles(draws, lo_q, hi_q, observed[row]);
+    else std::tie(out.yhat_lower[i], out.yhat_upper[i]) = percentiles(draws, lo_q, hi_q);
     if (how.trend_interval) std::tie(out.trend_lower[i], out.trend_upper[i]) = percentiles(trends, lo_q, hi_q);
   }
+  if (scoring) out.yhat_lower.setConstant(nan), out.yhat_upper.setConstant(nan);
   return out;
 }
 
-PointForecast fit_predict_cutoff(const ProphetOptions& options, std::shared_ptr<const DesignRows> rows,
-                                 const Frame& train, const Frame& future) {
+ScoredForecast fit_predict_cutoff(const ProphetOptions& options, std::shared_ptr<const DesignRows> rows,
+                                  const Frame& train, const Frame& future, const std::vector<double>& observed) {
   Prophet m(options);
   m.set_design_rows(std::move(rows));
   m.fit(train);
-  const Forecast fc = m.predict(future, PredictOptions{.trend_interval = false});
-  PointForecast p;
+  const Forecast fc = m.predict(future, PredictOptions{.trend_interval = false, .observed = &observed});
+  // predict's rows are sorted by ds, as cross_validation's targets already are.
+  ScoredForecast p;
   p.yhat.assign(fc.yhat.begin(), fc.yhat.end());
-  p.lower.assign(fc.yhat_lower.begin(), fc.yhat_lower.end());
-  p.upper.assign(fc.yhat_upper.begin(), fc.yhat_upper.end());
+  p.covered = fc.covered;
   return p;
 }
 

@@ -102,11 +102,11 @@ class BacktestStage : public Stage {
       // Every cutoff's training and target dates are history dates: their design rows are computed once.
       const auto rows = std::make_shared<const prophet::DesignRows>(prophet::design_rows(full.features(), series.ds_us));
       const auto prophet_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
-                                          const std::vector<std::int64_t>& targets) {
+                                          const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
         ctx.check_cancelled();
         return prophet::fit_predict_cutoff(
             copy_options, rows, with_cap_floor(prophet::Frame{train_ds, train_y, {}, {}, {}}),
-            with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}));
+            with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}), observed);
       };
       append(result, series, "prophet",
              prophet::cross_validation(series.ds_us, series.y, cutoffs, horizon, prophet_forecaster));
@@ -114,10 +114,10 @@ class BacktestStage : public Stage {
 
       if (compare_baseline_) {
         const auto naive_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
-                                          const std::vector<std::int64_t>& targets) {
+                                          const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
           prophet::SeasonalNaive m(season_length_, options.interval_width);
           m.fit(train_ds, train_y);
-          return m.predict(targets);
+          return prophet::scored(m.predict(targets), observed);
         };
         auto points = prophet::cross_validation(series.ds_us, series.y, cutoffs, horizon, naive_forecaster);
         // The baseline cannot forecast a date with no observation a whole number of seasons back.

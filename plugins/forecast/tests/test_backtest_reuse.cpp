@@ -1,6 +1,6 @@
 // What cross-validation shares between its cutoff models must not change their results:
-// percentile pairs, predictions without the trend interval, resolve() instead of fit(),
-// and design rows computed once for the whole history.
+// percentile pairs, intervals scored by counting, predictions without the trend interval,
+// resolve() instead of fit(), and design rows computed once for the whole history.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -79,6 +79,76 @@ TEST_CASE("percentiles gives exactly the two percentile() values") {
       }
     }
   }
+}
+
+TEST_CASE("within_percentiles says exactly what comparing with percentiles() says") {
+  std::mt19937_64 rng(5);
+  const double inf = std::numeric_limits<double>::infinity();
+  for (std::size_t n : {1u, 2u, 3u, 10u, 63u, 64u, 65u, 1000u, 1001u}) {
+    for (int shape = 0; shape < 5; ++shape) {  // random, ties, constant, an infinity, a NaN
+      std::vector<double> v(n);
+      for (auto& x : v) x = shape == 1 ? static_cast<double>(rng() % 5) : static_cast<double>(rng() >> 11) * 0x1.0p-53 - 0.5;
+      if (shape == 2) std::fill(v.begin(), v.end(), 2.5);
+      if (shape == 3) v[n / 3] = inf;
+      if (shape == 4) v[n / 2] = std::nan("");
+      for (const auto& [lo, hi] : {std::pair{10.0, 90.0}, {2.5, 97.5}, {0.0, 100.0}, {50.0, 50.0}, {90.0, 10.0}, {12.6, 87.4}}) {
+        std::vector<double> sorted = v;
+        const auto [plo, phi] = percentiles(sorted, lo, hi);
+        // Every value, the percentiles and their neighbouring doubles (where the counts alone cannot
+        // decide), values outside the range, infinities and NaN.
+        std::vector<double> ys = v;
+        for (double p : {plo, phi})
+          ys.insert(ys.end(), {p, std::nextafter(p, -inf), std::nextafter(p, inf), p + 1e-9, p - 1e-9});
+        ys.insert(ys.end(), {-1.0, 1.0, 3.0, -inf, inf, std::nan("")});
+        for (double y : ys) {
+          CAPTURE(n);
+          CAPTURE(shape);
+          CAPTURE(lo);
+          CAPTURE(hi);
+          CAPTURE(y);
+          CHECK(within_percentiles(v, lo, hi, y) == (plo <= y && y <= phi));
+        }
+      }
+    }
+  }
+  CHECK_FALSE(within_percentiles({}, 10.0, 90.0, 0.0));
+}
+
+TEST_CASE("predict scoring observed values covers them exactly where its interval holds them") {
+  const Frame f = forecast_test::synthetic_daily(400);
+  Prophet m;
+  m.fit(f);
+  const Frame future = m.make_future(30);  // history rows and 30 future rows
+  const Forecast full = m.predict(future);
+  // Observed values at, just inside and just outside each bound, at yhat, and far away, with the
+  // rows given in reverse date order (predict sorts them).
+  const auto rows = static_cast<Eigen::Index>(future.ds_us.size());
+  for (int variant = 0; variant < 6; ++variant) {
+    Frame reversed;
+    std::vector<double> observed;
+    for (Eigen::Index i = rows - 1; i >= 0; --i) {
+      reversed.ds_us.push_back(future.ds_us[static_cast<std::size_t>(i)]);
+      const double lo = full.yhat_lower[i], hi = full.yhat_upper[i];
+      const double at[] = {lo, hi, std::nextafter(lo, -INFINITY), std::nextafter(hi, INFINITY), full.yhat[i], hi + 100.0};
+      observed.push_back(at[variant]);
+    }
+    const Forecast scored = m.predict(reversed, PredictOptions{.trend_interval = false, .observed = &observed});
+    REQUIRE(scored.covered.size() == static_cast<std::size_t>(rows));
+    CHECK(same_bits(scored.yhat, full.yhat));
+    CHECK(std::isnan(scored.yhat_lower[rows - 1]));  // scored, not returned
+    std::size_t covered = 0;
+    for (Eigen::Index i = 0; i < rows; ++i) {
+      const double y = observed[static_cast<std::size_t>(rows - 1 - i)];
+      CAPTURE(variant);
+      CAPTURE(i);
+      CHECK(static_cast<bool>(scored.covered[static_cast<std::size_t>(i)]) == (full.yhat_lower[i] <= y && y <= full.yhat_upper[i]));
+      covered += scored.covered[static_cast<std::size_t>(i)] ? 1 : 0;
+    }
+    // At the bounds and at yhat every row is covered; just outside and far away none is.
+    CHECK(covered == (variant == 0 || variant == 1 || variant == 4 ? static_cast<std::size_t>(rows) : 0u));
+  }
+  std::vector<double> too_few(3, 0.0);
+  CHECK_THROWS_AS(m.predict(future, PredictOptions{.observed = &too_few}), ModelError);
 }
 
 TEST_CASE("predict without the trend interval gives the same yhat and interval") {

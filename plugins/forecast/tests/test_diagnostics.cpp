@@ -76,8 +76,10 @@ TEST_CASE("rolling median by horizon adds single earlier points") {
 
 TEST_CASE("performance metrics from cross-validation points") {
   std::vector<CvPoint> pts;
+  // Intervals [8.5 + h, 11.5 + h] around yhat = 10 + h: only h = 1 holds y = 10.
   for (int c = 0; c < 2; ++c)
-    for (int hzn = 1; hzn <= 5; ++hzn) pts.push_back({(10 * c + hzn) * kDay, 10 * c * kDay, 10.0, 10.0 + hzn, 8.5 + hzn, 11.5 + hzn});
+    for (int hzn = 1; hzn <= 5; ++hzn)
+      pts.push_back({(10 * c + hzn) * kDay, 10 * c * kDay, 10.0, 10.0 + hzn, 8.5 + hzn <= 10.0 && 10.0 <= 11.5 + hzn});
   const auto rows = performance_metrics(pts, 0.1);  // w = 1: per horizon
   REQUIRE(rows.size() == 5);
   CHECK(rows[2].horizon_us == 3 * kDay);
@@ -97,10 +99,10 @@ TEST_CASE("cross-validation runs every cutoff and keeps cutoff order") {
   const Frame f = forecast_test::synthetic_daily(200);
   const auto cutoffs = generate_cutoffs(f.ds_us, 14 * kDay, 7 * kDay, 100 * kDay);
   const auto naive = [](const std::vector<std::int64_t>& ds, const std::vector<double>& y,
-                        const std::vector<std::int64_t>& targets) {
+                        const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
     SeasonalNaive m(7, 0.8);
     m.fit(ds, y);
-    return m.predict(targets);
+    return scored(m.predict(targets), observed);
   };
   const auto points = cross_validation(f.ds_us, f.y, cutoffs, 14 * kDay, naive);
   CHECK(points.size() == cutoffs.size() * 14);
