@@ -138,7 +138,10 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
     else std::tie(out.yhat_lower[i], out.yhat_upper[i]) = percentiles(draws, lo_q, hi_q);
     if (how.trend_interval) std::tie(out.trend_lower[i], out.trend_upper[i]) = percentiles(trends, lo_q, hi_q);
   }
-  if (scoring) out.yhat_lower.setConstant(nan), out.yhat_upper.setConstant(nan);
+  if (scoring) {  // scored, not returned
+    out.yhat_lower.setConstant(nan);
+    out.yhat_upper.setConstant(nan);
+  }
   return out;
 }
 
