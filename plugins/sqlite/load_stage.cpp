@@ -1,10 +1,13 @@
 // sluice.sqlite_load: writes a table into a SQLite warehouse (append, replace or upsert).
 //
-// Transaction design (see docs/stages-sqlite.md): the input is first written in
-// batches to a private staging file (each batch one committed transaction), then
-// merged into the target in ONE warehouse transaction together with the ledger
-// entry. Readers never see a half-loaded run, and a failure anywhere leaves the
+// Transaction design (see docs/stages-sqlite.md): an input larger than one batch is
+// first written in batches to a private staging file (each batch one committed
+// transaction), then merged into the target in ONE warehouse transaction together
+// with the ledger entry; an input of one batch is written in that transaction
+// directly. Readers never see a half-loaded run, and a failure anywhere leaves the
 // warehouse exactly as it was.
+#include <optional>
+
 #include <sluice/errors.hpp>
 #include <sluice/serialize.hpp>
 
@@ -12,6 +15,7 @@
 #include "db_path.hpp"
 #include "load_ledger.hpp"
 #include "load_scope.hpp"
+#include "row_writer.hpp"
 #include "shared_reader.hpp"
 #include "sql_names.hpp"
 #include "sqlite_connection.hpp"
@@ -42,7 +46,9 @@ StageDescriptor load_descriptor() {
        "replace or upsert: columns naming the slice of the target this load owns (e.g. [\"store_id\"] in a foreach "
        "over stores); replace then deletes only the rows whose scope values occur in the input, and a load of one "
        "scope value is verified by counting that slice"},
-      {"batch_size", ParamType::Int, ParamValue(10000), false, 1.0, {}, {}, "rows per committed staging transaction"},
+      {"batch_size", ParamType::Int, ParamValue(10000), false, 1.0, {}, {},
+       "rows per committed staging transaction; an input of at most this many rows is written in the merge "
+       "transaction without staging"},
       {"create_indexes", ParamType::StringList, ParamValue(std::vector<Scalar>{}), false, {}, {}, {},
        "indexes to create if missing; each entry is one column or comma-separated columns (\"store_id,ds\")"},
       {"busy_timeout_ms", ParamType::Int, ParamValue(60000), false, 0.0, 3'600'000.0, {},
@@ -52,7 +58,8 @@ StageDescriptor load_descriptor() {
        "keep: leave the warehouse's journal mode as it is; wal or delete: switch the file to that mode first (it "
        "stays so). WAL commits write each page once instead of twice and let readers read during a load"},
       {"fail_after_rows", ParamType::Int, ParamValue(-1), false, -1.0, {}, {},
-       "test hook: fail after staging this many rows (-1 = off); the warehouse must stay unchanged"},
+       "test hook: fail after staging (or, without staging, writing) this many rows (-1 = off); the warehouse "
+       "must stay unchanged"},
   };
   return d;
 }
@@ -152,10 +159,18 @@ class LoadStage : public Stage {
       return;
     }
     {
-      StagingArea staging(db, ctx.scratch_dir(), input);
-      staging.fill(input, batch_size_, fail_after_rows_, ctx);
+      // An input of at most batch_size rows is one batch: its rows are written straight into the target
+      // inside the merge transaction. A larger one is staged first, in batches, and so is a scoped replace
+      // of several slices, whose DELETE finds them in the staged rows.
+      const bool several_slices = mode_ == "replace" && !scope_.empty() && receipt.scope.empty();
+      const bool staged = input.num_rows() > static_cast<std::size_t>(batch_size_) || several_slices;
+      std::optional<StagingArea> staging;
+      if (staged) {
+        staging.emplace(db, ctx.scratch_dir(), input);
+        staging->fill(input, batch_size_, fail_after_rows_, ctx);
+      }
       ctx.check_cancelled();
-      merge(db, input, receipt);
+      merge(db, input, receipt, staged);
     }
     ctx.info("loaded " + std::to_string(loaded) + " rows into '" + table_ + "' (" + mode_ + ") in '" + receipt.db + "'");
     finish(out, receipt, loaded);
@@ -304,7 +319,8 @@ class LoadStage : public Stage {
                                   : "a scoped replace keeps the table: add the columns, or drop the table to recreate it"));
   }
 
-  void merge(Connection& db, const Table& input, const LoadReceipt& receipt) {
+  // Writes the input (staged: from the staging table) into the target, in one transaction with its ledger entry.
+  void merge(Connection& db, const Table& input, const LoadReceipt& receipt, bool staged) {
     const std::string target = "main." + quote_identifier(table_);
     const std::string cols = quoted_list(input.column_names());
     QueuedWrite tx(db, "merging the staged rows into '" + table_ + "'");
@@ -315,11 +331,11 @@ class LoadStage : public Stage {
       if (exists) db.exec("DROP TABLE " + target, "dropping the old '" + table_ + "'");
       db.exec(create_table_sql(input), "creating '" + table_ + "'");
     } else if (mode_ == "replace" && exists) {
-      // A scoped replace swaps only the input's slices, in the same transaction as their new rows;
-      // an empty partition's input names no slice, so its own (from the receipt) is emptied.
+      // A scoped replace swaps only the input's slices, in the same transaction as their new rows: one
+      // slice (or an empty partition's own, from the receipt) by its values, several by the staged rows.
       check_target_columns(db, input);
       const std::string scope_cols = quoted_list(scope_);
-      if (input.num_rows() == 0 && !receipt.scope.empty()) delete_in_scope(db, table_, receipt.scope);
+      if (!receipt.scope.empty()) delete_in_scope(db, table_, receipt.scope);
       else
         db.exec("DELETE FROM " + target + " WHERE (" + scope_cols + ") IN (SELECT DISTINCT " + scope_cols + " FROM " +
                     kStageTable + ")",
@@ -330,19 +346,13 @@ class LoadStage : public Stage {
       check_target_columns(db, input);
     }
 
-    std::string sql = "INSERT INTO " + target + " (" + cols + ") SELECT " + cols + " FROM " + kStageTable;
-    if (mode_ == "upsert") {
-      sql += " WHERE true ON CONFLICT (" + quoted_list(key_) + ") DO ";
-      std::string updates;
-      for (const auto& name : input.column_names()) {
-        bool is_key = false;
-        for (const auto& k : key_) is_key = is_key || same_identifier(k, name);
-        if (!is_key) updates += (updates.empty() ? "" : ", ") + quote_identifier(name) + " = excluded." + quote_identifier(name);
-      }
-      sql += updates.empty() ? "NOTHING" : "UPDATE SET " + updates;
-    }
+    const std::string head = "INSERT INTO " + target + " (" + cols + ")";
+    const std::string on_conflict = mode_ == "upsert" ? upsert_clause(input) : "";
+    const std::string context = "writing rows into '" + table_ + "'";
     try {
-      db.exec(sql, "writing rows into '" + table_ + "'");
+      // "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+      if (staged) db.exec(head + " SELECT " + cols + " FROM " + kStageTable + (on_conflict.empty() ? "" : " WHERE true " + on_conflict), context);
+      else write_rows(db, head, on_conflict, input, context);
     } catch (const Error& e) {
       const std::string message = e.what();
       if (mode_ == "upsert" && message.find("ON CONFLICT clause does not match") != std::string::npos)
@@ -360,6 +370,29 @@ class LoadStage : public Stage {
     }
     record_load(db, receipt);
     tx.commit();
+  }
+
+  // An upsert's conflict clause: the non-key columns take the input's values.
+  std::string upsert_clause(const Table& input) const {
+    std::string updates;
+    for (const auto& name : input.column_names()) {
+      bool is_key = false;
+      for (const auto& k : key_) is_key = is_key || same_identifier(k, name);
+      if (!is_key) updates += (updates.empty() ? "" : ", ") + quote_identifier(name) + " = excluded." + quote_identifier(name);
+    }
+    return "ON CONFLICT (" + quoted_list(key_) + ") DO " + (updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+  }
+
+  // The rows of an unstaged input, written inside the merge transaction (fail_after_rows stops there).
+  void write_rows(Connection& db, const std::string& head, const std::string& on_conflict, const Table& input,
+                  const std::string& context) const {
+    RowWriter writer(db, head, on_conflict, input.num_columns(), context);
+    const std::size_t rows = input.num_rows();
+    const std::size_t stop = fail_after_rows_ >= 0 ? std::min(static_cast<std::size_t>(fail_after_rows_), rows) : rows;
+    writer.write(input, 0, stop);
+    if (stop < rows)
+      throw Error("fail_after_rows test hook: stopped after writing " + std::to_string(stop) +
+                  " rows inside the load's transaction; the warehouse is unchanged");
   }
 
   // Switches the warehouse to the journal mode asked for, unless it is in that mode already. Queued

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "column_types.hpp"
+#include "row_writer.hpp"
 #include "sql_names.hpp"
 #include "transaction.hpp"
 
@@ -19,35 +20,6 @@ std::filesystem::path unique_stage_file(const std::filesystem::path& dir) {
   return dir / ("sqlite-load-stage-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".db");
 }
 
-// Binds row `row` of `t` to parameters first..first+columns-1. Text is bound
-// without copying from the table's buffers; dates and timestamps are formatted
-// (and copied) as ISO-8601 text.
-void bind_row(Statement& st, int first, const Table& t, std::size_t row) {
-  for (std::size_t c = 0; c < t.num_columns(); ++c) {
-    const Column& col = t.column(c);
-    const int i = first + static_cast<int>(c);
-    if (col.is_null(row)) {
-      st.bind_null(i);
-      continue;
-    }
-    switch (col.type()) {
-      case ColumnType::Int64: st.bind_int(i, col.int_at(row)); break;
-      case ColumnType::Double: st.bind_double(i, col.double_at(row)); break;
-      case ColumnType::String: st.bind_text_static(i, col.string_at(row)); break;
-      case ColumnType::Date: st.bind_text_copy(i, format_date(col.int_at(row))); break;
-      case ColumnType::Timestamp: st.bind_text_copy(i, format_timestamp(col.int_at(row))); break;
-    }
-  }
-}
-
-std::string insert_sql(std::size_t columns, std::size_t rows) {
-  std::string one = "(";
-  for (std::size_t c = 0; c < columns; ++c) one += c ? ",?" : "?";
-  one += ")";
-  std::string sql = std::string("INSERT INTO ") + kStageTable + " VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) sql += (r ? "," : "") + one;
-  return sql;
-}
 }  // namespace
 
 StagingArea::StagingArea(Connection& warehouse, const std::filesystem::path& scratch_dir, const Table& input)
@@ -80,31 +52,20 @@ StagingArea::~StagingArea() {
 }
 
 void StagingArea::fill(const Table& input, std::int64_t batch_size, std::int64_t fail_after_rows, Context& ctx) {
-  const std::size_t columns = input.num_columns();
+  RowWriter writer(db_, std::string("INSERT INTO ") + kStageTable, "", input.num_columns(), "staging rows");
   const std::size_t rows = input.num_rows();
-  // Several rows per INSERT cut the per-statement overhead; SQLite allows up to 32766 parameters.
-  const std::size_t group = std::max<std::size_t>(1, std::min<std::size_t>(64, 32766 / std::max<std::size_t>(columns, 1)));
-  Statement single(db_, insert_sql(columns, 1), "staging rows");
-  std::unique_ptr<Statement> multi;
-  if (group > 1) multi = std::make_unique<Statement>(db_, insert_sql(columns, group), "staging rows");
-
   const auto batch = static_cast<std::size_t>(batch_size);
   std::size_t row = 0;
   while (row < rows) {
     ctx.check_cancelled();
     const std::size_t batch_end = std::min(rows, row + batch);
     Transaction tx(db_, "BEGIN", "staging a batch of rows");
-    while (row < batch_end) {
-      if (fail_after_rows >= 0 && row >= static_cast<std::size_t>(fail_after_rows))
-        throw Error("fail_after_rows test hook: stopped after staging " + std::to_string(row) +
-                    " rows, inside an open batch; the warehouse is unchanged");
-      std::size_t take = batch_end - row >= group ? group : 1;
-      if (fail_after_rows >= 0) take = 1;  // stop exactly at the hook's row
-      Statement& st = take == group && multi ? *multi : single;
-      for (std::size_t k = 0; k < take; ++k) bind_row(st, static_cast<int>(k * columns) + 1, input, row + k);
-      st.run();
-      row += take;
-    }
+    const std::size_t stop = fail_after_rows >= 0 ? std::clamp(static_cast<std::size_t>(fail_after_rows), row, batch_end) : batch_end;
+    writer.write(input, row, stop);
+    if (stop < batch_end)
+      throw Error("fail_after_rows test hook: stopped after staging " + std::to_string(stop) +
+                  " rows, inside an open batch; the warehouse is unchanged");
+    row = batch_end;
     tx.commit();
     ctx.progress(row, rows, "rows staged");
   }

@@ -186,6 +186,24 @@ TEST_CASE("a failure mid-load leaves the warehouse exactly as before") {
                            Error);
     }
   }
+  SUBCASE("test hook while writing one batch straight into the warehouse") {
+    // (An append into f would hit its key before the hook: it appends to a new table, which must not appear.)
+    for (const char* mode : {"upsert", "replace", "append"}) {
+      const std::string table = std::string(mode) == "replace" ? "r" : std::string(mode) == "append" ? "fresh" : "f";
+      const auto key = std::string(mode) == "append" ? ParamValue(std::vector<Scalar>{}) : ParamValue::strings({"store_id", "ds"});
+      CHECK_THROWS_WITH_AS(load({{"db", wh}, {"table", table}, {"mode", mode}, {"key", key}, {"fail_after_rows", 25}},
+                                daily(3, 20, 5.0), ctx),
+                           "fail_after_rows test hook: stopped after writing 25 rows inside the load's transaction; the "
+                           "warehouse is unchanged",
+                           Error);
+    }
+    // A scoped replace of one slice deletes it by its values before writing: rolled back too.
+    CHECK_THROWS_AS(load({{"db", wh}, {"table", "r"}, {"mode", "replace"}, {"scope", ParamValue::strings({"store_id"})},
+                          {"fail_after_rows", 3}},
+                         daily(1, 20, 5.0), ctx),
+                    Error);
+    CHECK(db.number("SELECT count(*) FROM sqlite_master WHERE name = 'fresh'") == 0);
+  }
   SUBCASE("constraint violation while merging") {
     db.exec("CREATE TABLE strict(store_id INTEGER, ds DATE, y REAL, note TEXT NOT NULL)");
     db.exec("INSERT INTO strict VALUES (9, '2020-01-01', 1, 'keep')");
@@ -204,6 +222,40 @@ TEST_CASE("a failure mid-load leaves the warehouse exactly as before") {
   CHECK(state_of(db, "f") == f_before);
   CHECK(state_of(db, "r") == r_before);
   CHECK(db.number("SELECT count(*) FROM _sluice_loads") == ledger_before);
+  CHECK(stage_files_left() == 0);
+}
+
+TEST_CASE("an input of one batch written straight into the warehouse leaves what staging it leaves") {
+  // The same loads into two warehouses: batch_size 1,000,000 writes each input in the merge
+  // transaction, batch_size 7 stages it first. Every mode, scoped and not, over existing rows.
+  TempDir dir;
+  testing::TestContext ctx;
+  const auto run = [&](const std::string& wh, std::int64_t batch) {
+    const ParamValue key = ParamValue::strings({"store_id", "ds"}), scope = ParamValue::strings({"store_id"});
+    (void)load({{"db", wh}, {"table", "u"}, {"mode", "upsert"}, {"key", key}, {"batch_size", batch}}, daily(3, 20), ctx);
+    (void)load({{"db", wh}, {"table", "u"}, {"mode", "upsert"}, {"key", key}, {"batch_size", batch}}, daily(4, 10, 2.0), ctx);
+    (void)load({{"db", wh}, {"table", "r"}, {"mode", "replace"}, {"key", key}, {"batch_size", batch}}, daily(3, 20), ctx);
+    (void)load({{"db", wh}, {"table", "r"}, {"mode", "replace"}, {"key", key}, {"batch_size", batch}}, daily(2, 15, 3.0), ctx);
+    (void)load({{"db", wh}, {"table", "s"}, {"mode", "replace"}, {"scope", scope}, {"batch_size", batch}}, daily(3, 20), ctx);
+    (void)load({{"db", wh}, {"table", "s"}, {"mode", "replace"}, {"scope", scope}, {"batch_size", batch}}, daily(1, 12, 4.0), ctx);
+    (void)load({{"db", wh}, {"table", "a"}, {"batch_size", batch}}, daily(2, 20), ctx);
+    (void)load({{"db", wh}, {"table", "a"}, {"batch_size", batch}}, daily(2, 20, 5.0), ctx);
+  };
+  const auto direct = (dir / "direct.db").string(), staged = (dir / "staged.db").string();
+  run(direct, 1'000'000);
+  run(staged, 7);
+  RawDb a(direct), b(staged);
+  for (const char* table : {"u", "r", "s", "a"}) {
+    CAPTURE(table);
+    CHECK(state_of(a, table) == state_of(b, table));
+    const std::string rows = std::string("SELECT group_concat(store_id || ds || typeof(ds) || quote(y) || quote(note), ';') FROM "
+                                         "(SELECT * FROM \"") + table + "\" ORDER BY store_id, ds, y)";
+    CHECK(a.text(rows) == b.text(rows));
+  }
+  CHECK(a.number("SELECT count(*) FROM s WHERE store_id = 1") == 12);  // slice 1 replaced, 2 and 3 kept
+  CHECK(a.number("SELECT count(*) FROM s") == 52);
+  CHECK(a.number("SELECT count(*) FROM u") == 3 * 20 + 10);  // store 4 added, the rest updated in place
+  CHECK(a.number("SELECT count(*) FROM _sluice_loads") == b.number("SELECT count(*) FROM _sluice_loads"));
   CHECK(stage_files_left() == 0);
 }
 
