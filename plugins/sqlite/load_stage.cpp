@@ -12,6 +12,7 @@
 #include <sluice/serialize.hpp>
 
 #include "column_types.hpp"
+#include "connection_pool.hpp"
 #include "db_path.hpp"
 #include "load_ledger.hpp"
 #include "load_scope.hpp"
@@ -82,8 +83,9 @@ std::vector<std::string> split_columns(const std::string& spec) {
 
 class LoadStage : public Stage {
  public:
-  explicit LoadStage(const Params& p)
-      : db_param_(p.get_string("db")),
+  LoadStage(const Params& p, std::shared_ptr<ConnectionPool> pool)
+      : pool_(std::move(pool)),
+        db_param_(p.get_string("db")),
         table_(p.get_string("table")),
         mode_(p.get_string("mode")),
         journal_mode_(p.get_string("journal_mode")),
@@ -140,8 +142,15 @@ class LoadStage : public Stage {
     // An empty partition still owns its slice: a replace empties it, and the receipt names it.
     if (receipt.scope.empty() && input.num_rows() == 0) receipt.scope = partition_scope(ctx);
 
-    Connection db(path, OpenMode::ReadWriteCreate, busy_timeout_ms_);
-    db.exec("PRAGMA main.cache_size=-65536", "configuring the connection");  // 64 MiB: merges touch big B-trees
+    // A kept writer: the partitions of a foreach load reuse connections instead of opening the file for
+    // each (connection_pool.hpp); one that fails or is cancelled midway is closed, not reused.
+    PooledConnection lease = lease_writer(path);
+    load(ctx, *lease, input, receipt, out);
+    lease.give_back();
+  }
+
+  // The load of `input` into the open warehouse `db`: skipped when already appended, else all or nothing.
+  void load(Context& ctx, Connection& db, const Table& input, LoadReceipt& receipt, Outputs& out) {
     apply_journal_mode(db);
     std::int64_t loaded = receipt.rows;
     if (mode_ == "append" && table_exists(db, table_)) {
@@ -183,7 +192,7 @@ class LoadStage : public Stage {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(receipt->db, ec)) return false;
     try {
-      return with_shared_reader(receipt->db, busy_timeout_ms_, [&](Connection& db) {
+      return with_shared_reader(*pool_, receipt->db, busy_timeout_ms_, [&](Connection& db) {
         // One read transaction for the check's queries: in a warehouse with a rollback journal every
         // statement on its own takes and drops the shared lock, looks for a hot journal and rereads
         // the header, which cost more than the queries (a no-op rerun verifies 1,000 slices per node).
@@ -205,20 +214,34 @@ class LoadStage : public Stage {
     if (!receipt || receipt->mode != "replace" || receipt->scope.empty()) return;
     std::error_code ec;
     if (!std::filesystem::is_regular_file(receipt->db, ec)) return;
-    Connection db(receipt->db, OpenMode::ReadWriteCreate, busy_timeout_ms_);
-    QueuedWrite tx(db, "removing a retired slice of '" + receipt->table + "'");
-    // Only while the slice is still this load's: after a newer load of it, the rows are that load's.
-    if (!table_exists(db, receipt->table) ||
-        latest_load_hash_in_slice(db, receipt->table, receipt->scope) != receipt->input_hash)
-      return;
-    const std::int64_t removed = delete_in_scope(db, receipt->table, receipt->scope);
-    forget_slice(db, receipt->table, receipt->scope);
-    tx.commit();
+    PooledConnection lease = lease_writer(receipt->db);
+    Connection& db = *lease;
+    std::int64_t removed = -1;  // stays so when the slice is no longer this load's
+    {
+      QueuedWrite tx(db, "removing a retired slice of '" + receipt->table + "'");
+      // Only while the slice is still this load's: after a newer load of it, the rows are that load's.
+      if (table_exists(db, receipt->table) &&
+          latest_load_hash_in_slice(db, receipt->table, receipt->scope) == receipt->input_hash) {
+        removed = delete_in_scope(db, receipt->table, receipt->scope);
+        forget_slice(db, receipt->table, receipt->scope);
+        tx.commit();
+      }
+    }
+    lease.give_back();
+    if (removed < 0) return;
     ctx.info("removed the " + std::to_string(removed) + " rows of " + receipt->scope + " from '" + receipt->table +
              "': its partition is no longer in the input");
   }
 
  private:
+  PooledConnection lease_writer(const std::filesystem::path& path) const {
+    return pool_->lease(path, PoolRole::Writer, busy_timeout_ms_, [&] {
+      auto db = std::make_unique<Connection>(path, OpenMode::ReadWriteCreate, busy_timeout_ms_);
+      db->exec("PRAGMA main.cache_size=-65536", "configuring the connection");  // 64 MiB: merges touch big B-trees
+      return db;
+    });
+  }
+
   static void check_identifiers(const std::vector<std::string>& names, const char* what, const char* param) {
     for (const auto& name : names) {
       try {
@@ -400,6 +423,7 @@ class LoadStage : public Stage {
   void apply_journal_mode(Connection& db) const {
     if (journal_mode_ == "keep" || current_journal_mode(db) == journal_mode_) return;
     const auto queued = queue_for_writes(db.path());
+    pool_->close_idle(db.path());  // leaving WAL mode needs this connection to be the file's only one
     Statement st(db, "PRAGMA main.journal_mode=" + journal_mode_, "setting journal_mode=" + journal_mode_);
     const std::string now = st.step() ? st.column_text(0) : "";
     if (now != journal_mode_)
@@ -457,6 +481,7 @@ class LoadStage : public Stage {
     out.set_receipt(receipt.to_json());
   }
 
+  std::shared_ptr<ConnectionPool> pool_;  // shared by the loads of one factory (one run)
   std::string db_param_, table_, mode_, journal_mode_;
   std::vector<std::string> key_, scope_;
   std::vector<std::vector<std::string>> indexes_;
@@ -467,6 +492,15 @@ class LoadStage : public Stage {
 
 }  // namespace
 
-std::unique_ptr<Stage> make_load(const Params& params) { return std::make_unique<LoadStage>(params); }
+std::unique_ptr<Stage> make_load(const Params& params) {
+  return std::make_unique<LoadStage>(params, std::make_shared<ConnectionPool>());
+}
+
+StageFactory load_factory(std::shared_ptr<ConnectionPool> pool) {
+  if (!pool) pool = std::make_shared<ConnectionPool>();
+  return [pool = std::move(pool)](const Params& params) -> std::unique_ptr<Stage> {
+    return std::make_unique<LoadStage>(params, pool);
+  };
+}
 
 }  // namespace sluice::sqlite

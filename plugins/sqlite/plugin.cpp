@@ -3,7 +3,7 @@
 namespace {
 void register_sqlite_stages(sluice::Registrar& r) {
   r.add(sluice::sqlite::extract_descriptor(), sluice::sqlite::make_extract);
-  r.add(sluice::sqlite::load_descriptor(), sluice::sqlite::make_load);
+  r.add(sluice::sqlite::load_descriptor(), sluice::sqlite::load_factory());
 }
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -502,6 +503,25 @@ TEST_CASE("an empty partition of a scoped load empties its own slice, and its re
   CHECK(db.number("SELECT count(*) FROM f") == 12);
 }
 
+namespace {
+// Runs work(0) .. work(n - 1) on n threads at once; returns each one's exception message ("" if none).
+std::vector<std::string> on_threads(int n, const std::function<void(int)>& work) {
+  std::vector<std::string> errors(static_cast<std::size_t>(n));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        work(i);
+      } catch (const std::exception& e) {
+        errors[static_cast<std::size_t>(i)] = e.what();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return errors;
+}
+}  // namespace
+
 TEST_CASE("parallel loads into one warehouse queue for the write lock and both land") {
   TempDir dir;
   const auto wh = (dir / "wh.db").string();
@@ -509,25 +529,36 @@ TEST_CASE("parallel loads into one warehouse queue for the write lock and both l
     testing::TestContext ctx;
     (void)load({{"db", wh}, {"table", "warm"}}, daily(1, 1), ctx);
   }
-  std::vector<std::string> errors(4);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 4; ++i) {
-    threads.emplace_back([&, i] {
-      try {
-        testing::TestContext ctx;
-        (void)load({{"db", wh}, {"table", "t" + std::to_string(i % 2)}, {"mode", "upsert"},
-                    {"key", ParamValue::strings({"store_id", "ds"})}, {"batch_size", 500}},
-                   daily(4, 500, 1.0 + i), ctx);
-      } catch (const std::exception& e) {
-        errors[static_cast<std::size_t>(i)] = e.what();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (const auto& e : errors) CHECK_MESSAGE(e.empty(), e);
+  for (const auto& e : on_threads(4, [&](int i) {
+         testing::TestContext ctx;
+         (void)load({{"db", wh}, {"table", "t" + std::to_string(i % 2)}, {"mode", "upsert"},
+                     {"key", ParamValue::strings({"store_id", "ds"})}, {"batch_size", 500}},
+                    daily(4, 500, 1.0 + i), ctx);
+       }))
+    CHECK_MESSAGE(e.empty(), e);
   RawDb db(dir / "wh.db");
   CHECK(db.number("SELECT count(*) FROM t0") == 2000);
   CHECK(db.number("SELECT count(*) FROM t1") == 2000);
+}
+
+TEST_CASE("parallel loads of one factory share its kept connections, and every load lands") {
+  TempDir dir;
+  const auto wh = (dir / "wh.db").string();
+  const StageFactory loads = sqlite::load_factory();
+  for (const auto& e : on_threads(4, [&](int i) {
+         for (int round = 0; round < 3; ++round) {
+           testing::TestContext ctx;
+           (void)testing::run_stage(sqlite::load_descriptor(), loads,
+                                    {{"db", wh}, {"table", "t" + std::to_string(i % 2)}, {"mode", "upsert"},
+                                     {"key", ParamValue::strings({"store_id", "ds"})}, {"journal_mode", "wal"}},
+                                    {{"in", Value(daily(4, 50, 1.0 + i + round))}}, ctx);
+         }
+       }))
+    CHECK_MESSAGE(e.empty(), e);
+  RawDb db(dir / "wh.db");
+  CHECK(db.number("SELECT count(*) FROM t0") == 200);
+  CHECK(db.number("SELECT count(*) FROM t1") == 200);
+  CHECK(db.number("SELECT count(*) FROM _sluice_loads") >= 2);
 }
 
 namespace {
