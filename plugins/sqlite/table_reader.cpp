@@ -26,9 +26,9 @@ const char* storage_class_name(int t) {
   }
 }
 
-std::string_view text_of(sqlite3_stmt* st, int i) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st, i))) : std::string_view();
+std::string_view text_of(sqlite3_value* v) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return p ? std::string_view(p, static_cast<std::size_t>(sqlite3_value_bytes(v))) : std::string_view();
 }
 
 // The buffers of a Column under construction, laid out exactly as sluice::Column keeps them
@@ -119,13 +119,12 @@ struct InferredColumn {
   std::vector<std::string> texts;
   bool any_int = false, any_real = false, any_text = false;
 
-  void add(sqlite3_stmt* st, int i) {
-    const int t = sqlite3_column_type(st, i);
-    switch (t) {
+  void add(sqlite3_value* v) {
+    switch (sqlite3_value_type(v)) {
       case SQLITE_NULL: kinds.push_back(Null); return;
-      case SQLITE_INTEGER: kinds.push_back(Int); ints.push_back(sqlite3_column_int64(st, i)); any_int = true; return;
-      case SQLITE_FLOAT: kinds.push_back(Real); reals.push_back(sqlite3_column_double(st, i)); any_real = true; return;
-      default: kinds.push_back(Text); texts.emplace_back(text_of(st, i)); any_text = true; return;
+      case SQLITE_INTEGER: kinds.push_back(Int); ints.push_back(sqlite3_value_int64(v)); any_int = true; return;
+      case SQLITE_FLOAT: kinds.push_back(Real); reals.push_back(sqlite3_value_double(v)); any_real = true; return;
+      default: kinds.push_back(Text); texts.emplace_back(text_of(v)); any_text = true; return;
     }
   }
 
@@ -251,34 +250,40 @@ class Reader {
     }
   }
 
+  // Each cell is fetched once with sqlite3_column_value and read with the sqlite3_value_* functions:
+  // every sqlite3_column_* call locks the statement's (no-op) mutex and checks for a malloc failure,
+  // and reading a cell that way took two or three of them (its type, then its value, then its length).
+  // The value is unprotected, which is safe here: the connection is NOMUTEX and this thread is its
+  // only user while the statement steps.
   void read_row(std::size_t row) {
     auto& plans = data_->plans;
     for (int i = 0; i < static_cast<int>(plans.size()); ++i) {
       ColumnPlan& p = plans[static_cast<std::size_t>(i)];
+      sqlite3_value* v = sqlite3_column_value(st_, i);
       if (!p.type) {
-        p.inferred.add(st_, i);
+        p.inferred.add(v);
         continue;
       }
       RawColumn& c = p.raw;
-      const int t = sqlite3_column_type(st_, i);
+      const int t = sqlite3_value_type(v);
       if (t == SQLITE_NULL) {
         c.push_null();
         continue;
       }
       switch (*p.type) {
         case ColumnType::Int64:
-          if (t == SQLITE_INTEGER) c.push_int(sqlite3_column_int64(st_, i));
-          else if (t == SQLITE_FLOAT && is_integral(sqlite3_column_double(st_, i)))
-            c.push_int(static_cast<std::int64_t>(sqlite3_column_double(st_, i)));
-          else bad_value(p, t, i, row);
+          if (t == SQLITE_INTEGER) c.push_int(sqlite3_value_int64(v));
+          else if (t == SQLITE_FLOAT && is_integral(sqlite3_value_double(v)))
+            c.push_int(static_cast<std::int64_t>(sqlite3_value_double(v)));
+          else bad_value(p, v, row);
           break;
         case ColumnType::Double:
-          if (t == SQLITE_FLOAT || t == SQLITE_INTEGER) c.push_double(sqlite3_column_double(st_, i));
-          else bad_value(p, t, i, row);
+          if (t == SQLITE_FLOAT || t == SQLITE_INTEGER) c.push_double(sqlite3_value_double(v));
+          else bad_value(p, v, row);
           break;
-        case ColumnType::String: c.push_string(text_of(st_, i)); break;
-        case ColumnType::Date: c.push_int(date_value(p, t, i, row)); break;
-        case ColumnType::Timestamp: c.push_int(timestamp_value(p, t, i, row)); break;
+        case ColumnType::String: c.push_string(text_of(v)); break;
+        case ColumnType::Date: c.push_int(date_value(p, v, t, row)); break;
+        case ColumnType::Timestamp: c.push_int(timestamp_value(p, v, t, row)); break;
       }
     }
   }
@@ -291,15 +296,16 @@ class Reader {
  private:
   static bool is_integral(double v) { return std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.2e18; }
 
-  [[noreturn]] void bad_value(const ColumnPlan& p, int t, int i, std::size_t row) const {
+  [[noreturn]] void bad_value(const ColumnPlan& p, sqlite3_value* v, std::size_t row) const {
+    const int t = sqlite3_value_type(v);
     throw RowValueError("column '" + p.name + "' is declared " + p.declared + " but row ", row,
-                        " holds the " + std::string(storage_class_name(t)) + " value '" + std::string(text_of(st_, i)) +
+                        " holds the " + std::string(storage_class_name(t)) + " value '" + std::string(text_of(v)) +
                             "' in " + std::string(source_) + "; CAST it in the query or fix the data");
   }
 
-  std::int64_t date_value(ColumnPlan& p, int t, int i, std::size_t row) const {
+  std::int64_t date_value(ColumnPlan& p, sqlite3_value* v, int t, std::size_t row) const {
     if (t == SQLITE_TEXT) {
-      const std::string_view text = text_of(st_, i);
+      const std::string_view text = text_of(v);
       try {
         // A date column may hold a full timestamp; keep its day (rounded down: before 1970 too).
         const std::int64_t micros = p.parse_text_time(text);
@@ -307,20 +313,20 @@ class Reader {
       } catch (const std::exception&) {
       }
     }
-    bad_value(p, t, i, row);
+    bad_value(p, v, row);
   }
 
-  std::int64_t timestamp_value(ColumnPlan& p, int t, int i, std::size_t row) const {
-    if (t == SQLITE_INTEGER) return sqlite3_column_int64(st_, i) * 1'000'000;  // unix seconds
-    if (t == SQLITE_FLOAT) return static_cast<std::int64_t>(std::llround(sqlite3_column_double(st_, i) * 1e6));
+  std::int64_t timestamp_value(ColumnPlan& p, sqlite3_value* v, int t, std::size_t row) const {
+    if (t == SQLITE_INTEGER) return sqlite3_value_int64(v) * 1'000'000;  // unix seconds
+    if (t == SQLITE_FLOAT) return static_cast<std::int64_t>(std::llround(sqlite3_value_double(v) * 1e6));
     if (t == SQLITE_TEXT) {
-      const std::string_view text = text_of(st_, i);
+      const std::string_view text = text_of(v);
       try {
         return p.parse_text_time(text);
       } catch (const std::exception&) {
       }
     }
-    bad_value(p, t, i, row);
+    bad_value(p, v, row);
   }
 
   sqlite3_stmt* st_;

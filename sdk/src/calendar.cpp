@@ -41,6 +41,16 @@ int parse_fixed(std::string_view text, std::size_t pos, std::size_t len, std::st
   }
   return v;
 }
+// Two digits at text[pos]: the fast path of the times of day, which every row of a timestamp column
+// parses; anything else goes to parse_fixed for its message.
+inline int two_digits(std::string_view text, std::size_t pos, std::string_view what) {
+  if (pos + 2 <= text.size()) {
+    const unsigned hi = static_cast<unsigned>(static_cast<unsigned char>(text[pos])) - '0';
+    const unsigned lo = static_cast<unsigned>(static_cast<unsigned char>(text[pos + 1])) - '0';
+    if (hi <= 9 && lo <= 9) return static_cast<int>(hi * 10 + lo);
+  }
+  return parse_fixed(text, pos, 2, what);
+}
 bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 unsigned last_day(int y, unsigned m) {
   static constexpr unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -84,13 +94,13 @@ bool has_time_layout(std::string_view text) {
 
 // The time of day after the date (text[11...], laid out as has_time_layout checked), in microseconds.
 std::int64_t time_of_day(std::string_view text) {
-  const int hh = parse_fixed(text, 11, 2, "hour");
-  const int mm = parse_fixed(text, 14, 2, "minute");
+  const int hh = two_digits(text, 11, "hour");
+  const int mm = two_digits(text, 14, "minute");
   int ss = 0;
   std::int64_t frac = 0;
   std::size_t pos = 16;
   if (pos < text.size() && text[pos] == ':') {
-    ss = parse_fixed(text, pos + 1, 2, "second");
+    ss = two_digits(text, pos + 1, "second");
     pos += 3;
     if (pos < text.size() && text[pos] == '.') {
       ++pos;

@@ -110,6 +110,8 @@ TEST_CASE("date and time fields take digits only: no signs, no spaces") {
   CHECK(message("2024-03-10 -1:00") == "invalid timestamp '2024-03-10 -1:00': bad hour");
   CHECK(message("2024-03-10 12:-5") == "invalid timestamp '2024-03-10 12:-5': bad minute");
   CHECK(message("2024-03-10 12:00:+1") == "invalid timestamp '2024-03-10 12:00:+1': bad second");
+  CHECK(message("2024-03-10 12:00:5") == "invalid timestamp '2024-03-10 12:00:5': truncated second");
+  CHECK(message("2024-03-10 12:0a:05") == "invalid timestamp '2024-03-10 12:0a:05': bad minute");
   CHECK(message("-024-03-10 12:00") == "invalid date '-024-03-10': bad year");
   CHECK(message("2024-03- 1 12:00") == "invalid date '2024-03- 1': bad day");
 }
