@@ -30,6 +30,20 @@ constexpr std::size_t kFrameInMemoryMax = 256 * 1024;
 // changes; up to this stored size it is cheaper as a row of index.db than as a file.
 constexpr std::size_t kManifestInlineMax = kFrameInMemoryMax;
 
+// Byte planes (byte_planes.hpp) for a table whose encoding is mostly 8-byte words (numbers and the
+// offsets of strings); text, a quarter of the bytes or more, compresses better as it is.
+Compression compression_for(const Value& value) {
+  const Table* table = std::get_if<Table>(&value);
+  if (table == nullptr) return Compression::Zstd;
+  std::size_t words = 0, text = 0;
+  for (std::size_t c = 0; c < table->num_columns(); ++c) {
+    const Column& column = table->column(c);
+    words += column.size() * 8;
+    if (column.type() == ColumnType::String) text += column.string_bytes().size();
+  }
+  return text * 3 <= words ? Compression::ZstdBytePlanes : Compression::Zstd;
+}
+
 std::size_t inline_limit_from_env() {
   const char* env = std::getenv("SLUICE_CACHE_INLINE_MAX");
   if (env == nullptr || *env == '\0') return kDefaultInlineLimit;
@@ -65,6 +79,7 @@ Cache::Stored Cache::store(const Value& value, Durability when, std::size_t inli
   });
   Stored s;
   s.hash = digest.hash;
+  const Compression compression = objects_.compresses() ? compression_for(value) : Compression::None;
   if (digest.size > inline_max) {
     // Stored before (a rerun that produced the same bytes): nothing to encode, compress or write.
     if (const auto size = objects_.stored_size(s.hash)) {
@@ -73,13 +88,14 @@ Cache::Stored Cache::store(const Value& value, Durability when, std::size_t inli
     }
     if (digest.size > kFrameInMemoryMax) {
       s.size = objects_.put_stream(s.hash, digest.size,
-                                   [&](const ValueSink& sink) { encode_value_to(value, sink); }, file_durable);
+                                   [&](const ValueSink& sink) { encode_value_to(value, sink); }, file_durable,
+                                   compression);
       if (!file_durable) unsynced_files_ = true;
       return s;
     }
     raw = encode_value(value);
   }
-  std::string framed = ObjectStore::frame(s.hash, raw, objects_.compresses());
+  std::string framed = ObjectStore::frame(s.hash, raw, compression);
   if (framed.size() > inline_max) {
     s.size = objects_.put_framed(s.hash, framed, file_durable);
     if (!file_durable) unsynced_files_ = true;

@@ -14,6 +14,7 @@
 #include <sluice/atomic_file.hpp>
 #include <sluice/errors.hpp>
 
+#include "cache/byte_planes.hpp"
 #include "common/file_io.hpp"
 #include "common/log.hpp"
 
@@ -24,6 +25,7 @@ constexpr char kMagic[4] = {'S', 'L', 'O', 'B'};
 constexpr std::uint8_t kVersion = 1;
 constexpr std::uint8_t kCodecRaw = 0;
 constexpr std::uint8_t kCodecZstd = 1;
+constexpr std::uint8_t kCodecZstdBytePlanes = 2;  // zstd of the byte planes of each 64 KiB block
 constexpr std::size_t kHeaderSize = 4 + 1 + 1 + 2 + 8 + 16;
 // Small objects are not worth a compressor call.
 constexpr std::size_t kCompressThreshold = 4096;
@@ -100,6 +102,20 @@ std::filesystem::path ObjectStore::path_of(const Hash128& hash) const {
 }
 
 namespace {
+// The codec an object of `raw_size` bytes is stored with.
+std::uint8_t codec_for(Compression compression, std::uint64_t raw_size) {
+  if (compression == Compression::None || raw_size < kCompressThreshold) return kCodecRaw;
+  return compression == Compression::ZstdBytePlanes ? kCodecZstdBytePlanes : kCodecZstd;
+}
+
+// `raw` as byte planes, block by block.
+std::string byte_planes_of(std::string_view raw) {
+  std::string planes(raw.size(), '\0');
+  for (std::size_t at = 0; at < raw.size(); at += kPlaneBlock)
+    to_byte_planes(raw.data() + at, planes.data() + at, std::min(kPlaneBlock, raw.size() - at));
+  return planes;
+}
+
 // `raw` as a zstd frame after `header_room` bytes, or nullopt if zstd failed or saved nothing.
 // The worst-case buffer is left uninitialised: zeroing it (std::string::resize) would fault in
 // and clear pages that the compressed frame never uses.
@@ -118,9 +134,11 @@ std::optional<std::string> compress(std::string_view raw, std::size_t header_roo
 }
 }  // namespace
 
-std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, bool compress_payload) {
+std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, Compression compression) {
+  const std::uint8_t codec = codec_for(compression, raw.size());
   std::optional<std::string> compressed;
-  if (compress_payload && raw.size() >= kCompressThreshold) compressed = compress(raw, kHeaderSize);
+  if (codec == kCodecZstd) compressed = compress(raw, kHeaderSize);
+  if (codec == kCodecZstdBytePlanes) compressed = compress(byte_planes_of(raw), kHeaderSize);
   std::string out;
   if (compressed) {
     out = std::move(*compressed);
@@ -129,7 +147,7 @@ std::string ObjectStore::frame(const Hash128& hash, std::string_view raw, bool c
     out.resize(kHeaderSize);
     out.append(raw);
   }
-  const std::string header = frame_header(hash, raw.size(), compressed ? kCodecZstd : kCodecRaw);
+  const std::string header = frame_header(hash, raw.size(), compressed ? codec : kCodecRaw);
   std::memcpy(out.data(), header.data(), kHeaderSize);
   return out;
 }
@@ -150,14 +168,14 @@ std::uint64_t ObjectStore::put_framed(const Hash128& hash, std::string_view fram
 }
 
 std::uint64_t ObjectStore::put_stream(const Hash128& hash, std::uint64_t raw_size, const Producer& produce,
-                                      bool durable) {
+                                      bool durable, Compression compression) {
   if (const auto size = stored_size(hash)) return *size;
   // Shard directories (objects/ab/) are created on the first write into them.
   AtomicFile file(path_of(hash), ParentDirs::Create);
-  const bool zstd = compress_ && raw_size >= kCompressThreshold;
-  file.write(frame_header(hash, raw_size, zstd ? kCodecZstd : kCodecRaw));
+  const std::uint8_t codec = codec_for(compress_ ? compression : Compression::None, raw_size);
+  file.write(frame_header(hash, raw_size, codec));
   std::uint64_t streamed = 0;
-  if (!zstd) {
+  if (codec == kCodecRaw) {
     produce([&](std::string_view piece) {
       file.write(piece);
       streamed += piece.size();
@@ -178,10 +196,33 @@ std::uint64_t ObjectStore::put_stream(const Hash128& hash, std::uint64_t raw_siz
         if (done) return;
       }
     };
-    produce([&](std::string_view piece) {
-      pump(piece, ZSTD_e_continue);
-      streamed += piece.size();
-    });
+    if (codec == kCodecZstd) {
+      produce([&](std::string_view piece) {
+        pump(piece, ZSTD_e_continue);
+        streamed += piece.size();
+      });
+    } else {
+      // The pieces gathered into blocks, and each block's planes compressed.
+      const auto block = std::make_unique_for_overwrite<char[]>(kPlaneBlock);
+      const auto planes = std::make_unique_for_overwrite<char[]>(kPlaneBlock);
+      std::size_t filled = 0;
+      auto flush = [&] {
+        to_byte_planes(block.get(), planes.get(), filled);
+        pump(std::string_view(planes.get(), filled), ZSTD_e_continue);
+        filled = 0;
+      };
+      produce([&](std::string_view piece) {
+        streamed += piece.size();
+        while (!piece.empty()) {
+          const std::size_t take = std::min(kPlaneBlock - filled, piece.size());
+          std::memcpy(block.get() + filled, piece.data(), take);
+          filled += take;
+          piece.remove_prefix(take);
+          if (filled == kPlaneBlock) flush();
+        }
+      });
+      if (filled > 0) flush();
+    }
     pump({}, ZSTD_e_end);
   }
   if (streamed != raw_size)
@@ -206,7 +247,7 @@ ByteBuffer ObjectStore::unframe(const Hash128& expected, std::string_view file) 
   if (codec == kCodecRaw) {
     if (payload.size() != raw_size) throw Error("object size does not match its header");
     raw = ByteBuffer::copy_of(payload);
-  } else if (codec == kCodecZstd) {
+  } else if (codec == kCodecZstd || codec == kCodecZstdBytePlanes) {
     // Bound the allocation by what a valid frame could decompress to.
     const unsigned long long frame_size = ZSTD_getFrameContentSize(payload.data(), payload.size());
     if (frame_size != raw_size) throw Error("compressed object size does not match its header");
@@ -221,6 +262,7 @@ ByteBuffer ObjectStore::unframe(const Hash128& expected, std::string_view file) 
     const std::size_t n =
         ZSTD_decompressDCtx(decompression_context(), raw.data(), raw.size(), payload.data(), payload.size());
     if (ZSTD_isError(n) || n != raw_size) throw Error("compressed object is damaged");
+    if (codec == kCodecZstdBytePlanes) from_byte_planes_in_place(raw.data(), raw.size());
   } else {
     throw Error("unknown object codec " + std::to_string(codec));
   }

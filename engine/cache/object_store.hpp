@@ -15,6 +15,11 @@
 
 namespace sluice::engine {
 
+// How an object's payload is stored: as it is, zstd, or zstd of its byte planes (byte_planes.hpp:
+// for tables that are mostly numbers). Objects under 4 KiB, and every object of a store that does
+// not compress, are stored as they are.
+enum class Compression { None, Zstd, ZstdBytePlanes };
+
 class ObjectStore {
  public:
   explicit ObjectStore(std::filesystem::path root, bool compress = true);
@@ -25,7 +30,8 @@ class ObjectStore {
   // With durable=false the file is renamed into place without fsync; the caller must call
   // sync() before recording anything that refers to it (group commit for many objects).
   using Producer = std::function<void(const ValueSink&)>;
-  std::uint64_t put_stream(const Hash128& hash, std::uint64_t raw_size, const Producer& produce, bool durable = true);
+  std::uint64_t put_stream(const Hash128& hash, std::uint64_t raw_size, const Producer& produce, bool durable = true,
+                           Compression compression = Compression::Zstd);
   // Stores an object already framed in memory (frame() below), the same way.
   std::uint64_t put_framed(const Hash128& hash, std::string_view framed, bool durable = true);
   // The size of the object's file if it is already stored.
@@ -43,7 +49,7 @@ class ObjectStore {
   bool compresses() const { return compress_; }
 
   // Encodes a stored object's file content (exposed for the fuzzer and tests).
-  static std::string frame(const Hash128& hash, std::string_view raw, bool compress);
+  static std::string frame(const Hash128& hash, std::string_view raw, Compression compression);
   // Decodes and verifies a file's content; throws sluice::Error describing the corruption.
   static ByteBuffer unframe(const Hash128& expected, std::string_view file_bytes);
 

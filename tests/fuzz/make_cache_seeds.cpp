@@ -50,10 +50,13 @@ int main(int argc, char** argv) {
   for (const auto& v : values) {
     const std::string raw = sluice::encode_value(v);
     const auto hash = sluice::hash_bytes(raw);
-    write(out / ("object_raw_" + std::to_string(n)), sluice::engine::ObjectStore::frame(hash, raw, false));
-    write(out / ("object_zstd_" + std::to_string(n)), sluice::engine::ObjectStore::frame(hash, raw, true));
+    using sluice::engine::Compression;
+    using sluice::engine::ObjectStore;
+    write(out / ("object_raw_" + std::to_string(n)), ObjectStore::frame(hash, raw, Compression::None));
+    write(out / ("object_zstd_" + std::to_string(n)), ObjectStore::frame(hash, raw, Compression::Zstd));
+    write(out / ("object_planes_" + std::to_string(n)), ObjectStore::frame(hash, raw, Compression::ZstdBytePlanes));
     ++n;
   }
-  std::cout << "wrote " << 2 * n << " seeds to " << out << "\n";
+  std::cout << "wrote " << 3 * n << " seeds to " << out << "\n";
   return 0;
 }
