@@ -85,23 +85,25 @@ void planes_to_words_sse2(const char*, char*, std::size_t, std::size_t) {}
 #endif
 }  // namespace
 
-void to_byte_planes(const char* in, char* out, std::size_t n) {
+namespace {
+// The vector steps, then the words they leave one at a time, then the spare bytes as they are.
+// `to_planes` picks the direction: byte b of word w moves between w * 8 + b and b * words + w.
+void transpose(const char* in, char* out, std::size_t n, bool to_planes) {
   const std::size_t words = n / kWord;
   const std::size_t steps = kWordsPerStep > 1 ? words / kWordsPerStep : 0;
-  words_to_planes_sse2(in, out, words, steps);
+  (to_planes ? words_to_planes_sse2 : planes_to_words_sse2)(in, out, words, steps);
   for (std::size_t w = steps * kWordsPerStep; w < words; ++w)
-    for (std::size_t b = 0; b < kWord; ++b) out[b * words + w] = in[w * kWord + b];
+    for (std::size_t b = 0; b < kWord; ++b) {
+      const std::size_t word_at = w * kWord + b, plane_at = b * words + w;
+      out[to_planes ? plane_at : word_at] = in[to_planes ? word_at : plane_at];
+    }
   std::memcpy(out + words * kWord, in + words * kWord, n - words * kWord);
 }
+}  // namespace
 
-void from_byte_planes(const char* in, char* out, std::size_t n) {
-  const std::size_t words = n / kWord;
-  const std::size_t steps = kWordsPerStep > 1 ? words / kWordsPerStep : 0;
-  planes_to_words_sse2(in, out, words, steps);
-  for (std::size_t w = steps * kWordsPerStep; w < words; ++w)
-    for (std::size_t b = 0; b < kWord; ++b) out[w * kWord + b] = in[b * words + w];
-  std::memcpy(out + words * kWord, in + words * kWord, n - words * kWord);
-}
+void to_byte_planes(const char* in, char* out, std::size_t n) { transpose(in, out, n, true); }
+
+void from_byte_planes(const char* in, char* out, std::size_t n) { transpose(in, out, n, false); }
 
 void from_byte_planes_in_place(char* data, std::size_t n) {
   const auto block = std::make_unique_for_overwrite<char[]>(kPlaneBlock);
