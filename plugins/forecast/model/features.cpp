@@ -151,14 +151,29 @@ bool same_columns(const FeatureSpec& a, const FeatureSpec& b) {
 Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
                               const RegressorValues& regressor_values, const DesignRows* rows) {
   if (rows == nullptr || !same_columns(spec, rows->spec)) return design_matrix(spec, ds_us, regressor_values);
+  // Where each date is among the rows. Dates usually come sorted (a cutoff's training days), so the
+  // search starts where the previous one ended.
   std::vector<Eigen::Index> index(ds_us.size());
+  const auto begin = rows->ds_us.begin(), end = rows->ds_us.end();
+  auto from = begin;
+  bool consecutive = true;
   for (std::size_t r = 0; r < ds_us.size(); ++r) {
-    const auto it = std::lower_bound(rows->ds_us.begin(), rows->ds_us.end(), ds_us[r]);
-    if (it == rows->ds_us.end() || *it != ds_us[r]) return design_matrix(spec, ds_us, regressor_values);
-    index[r] = it - rows->ds_us.begin();
+    if (from != begin && *(from - 1) >= ds_us[r]) from = begin;
+    const auto it = from != end && *from == ds_us[r] ? from : std::lower_bound(from, end, ds_us[r]);
+    if (it == end || *it != ds_us[r]) return design_matrix(spec, ds_us, regressor_values);
+    index[r] = it - begin;
+    consecutive = consecutive && (r == 0 || index[r] == index[r - 1] + 1);
+    from = it + 1;
   }
-  Eigen::MatrixXd X(static_cast<Eigen::Index>(ds_us.size()), rows->X.cols());
-  for (std::size_t r = 0; r < ds_us.size(); ++r) X.row(static_cast<Eigen::Index>(r)) = rows->X.row(index[r]);
+  const auto n = static_cast<Eigen::Index>(ds_us.size());
+  // Consecutive rows are one block copy; otherwise gather column by column (X is column-major).
+  if (consecutive && n > 0) return rows->X.middleRows(index.front(), n);
+  Eigen::MatrixXd X(n, rows->X.cols());
+  for (Eigen::Index c = 0; c < X.cols(); ++c) {
+    const double* source = rows->X.col(c).data();
+    double* target = X.col(c).data();
+    for (Eigen::Index r = 0; r < n; ++r) target[r] = source[index[static_cast<std::size_t>(r)]];
+  }
   return X;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "prophet.hpp"
 
@@ -16,22 +17,28 @@ SeasonalNaive::SeasonalNaive(int season_length_days, double interval_width)
 void SeasonalNaive::fit(const std::vector<std::int64_t>& ds, const std::vector<double>& y) {
   ds_.clear();
   y_.clear();
+  ds_.reserve(ds.size());
+  y_.reserve(y.size());
   for (std::size_t i = 0; i < ds.size(); ++i) {
     if (std::isnan(y[i])) continue;
     ds_.push_back(ds[i]);
     y_.push_back(y[i]);
   }
+  // Residuals against the value one season earlier. Dates are ascending, so the earlier date's
+  // position only moves forward.
   std::vector<double> residuals;
+  residuals.reserve(ds_.size());
+  std::size_t earlier = 0;
   for (std::size_t i = 0; i < ds_.size(); ++i) {
-    const auto it = std::lower_bound(ds_.begin(), ds_.end(), ds_[i] - season_us_);
-    if (it != ds_.end() && *it == ds_[i] - season_us_) residuals.push_back(y_[i] - y_[static_cast<std::size_t>(it - ds_.begin())]);
+    const std::int64_t target = ds_[i] - season_us_;
+    while (earlier < ds_.size() && ds_[earlier] < target) ++earlier;
+    if (earlier < ds_.size() && ds_[earlier] == target) residuals.push_back(y_[i] - y_[earlier]);
   }
   if (residuals.empty()) {
     q_lower_ = q_upper_ = 0.0;
     return;
   }
-  q_lower_ = percentile(residuals, 50.0 * (1.0 - interval_width_));
-  q_upper_ = percentile(residuals, 50.0 * (1.0 + interval_width_));
+  std::tie(q_lower_, q_upper_) = percentiles(residuals, 50.0 * (1.0 - interval_width_), 50.0 * (1.0 + interval_width_));
 }
 
 PointForecast SeasonalNaive::predict(const std::vector<std::int64_t>& targets) const {

@@ -237,6 +237,15 @@ TEST_CASE("design_matrix copies the rows it is given, and computes what they do 
   CHECK(design_matrix(spec, some, {}, &rows) == computed);
   rows.X *= 2.0;  // marks the copied rows
   CHECK(design_matrix(spec, some, {}, &rows) == 2.0 * computed);
+  // A run of consecutive rows (one block), rows out of order, a permutation whose ends span
+  // exactly its length, and a repeated date: each is the rows it names.
+  for (const std::vector<std::size_t>& picks : std::vector<std::vector<std::size_t>>{
+           {20, 21, 22, 23}, {0}, {59, 3, 10}, {0, 2, 1, 3}, {3, 3, 4}, {5, 4, 3, 2, 1}}) {
+    std::vector<std::int64_t> dates;
+    for (std::size_t i : picks) dates.push_back(f.ds_us[i]);
+    CHECK(design_matrix(spec, dates, {}, &rows) == 2.0 * design_matrix(spec, dates, {}));
+  }
+  CHECK(design_matrix(spec, {}, {}, &rows).rows() == 0);
   const std::vector<std::int64_t> beyond{f.ds_us[3], f.ds_us[59] + kDay};
   CHECK(design_matrix(spec, beyond, {}, &rows) == design_matrix(spec, beyond, {}));
   FeatureSpec other = spec;

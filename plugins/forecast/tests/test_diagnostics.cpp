@@ -124,3 +124,28 @@ TEST_CASE("seasonal naive repeats the last season and widens with seasons ahead"
   CHECK(p.upper[1] - p.yhat[1] == doctest::Approx(std::sqrt(2.0)));
   CHECK(p.lower[0] == p.yhat[0]);
 }
+
+TEST_CASE("seasonal naive intervals come from the differences one season apart, over gaps and missing values") {
+  // Days 0..59 without days 9, 30 and 31, and with two unknown values: a difference is taken only
+  // where both days are known.
+  std::vector<std::int64_t> ds;
+  std::vector<double> y;
+  for (int d = 0; d < 60; ++d) {
+    if (d == 9 || d == 30 || d == 31) continue;
+    ds.push_back(d * kDay);
+    y.push_back(d == 17 || d == 40 ? std::nan("") : std::sin(d * 0.7) * 10.0 + d);
+  }
+  std::vector<double> differences;
+  for (std::size_t i = 0; i < ds.size(); ++i)
+    for (std::size_t j = 0; j < ds.size(); ++j)
+      if (ds[j] == ds[i] - 7 * kDay && !std::isnan(y[i]) && !std::isnan(y[j])) differences.push_back(y[i] - y[j]);
+  REQUIRE(differences.size() > 20);
+  SeasonalNaive m(7, 0.8);
+  m.fit(ds, y);
+  const auto p = m.predict({60 * kDay});
+  REQUIRE(p.yhat[0] == y[ds.size() - 7]);  // day 53
+  std::vector<double> copy = differences;
+  CHECK(p.upper[0] - p.yhat[0] == doctest::Approx(percentile(copy, 90.0)));
+  copy = differences;
+  CHECK(p.lower[0] - p.yhat[0] == doctest::Approx(percentile(copy, 10.0)));
+}
