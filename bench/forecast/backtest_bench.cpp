@@ -109,7 +109,7 @@ std::vector<pr::MetricsRow> backtest(const Series& s, std::int64_t horizon_days,
     if (!std::isnan(s.y[i])) observed.push_back(s.ds_us[i]);
   const auto cutoffs = pr::generate_cutoffs(observed, horizon, period, initial);
   const pr::ProphetOptions copy_options = full.resolved_copy_options();
-  const auto rows = std::make_shared<const pr::DesignRows>(pr::design_rows(full.features(), s.ds_us));
+  const auto rows = std::make_shared<const pr::DesignRows>(pr::cutoff_design_rows(full.features(), s.ds_us, observed));
   const auto forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
                               const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
     return pr::fit_predict_cutoff(copy_options, rows, pr::Frame{train_ds, train_y, {}, {}, {}},

@@ -126,7 +126,7 @@ DesignRows design_rows(const FeatureSpec& spec, std::vector<std::int64_t> ds_us)
   if (!spec.regressors.empty()) throw std::invalid_argument("design rows cannot be shared by models with extra regressors");
   std::sort(ds_us.begin(), ds_us.end());
   ds_us.erase(std::unique(ds_us.begin(), ds_us.end()), ds_us.end());
-  DesignRows rows{spec, std::move(ds_us), {}};
+  DesignRows rows{spec, std::move(ds_us), {}, std::nullopt};
   rows.X = design_matrix(rows.spec, rows.ds_us, {});
   return rows;
 }
@@ -175,6 +175,38 @@ Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::in
     for (Eigen::Index r = 0; r < n; ++r) target[r] = source[index[static_cast<std::size_t>(r)]];
   }
   return X;
+}
+
+void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates) {
+  const Eigen::MatrixXd X = design_matrix(rows.spec, dates, {}, &rows);
+  const Eigen::Index K = X.cols(), step = PrefixGram::kStep;
+  PrefixGram gram;
+  gram.ds_us = std::move(dates);
+  gram.sums.emplace_back(Eigen::MatrixXd::Zero(K, K));
+  for (Eigen::Index end = step; end <= X.rows(); end += step) {
+    Eigen::MatrixXd next = gram.sums.back();
+    next.selfadjointView<Eigen::Lower>().rankUpdate(X.middleRows(end - step, step).transpose());
+    gram.sums.push_back(std::move(next));
+  }
+  rows.gram = std::move(gram);
+}
+
+DesignRows cutoff_design_rows(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
+                              std::vector<std::int64_t> observed) {
+  DesignRows rows = design_rows(spec, ds_us);
+  add_prefix_gram(rows, std::move(observed));
+  return rows;
+}
+
+std::optional<Eigen::MatrixXd> gram_from_prefix(const DesignRows& rows, const FeatureSpec& spec,
+                                                const std::vector<std::int64_t>& ds_us, const Eigen::MatrixXd& X) {
+  if (!rows.gram || !same_columns(spec, rows.spec) || X.rows() != static_cast<Eigen::Index>(ds_us.size())) return std::nullopt;
+  const PrefixGram& gram = *rows.gram;
+  if (ds_us.size() > gram.ds_us.size() || !std::equal(ds_us.begin(), ds_us.end(), gram.ds_us.begin())) return std::nullopt;
+  const Eigen::Index n = X.rows(), stored = n / PrefixGram::kStep, rest = n - stored * PrefixGram::kStep;
+  Eigen::MatrixXd xtx = gram.sums[static_cast<std::size_t>(stored)];
+  if (rest > 0) xtx.selfadjointView<Eigen::Lower>().rankUpdate(X.bottomRows(rest).transpose());
+  return xtx;
 }
 
 }  // namespace sluice::prophet

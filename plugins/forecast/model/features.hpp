@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <optional>
 #include <vector>
 
 #include "options.hpp"
@@ -61,13 +62,35 @@ Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::in
 
 // Design-matrix rows computed once for a set of dates, so that models fitted on subsets of those dates
 // (the cutoffs of a cross-validation) copy their rows instead of recomputing the Fourier terms.
+// X'X over the leading dates of an ascending list, kept every kStep dates: a model fitted on the first
+// n of those dates (a cutoff's training days) adds fewer than kStep rows to a stored sum instead of
+// forming X'X from all n rows.
+struct PrefixGram {
+  static constexpr Eigen::Index kStep = 32;
+  std::vector<std::int64_t> ds_us;   // ascending, distinct
+  std::vector<Eigen::MatrixXd> sums;  // sums[j]: X'X of the first j * kStep dates (lower triangle)
+};
+
 struct DesignRows {
   FeatureSpec spec;                 // the features the rows belong to
   std::vector<std::int64_t> ds_us;  // sorted ascending, distinct
   Eigen::MatrixXd X;                // design_matrix(spec, ds_us, {})
+  std::optional<PrefixGram> gram;   // see add_prefix_gram
 };
 // Throws std::invalid_argument when the spec has extra regressors (their scaling depends on the fit).
 DesignRows design_rows(const FeatureSpec& spec, std::vector<std::int64_t> ds_us);
+// Adds rows.gram over `dates` (ascending, distinct: the dates that fits take their training days
+// from, in order; usually all of them among rows.ds_us).
+void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates);
+// What cross-validation shares between its cutoff models: the design rows of every date of the series
+// and the prefix sums of X'X over its observed dates (training days are the observed ones up to a cutoff).
+DesignRows cutoff_design_rows(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
+                              std::vector<std::int64_t> observed);
+// The lower triangle of X'X for X = design_matrix(spec, ds_us, {}, &rows), from rows.gram when rows
+// hold it for the same columns and ds_us are its first dates; nullopt otherwise. Equal to X'X formed
+// directly up to rounding (the rows are summed in a different order).
+std::optional<Eigen::MatrixXd> gram_from_prefix(const DesignRows& rows, const FeatureSpec& spec,
+                                                const std::vector<std::int64_t>& ds_us, const Eigen::MatrixXd& X);
 // design_matrix(spec, ds_us, regressor_values), with the rows copied from `rows` when `rows` is not null,
 // holds every date of ds_us and was computed for the same columns. The result is the same either way.
 Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,

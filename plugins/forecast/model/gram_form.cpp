@@ -32,7 +32,7 @@ struct RampSums {
 }  // namespace
 
 GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::VectorXd& y, const Eigen::MatrixXd& X,
-                     const Eigen::VectorXd& s, const std::vector<int>& segment) {
+                     const Eigen::VectorXd& s, const std::vector<int>& segment, const Eigen::MatrixXd* xtx) {
   const Eigen::Index T = t.size(), S = s.size(), K = X.cols(), P = 2 + S + K;
   const Eigen::Index beta = 2 + S;
   GramForm g;
@@ -40,7 +40,8 @@ GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::Vecto
   g.b.setZero(P);
   g.yy = y.squaredNorm();
   // X'X (symmetric: a rank update fills one triangle for half the multiplications), X'y, and 1.
-  g.G.block(beta, beta, K, K).selfadjointView<Eigen::Lower>().rankUpdate(X.transpose());
+  if (xtx != nullptr) g.G.block(beta, beta, K, K).triangularView<Eigen::Lower>() = *xtx;
+  else g.G.block(beta, beta, K, K).selfadjointView<Eigen::Lower>().rankUpdate(X.transpose());
   g.b.tail(K).noalias() = X.transpose() * y;
   g.G(1, 1) = static_cast<double>(T);
   g.b[1] = y.sum();

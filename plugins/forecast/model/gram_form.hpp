@@ -28,7 +28,8 @@ struct GramForm {
 // t[i], as segment_index gives), carried from the last changepoint to the first
 // while re-centring, in O(T K + S^2 + S K). Flat growth has no t or ramp columns
 // (their rows and columns of G stay zero). Logistic growth has no Gram form.
+// `xtx`, when given, is X'X (its lower triangle is used), computed beforehand (gram_from_prefix).
 GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::VectorXd& y, const Eigen::MatrixXd& X,
-                     const Eigen::VectorXd& s, const std::vector<int>& segment);
+                     const Eigen::VectorXd& s, const std::vector<int>& segment, const Eigen::MatrixXd* xtx = nullptr);
 
 }  // namespace sluice::prophet

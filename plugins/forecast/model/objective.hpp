@@ -18,6 +18,7 @@ struct ObjectiveData {
   Eigen::VectorXd cap;      // scaled cap (logistic only; else zeros)
   Eigen::VectorXd s;        // changepoints in scaled time (S >= 1)
   Eigen::MatrixXd X;        // T x K design matrix
+  std::optional<Eigen::MatrixXd> xtx;  // X'X (lower triangle) when known beforehand (gram_from_prefix)
   Eigen::VectorXd additive;        // K: 1 if the column is additive
   Eigen::VectorXd multiplicative;  // K: 1 if the column is multiplicative
   Eigen::VectorXd sigmas;   // K prior scales

@@ -297,6 +297,7 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
   od.s = changepoints_t_;
   try {
     od.X = design_matrix(features_, h.ds_us, h.regressors, design_rows_.get());
+    if (design_rows_) od.xtx = gram_from_prefix(*design_rows_, features_, h.ds_us, od.X);
   } catch (const std::invalid_argument& e) {
     throw ModelError(e.what());
   }

@@ -16,7 +16,7 @@ StageDescriptor backtest_descriptor() {
   StageDescriptor d;
   d.id = "sluice.backtest";
   d.kind = StageKind::Forecast;
-  d.version = "1.4.0";  // 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
+  d.version = "1.5.0";  // 1.5: X'X of a cutoff from prefix sums; 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
   d.summary = "Prophet's cross_validation + performance_metrics on one series, optionally against a seasonal-naive baseline";
   d.inputs = {
       {"history", PortType::Table, false, false, "ds, y and constant key columns, as for sluice.prophet_forecast"},
@@ -99,8 +99,10 @@ class BacktestStage : public Stage {
                describe_ds(cutoffs.back()));
 
       const prophet::ProphetOptions copy_options = full.resolved_copy_options();
-      // Every cutoff's training and target dates are history dates: their design rows are computed once.
-      const auto rows = std::make_shared<const prophet::DesignRows>(prophet::design_rows(full.features(), series.ds_us));
+      // Every cutoff's training and target dates are history dates: their design rows are computed once,
+      // and X'X of the training rows comes from prefix sums over the observed dates.
+      const auto rows =
+          std::make_shared<const prophet::DesignRows>(prophet::cutoff_design_rows(full.features(), series.ds_us, observed));
       const auto prophet_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
                                           const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
         ctx.check_cancelled();

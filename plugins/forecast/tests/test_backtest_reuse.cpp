@@ -227,6 +227,61 @@ TEST_CASE("design rows shared across cutoffs give bit-identical fits and forecas
   CHECK(same_bits(other.fitted_x(), other_cold.fitted_x()));
 }
 
+TEST_CASE("X'X from prefix sums matches X'X formed directly, and only for leading observed dates") {
+  Frame f = forecast_test::synthetic_daily(300);
+  FeatureSpec spec;
+  spec.seasonalities = {{"weekly", 7.0, 3, 10.0, Mode::Additive}, {"yearly", 365.25, 10, 10.0, Mode::Additive}};
+  std::vector<std::int64_t> observed;
+  for (std::size_t i = 0; i < f.ds_us.size(); ++i)
+    if (i != 40 && i != 41 && i != 200) observed.push_back(f.ds_us[i]);  // three unknown days
+  const DesignRows rows = cutoff_design_rows(spec, f.ds_us, observed);
+  REQUIRE(rows.gram);
+  for (std::size_t n : {0u, 1u, 31u, 32u, 33u, 64u, 100u, 250u, 297u}) {
+    CAPTURE(n);
+    const std::vector<std::int64_t> ds(observed.begin(), observed.begin() + static_cast<std::ptrdiff_t>(n));
+    const Eigen::MatrixXd X = design_matrix(spec, ds, {}, &rows);
+    const auto xtx = gram_from_prefix(rows, spec, ds, X);
+    REQUIRE(xtx);
+    const Eigen::MatrixXd direct = X.transpose() * X;
+    const Eigen::MatrixXd lower = xtx->triangularView<Eigen::Lower>();
+    const Eigen::MatrixXd expected = direct.triangularView<Eigen::Lower>();
+    CHECK((lower - expected).cwiseAbs().maxCoeff() <= 1e-12 * std::max(1.0, direct.cwiseAbs().maxCoeff()));
+  }
+  // Not a prefix of the observed dates (one skipped, or an unknown day included), other columns, no sums.
+  std::vector<std::int64_t> skipped(observed.begin() + 1, observed.begin() + 50);
+  CHECK_FALSE(gram_from_prefix(rows, spec, skipped, design_matrix(spec, skipped, {})));
+  std::vector<std::int64_t> with_unknown(f.ds_us.begin(), f.ds_us.begin() + 50);
+  CHECK_FALSE(gram_from_prefix(rows, spec, with_unknown, design_matrix(spec, with_unknown, {})));
+  FeatureSpec weekly = spec;
+  weekly.seasonalities.pop_back();
+  const std::vector<std::int64_t> head(observed.begin(), observed.begin() + 50);
+  CHECK_FALSE(gram_from_prefix(rows, weekly, head, design_matrix(weekly, head, {})));
+  CHECK_FALSE(gram_from_prefix(design_rows(spec, f.ds_us), spec, head, design_matrix(spec, head, {})));
+}
+
+TEST_CASE("a cutoff fitted with X'X from prefix sums matches the fit that forms it, up to rounding") {
+  Frame f = forecast_test::synthetic_daily(900);
+  f.y[100] = std::nan("");
+  Prophet full(ProphetOptions{});
+  full.resolve(f);
+  const ProphetOptions copy = full.resolved_copy_options();
+  std::vector<std::int64_t> observed;
+  for (std::size_t i = 0; i < f.ds_us.size(); ++i)
+    if (!std::isnan(f.y[i])) observed.push_back(f.ds_us[i]);
+  const auto rows = std::make_shared<const DesignRows>(cutoff_design_rows(full.features(), f.ds_us, observed));
+  for (std::size_t n : {400u, 651u, 870u}) {
+    CAPTURE(n);
+    Prophet cold(copy), summed(copy);
+    summed.set_design_rows(rows);
+    cold.fit(prefix(f, n));
+    summed.fit(prefix(f, n));
+    const Eigen::VectorXd a = cold.fitted_x(), b = summed.fitted_x();
+    CHECK((a - b).cwiseAbs().maxCoeff() <= 1e-7 * std::max(1.0, a.cwiseAbs().maxCoeff()));
+    const Forecast pa = cold.predict(targets(f, n, 30)), pb = summed.predict(targets(f, n, 30));
+    CHECK((pa.yhat - pb.yhat).cwiseAbs().maxCoeff() <= 1e-7 * pa.yhat.cwiseAbs().maxCoeff());
+  }
+}
+
 TEST_CASE("design_matrix copies the rows it is given, and computes what they do not cover") {
   Frame f = forecast_test::synthetic_daily(60);
   FeatureSpec spec;
