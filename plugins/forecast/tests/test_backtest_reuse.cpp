@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <random>
+#include <utility>
 
 #include "prophet.hpp"
 #include "test_support.hpp"
@@ -31,6 +32,16 @@ Frame targets(const Frame& f, std::size_t n, std::size_t h) {
   out.ds_us.assign(f.ds_us.begin() + static_cast<std::ptrdiff_t>(n), f.ds_us.begin() + static_cast<std::ptrdiff_t>(n + h));
   out.y.assign(h, 0.0);
   return out;
+}
+
+// The same training frame fitted by a model that computes everything and by one given `rows`.
+std::pair<Prophet, Prophet> fit_cold_and_shared(const ProphetOptions& o, std::shared_ptr<const DesignRows> rows,
+                                                const Frame& train) {
+  Prophet cold(o), shared(o);
+  shared.set_design_rows(std::move(rows));
+  cold.fit(train);
+  shared.fit(train);
+  return {std::move(cold), std::move(shared)};
 }
 
 bool same_bits(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
@@ -202,10 +213,7 @@ TEST_CASE("design rows shared across cutoffs give bit-identical fits and forecas
   const auto rows = std::make_shared<const DesignRows>(design_rows(full.features(), f.ds_us));
   for (std::size_t n : {400u, 650u, 870u}) {
     CAPTURE(n);
-    Prophet cold(copy), shared(copy);
-    shared.set_design_rows(rows);
-    cold.fit(prefix(f, n));
-    shared.fit(prefix(f, n));
+    auto [cold, shared] = fit_cold_and_shared(copy, rows, prefix(f, n));
     CHECK(same_bits(cold.fitted_x(), shared.fitted_x()));
     // Targets inside the history come from the rows; past its end they fall back to computing.
     for (const Frame& t : {targets(f, n, 30), shared.make_future(f.ds_us.size() - n + 5, false)}) {
@@ -271,10 +279,7 @@ TEST_CASE("a cutoff fitted with X'X from prefix sums matches the fit that forms 
   const auto rows = std::make_shared<const DesignRows>(cutoff_design_rows(full.features(), f.ds_us, observed));
   for (std::size_t n : {400u, 651u, 870u}) {
     CAPTURE(n);
-    Prophet cold(copy), summed(copy);
-    summed.set_design_rows(rows);
-    cold.fit(prefix(f, n));
-    summed.fit(prefix(f, n));
+    auto [cold, summed] = fit_cold_and_shared(copy, rows, prefix(f, n));
     const Eigen::VectorXd a = cold.fitted_x(), b = summed.fitted_x();
     CHECK((a - b).cwiseAbs().maxCoeff() <= 1e-7 * std::max(1.0, a.cwiseAbs().maxCoeff()));
     const Forecast pa = cold.predict(targets(f, n, 30)), pb = summed.predict(targets(f, n, 30));
