@@ -3,9 +3,9 @@
 // indicator columns sorted by name, then standardised extra regressors.
 #include <Eigen/Dense>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
-#include <optional>
 #include <vector>
 
 #include "options.hpp"
@@ -60,8 +60,6 @@ DesignLayout design_layout(const FeatureSpec& spec);
 Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
                               const RegressorValues& regressor_values);
 
-// Design-matrix rows computed once for a set of dates, so that models fitted on subsets of those dates
-// (the cutoffs of a cross-validation) copy their rows instead of recomputing the Fourier terms.
 // X'X over the leading dates of an ascending list, kept every kStep dates: a model fitted on the first
 // n of those dates (a cutoff's training days) adds fewer than kStep rows to a stored sum instead of
 // forming X'X from all n rows.
@@ -71,6 +69,8 @@ struct PrefixGram {
   std::vector<Eigen::MatrixXd> sums;  // sums[j]: X'X of the first j * kStep dates (lower triangle)
 };
 
+// Design-matrix rows computed once for a set of dates, so that models fitted on subsets of those dates
+// (the cutoffs of a cross-validation) copy their rows instead of recomputing the Fourier terms.
 struct DesignRows {
   FeatureSpec spec;                 // the features the rows belong to
   std::vector<std::int64_t> ds_us;  // sorted ascending, distinct
