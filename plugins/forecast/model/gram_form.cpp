@@ -1,5 +1,7 @@
 #include "gram_form.hpp"
 
+#include <vector>
+
 namespace sluice::prophet {
 
 namespace {
@@ -54,19 +56,37 @@ GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::Vecto
 
     // Row i has ramps t_i - s_j for j < segment[i]. Sum each segment q >= 1 (rows with
     // s_{q-1} <= t < s_q) relative to its own changepoint s_{q-1}...
+    // Rows come in runs of one segment (one run per segment when t ascends). A run's sums of X are taken
+    // column by column, since X is column-major, each column's rows added in row order as a row-by-row
+    // pass would add them: the same sums, bit for bit.
     std::vector<RampSums> own(static_cast<std::size_t>(S + 1), RampSums(K));
-    for (Eigen::Index i = 0; i < T; ++i) {
-      const int q = segment[static_cast<std::size_t>(i)];
+    std::vector<double> d;
+    for (Eigen::Index first = 0, end = 0; first < T; first = end) {
+      const int q = segment[static_cast<std::size_t>(first)];
+      end = first + 1;
+      while (end < T && segment[static_cast<std::size_t>(end)] == q) ++end;
       if (q == 0) continue;
       RampSums& r = own[static_cast<std::size_t>(q)];
-      const double d = t[i] - s[q - 1];
-      r.n += 1.0;
-      r.d1 += d;
-      r.d2 += d * d;
-      r.dy += d * y[i];
-      r.ysum += y[i];
-      r.x += X.row(i);
-      r.dx += d * X.row(i);
+      d.resize(static_cast<std::size_t>(end - first));
+      for (Eigen::Index i = first; i < end; ++i) {
+        const double di = t[i] - s[q - 1];
+        d[static_cast<std::size_t>(i - first)] = di;
+        r.n += 1.0;
+        r.d1 += di;
+        r.d2 += di * di;
+        r.dy += di * y[i];
+        r.ysum += y[i];
+      }
+      for (Eigen::Index c = 0; c < K; ++c) {
+        const double* column = X.col(c).data();
+        double x = r.x[c], dx = r.dx[c];
+        for (Eigen::Index i = first; i < end; ++i) {
+          x += column[i];
+          dx += d[static_cast<std::size_t>(i - first)] * column[i];
+        }
+        r.x[c] = x;
+        r.dx[c] = dx;
+      }
     }
     // ...then carry the sums down: the rows of ramp j are the segments after j, relative to s_j.
     std::vector<RampSums> ramp(static_cast<std::size_t>(S), RampSums(K));
