@@ -25,6 +25,7 @@
 
 #include "app/run_pipeline.hpp"
 #include "bench_stats.hpp"
+#include "common/allocator_tuning.hpp"
 #include "common/sqlite_tuning.hpp"
 #include "stages.hpp"  // plugins/examples: leibniz_pi, the same code the stage runs
 
@@ -173,7 +174,9 @@ void print_row(const char* name, const std::vector<Timing>& t, double items) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  sluice::engine::tune_sqlite_library();  // as the sluice binary does
+  // As the sluice binary does (SLUICE_DEFAULT_MALLOC=1 compares without the allocator's tuning).
+  sluice::engine::tune_allocator();
+  sluice::engine::tune_sqlite_library();
   try {
     const Options o = parse(argc, argv);
     // The example plugins live in the build tree; the engine also searches beside its binary.

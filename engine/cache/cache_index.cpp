@@ -5,10 +5,13 @@
 #include <sluice/errors.hpp>
 
 #include <algorithm>
+#include <array>
+#include <deque>
 #include <set>
 #include <sstream>
 #include <unordered_map>
 
+#include "cache/row_batch.hpp"
 #include "common/sqlite_tuning.hpp"
 
 namespace sluice::engine {
@@ -34,9 +37,10 @@ std::map<std::string, Hash128> decode_outputs(const std::string& text) {
   return out;
 }
 
-constexpr const char* kUpsertNodeState =
+constexpr const char* kUpsertNodeStateHead =
     "INSERT OR REPLACE INTO node_state(pipeline, node, partition, key, stage_version, plugin_hash, "
-    "params, inputs, fingerprint, updated) VALUES(?,?,?,?,?,?,?,?,?,?)";
+    "params, inputs, fingerprint, updated)";
+const std::string kUpsertNodeState = std::string(kUpsertNodeStateHead) + " VALUES(?,?,?,?,?,?,?,?,?,?)";
 constexpr const char* kInsertInline = "INSERT OR IGNORE INTO inline_objects(hash, data) VALUES(?, ?)";
 }  // namespace
 
@@ -50,25 +54,28 @@ struct CacheIndex::Statements {
         file_hash(db, "SELECT hash FROM file_hashes WHERE path = ? AND inode = ? AND size = ? AND mtime_ns = ?"),
         inline_get(db, "SELECT data FROM inline_objects WHERE hash = ?"),
         inline_has(db, "SELECT 1 FROM inline_objects WHERE hash = ?"),
-        insert_action(db,
-                      "INSERT OR REPLACE INTO actions(key, outputs, receipt, pipeline, node, partition, run_id, created, "
-                      "last_used, wall_ms) VALUES(?,?,?,?,?,?,?,?,?,?)"),
         delete_refs(db, "DELETE FROM refs WHERE key = ?"),
-        insert_ref(db, "INSERT OR IGNORE INTO refs(key, hash) VALUES(?, ?)"),
-        insert_object(db, "INSERT OR IGNORE INTO objects(hash, size, created) VALUES(?, ?, ?)"),
-        upsert_state(db, kUpsertNodeState),
-        insert_inline(db, kInsertInline) {}
+        actions(db,
+                "INSERT OR REPLACE INTO actions(key, outputs, receipt, pipeline, node, partition, run_id, created, "
+                "last_used, wall_ms)",
+                10),
+        refs(db, "INSERT OR IGNORE INTO refs(key, hash)", 2),
+        objects(db, "INSERT OR IGNORE INTO objects(hash, size, created)", 3),
+        states(db, kUpsertNodeStateHead, 10),
+        inline_objects(db, "INSERT OR IGNORE INTO inline_objects(hash, data)", 2) {}
   SQLite::Statement lookup, node_state, file_hash, inline_get, inline_has;
-  // record_many: run for every partition of every run, so prepared once too.
-  SQLite::Statement insert_action, delete_refs, insert_ref, insert_object, upsert_state, insert_inline;
+  // record_many: run for every partition of every run, so prepared once too; rows in batches.
+  SQLite::Statement delete_refs;
+  RowBatch actions, refs, objects, states, inline_objects;
 };
 
 namespace {
-// Resets a cached statement on every exit path so it can be reused.
+// Resets a cached statement on every exit path so it can be reused. After a failed step,
+// Statement::reset() throws that error again, and a throw from here would end the process.
 struct Reset {
   SQLite::Statement& q;
   ~Reset() {
-    q.reset();
+    q.tryReset();
     q.clearBindings();
   }
 };
@@ -210,54 +217,44 @@ void CacheIndex::record_many(const std::vector<Record>& records) {
 
 void CacheIndex::record_many_locked(const std::vector<Record>& records) {
   const double now = unix_now();
+  Statements& st = *stmts_;
   SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-  SQLite::Statement& a = stmts_->insert_action;
-  SQLite::Statement& del = stmts_->delete_refs;
-  SQLite::Statement& r = stmts_->insert_ref;
-  SQLite::Statement& o = stmts_->insert_object;
-  SQLite::Statement& st = stmts_->upsert_state;
-  SQLite::Statement& blob = stmts_->insert_inline;
-  // A failed statement must not stay half-run for the next batch.
-  Reset reset_a{a}, reset_del{del}, reset_r{r}, reset_o{o}, reset_st{st}, reset_blob{blob};
+  SQLite::Statement& del = st.delete_refs;
+  Reset reset_del{del};  // a failed statement must not stay half-run for the next batch
+  // Hex hashes and encoded outputs, bound without copies: alive until the rows are written.
+  std::deque<std::string> texts;
+  const auto keep = [&texts](std::string text) -> const std::string& { return texts.emplace_back(std::move(text)); };
+  const std::array<RowBatch*, 5> batches{&st.states, &st.inline_objects, &st.actions, &st.refs, &st.objects};
+  // Whatever happens, no row bound to `texts` stays queued for the next call.
+  struct Forget {
+    const std::array<RowBatch*, 5>& batches;
+    ~Forget() {
+      for (RowBatch* rows : batches) rows->clear();
+    }
+  } forget{batches};
   for (const Record& rec : records) {
-    if (rec.state) write_node_state(st, rec.pipeline, rec.node, rec.partition, *rec.state, now);
-    for (const auto& [hash, framed] : rec.inline_objects) write_inline(blob, hash, framed);
-    // Bound without copies: every string outlives its statement's exec().
-    a.bindNoCopy(1, rec.key);
-    const std::string outputs = encode_outputs(rec.entry.outputs);
-    a.bindNoCopy(2, outputs);
-    a.bindNoCopy(3, rec.entry.receipt);
-    a.bindNoCopy(4, rec.pipeline);
-    a.bindNoCopy(5, rec.node);
-    a.bindNoCopy(6, rec.partition);
-    a.bindNoCopy(7, rec.run_id);
-    a.bind(8, now);
-    a.bind(9, now);
-    a.bind(10, rec.wall_ms);
-    a.exec();
-    a.reset();
+    if (const auto& s = rec.state) {
+      st.states.text(rec.pipeline).text(rec.node).text(rec.partition).text(s->key).text(s->stage_version);
+      st.states.text(s->plugin_hash).text(s->params).text(s->inputs).text(s->fingerprint).real(now);
+    }
+    for (const auto& [hash, framed] : rec.inline_objects) st.inline_objects.text(keep(hash.hex())).blob(framed);
+    st.actions.text(rec.key).text(keep(encode_outputs(rec.entry.outputs))).text(rec.entry.receipt);
+    st.actions.text(rec.pipeline).text(rec.node).text(rec.partition).text(rec.run_id);
+    st.actions.real(now).real(now).real(rec.wall_ms);
+    // Before any of the batch's refs are written below.
     if (rec.replaces) {
       del.bindNoCopy(1, rec.key);
       del.exec();
       del.reset();
     }
-    const auto add_ref = [&](const std::string& hex) {
-      r.bindNoCopy(1, rec.key);
-      r.bindNoCopy(2, hex);
-      r.exec();
-      r.reset();
-    };
     for (const auto& [hash, size] : rec.refs) {
-      const std::string hex = hash.hex();
-      add_ref(hex);
-      o.bindNoCopy(1, hex);
-      o.bind(2, static_cast<std::int64_t>(size));
-      o.bind(3, now);
-      o.exec();
-      o.reset();
+      const std::string& hex = keep(hash.hex());
+      st.refs.text(rec.key).text(hex);
+      st.objects.text(hex).integer(static_cast<std::int64_t>(size)).real(now);
     }
-    for (const Hash128& hash : rec.shared_refs) add_ref(hash.hex());
+    for (const Hash128& hash : rec.shared_refs) st.refs.text(rec.key).text(keep(hash.hex()));
   }
+  for (RowBatch* rows : batches) rows->flush();
   tx.commit();
 }
 
