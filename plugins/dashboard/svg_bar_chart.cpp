@@ -28,9 +28,7 @@ std::string render_bar_chart(const BarChart& c) {
   Markup m;
   open_svg(m, c.id, c.aria_label, c.width, c.height);
   draw_y_axis(m, f, yt, sy, c.y_format);
-  m.open("g", {{"class", "x-axis"}});
-  m.empty("line", {{"x1", px(f.left)}, {"x2", px(f.right)}, {"y1", px(f.bottom)}, {"y2", px(f.bottom)},
-                   {"stroke", "#94a3b8"}});
+  open_x_axis(m, f);
   for (std::size_t i = 0; i < c.categories.size(); ++i) draw_x_tick(m, f, f.left + slot * (i + 0.5), c.categories[i]);
   m.close("g");
 

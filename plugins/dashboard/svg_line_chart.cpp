@@ -103,9 +103,7 @@ std::string render_line_chart(const LineChart& c) {
   open_svg(m, c.id, c.aria_label, c.width, c.height);
   draw_y_axis(m, f, yt, sy, c.y_format);
 
-  m.open("g", {{"class", "x-axis"}});
-  m.empty("line", {{"x1", px(f.left)}, {"x2", px(f.right)}, {"y1", px(f.bottom)}, {"y2", px(f.bottom)},
-                   {"stroke", "#94a3b8"}});
+  open_x_axis(m, f);
   const int x_target = std::max(2, static_cast<int>(f.width() / (small ? 70 : 90)));
   if (c.x_scale == XScale::Numbers) {
     const Ticks xt = nice_ticks(x_min, x_max, x_target);

@@ -75,6 +75,12 @@ void draw_y_axis(Markup& m, const Frame& f, const Ticks& ticks, const Scale& ys,
   m.close("g");
 }
 
+void open_x_axis(Markup& m, const Frame& f) {
+  m.open("g", {{"class", "x-axis"}});
+  m.empty("line", {{"x1", px(f.left)}, {"x2", px(f.right)}, {"y1", px(f.bottom)}, {"y2", px(f.bottom)},
+                   {"stroke", "#94a3b8"}});
+}
+
 void draw_x_tick(Markup& m, const Frame& f, double x, const std::string& label) {
   m.empty("line", {{"x1", px(x)}, {"x2", px(x)}, {"y1", px(f.bottom)}, {"y2", px(f.bottom + 5)},
                    {"stroke", "#94a3b8"}});

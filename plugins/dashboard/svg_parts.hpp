@@ -41,6 +41,9 @@ std::string axis_label(double v, const Ticks& ticks, ValueFormat format);
 void open_svg(Markup& m, const std::string& id, const std::string& aria, int width, int height);
 void draw_legend(Markup& m, const std::vector<LegendItem>& items, double x, double y);
 void draw_y_axis(Markup& m, const Frame& f, const Ticks& ticks, const Scale& ys, ValueFormat format);
+// Opens the <g class="x-axis"> with its baseline along the frame's bottom; the caller adds the
+// ticks (draw_x_tick) and closes it.
+void open_x_axis(Markup& m, const Frame& f);
 void draw_x_tick(Markup& m, const Frame& f, double x, const std::string& label);
 // Opens the <g class="hover"> that holds a chart's guide and hover columns; it gives them their
 // transparent fill. Closed by the caller.
