@@ -55,10 +55,9 @@ GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::Vecto
     g.G.block(beta, 0, K, 1).noalias() = X.transpose() * t;
 
     // Row i has ramps t_i - s_j for j < segment[i]. Sum each segment q >= 1 (rows with
-    // s_{q-1} <= t < s_q) relative to its own changepoint s_{q-1}...
-    // Rows come in runs of one segment (one run per segment when t ascends). A run's sums of X are taken
-    // column by column, since X is column-major, each column's rows added in row order as a row-by-row
-    // pass would add them: the same sums, bit for bit.
+    // s_{q-1} <= t < s_q) relative to its own changepoint s_{q-1}, a run of one segment's rows at a
+    // time; a run's sums of X column by column (X is column-major), each column's rows in row order:
+    // the same sums, bit for bit, as a row-by-row pass...
     std::vector<RampSums> own(static_cast<std::size_t>(S + 1), RampSums(K));
     std::vector<double> d;
     for (Eigen::Index first = 0, end = 0; first < T; first = end) {
