@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
 #include "bench_stats.hpp"
 #include "exec/dag_runner.hpp"
 #include "graph/dag.hpp"
@@ -50,18 +51,14 @@ std::vector<unsigned> parse_jobs(const std::string& text) {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--nodes") o.nodes = std::stoull(value());
-    else if (a == "--reps") o.reps = std::stoi(value());
-    else if (a == "--jobs") o.jobs = parse_jobs(value());
-    else if (a == "--seed") o.seed = std::stoull(value());
-    else if (a == "--json") o.json = true;
-    else throw std::invalid_argument("unknown option " + a + "; options: --nodes N --reps R --jobs 1,2 --seed S --json");
+  sluice::bench::Args args(argc, argv, "--nodes N --reps R --jobs 1,2 --seed S --json");
+  while (args.next()) {
+    if (args.is("--nodes")) o.nodes = std::stoull(args.value());
+    else if (args.is("--reps")) o.reps = std::stoi(args.value());
+    else if (args.is("--jobs")) o.jobs = parse_jobs(args.value());
+    else if (args.is("--seed")) o.seed = std::stoull(args.value());
+    else if (args.is("--json")) o.json = true;
+    else args.unknown();
   }
   if (o.nodes < 2 || o.reps < 1) throw std::invalid_argument("--nodes must be >= 2 and --reps >= 1");
   return o;

@@ -15,6 +15,7 @@
 
 #include <unistd.h>
 
+#include "bench_args.hpp"
 #include "bench_stats.hpp"
 #include "cache/cache_index.hpp"
 
@@ -32,14 +33,12 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value (see the comment at the top of index_record.cpp)");
-    const int value = std::stoi(argv[++i]);
-    if (a == "--partitions") o.partitions = value;
-    else if (a == "--group") o.group = value;
-    else if (a == "--reps") o.reps = value;
-    else throw std::invalid_argument("unknown option " + a);
+  sluice::bench::Args args(argc, argv, "[--partitions 1000] [--group 512] [--reps 9]");
+  while (args.next()) {
+    if (args.is("--partitions")) o.partitions = std::stoi(args.value());
+    else if (args.is("--group")) o.group = std::stoi(args.value());
+    else if (args.is("--reps")) o.reps = std::stoi(args.value());
+    else args.unknown();
   }
   if (o.partitions < 1 || o.group < 1 || o.reps < 1) throw std::invalid_argument("every option must be at least 1");
   return o;

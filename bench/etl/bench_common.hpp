@@ -1,11 +1,11 @@
 #pragma once
 // Shared bits for the ETL benchmarks: a quiet context and a stopwatch.
-#include <sys/resource.h>
-
 #include <chrono>
 #include <filesystem>
 #include <sluice/sdk.hpp>
 #include <string>
+
+#include "bench_stats.hpp"
 
 namespace bench {
 
@@ -29,14 +29,9 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// CPU seconds (user + system) used by this process so far. The bench machine is
-// shared, so CPU time is reported next to wall time.
-inline double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
-}
+// CPU seconds used by this process so far. The bench machine is shared, so CPU time is reported
+// next to wall time.
+using sluice::bench::cpu_seconds;
 
 // Runs a stage once the way the engine does: schema applied, one instance, one run.
 inline sluice::Outputs run_once(const sluice::StageDescriptor& d, const sluice::StageFactory& f, sluice::Params given,

@@ -13,14 +13,12 @@
 // --threads limits TBB (default 1: the engine already runs stores in parallel, so one store gets about one core).
 // --metrics writes every store's metrics rows at full precision, to compare two builds.
 #include <tbb/global_control.h>
-#include <time.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -30,6 +28,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.hpp"
+#include "bench_stats.hpp"
 #include "common/allocator_tuning.hpp"
 #include "diagnostics.hpp"
 #include "prophet.hpp"
@@ -118,69 +118,64 @@ std::vector<pr::MetricsRow> backtest(const Series& s, std::int64_t horizon_days,
   return pr::performance_metrics(pr::cross_validation(s.ds_us, s.y, cutoffs, horizon, forecaster), 0.1);
 }
 
-double process_cpu_s() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
+struct Options {
+  std::string csv, metrics_path;
+  int stores = 3, reps = 5, threads = 1, min_days = 500;
+  std::int64_t horizon = 30;
+  double period = 30.0;
+};
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+Options parse(int argc, char** argv) {
+  Options o;
+  sluice::bench::Args args(argc, argv,
+                           "backtest_bench [--csv PATH] [--stores N] [--reps R] [--threads T] [--horizon D] [--period D] "
+                           "[--metrics PATH] [--min-days D]");
+  while (args.next()) {
+    if (args.is("--csv")) o.csv = args.value();
+    else if (args.is("--stores")) o.stores = std::stoi(args.value());
+    else if (args.is("--reps")) o.reps = std::stoi(args.value());
+    else if (args.is("--threads")) o.threads = std::stoi(args.value());
+    else if (args.is("--horizon")) o.horizon = std::stoll(args.value());
+    else if (args.is("--period")) o.period = std::stod(args.value());
+    else if (args.is("--metrics")) o.metrics_path = args.value();
+    else if (args.is("--min-days")) o.min_days = std::stoi(args.value());
+    else args.unknown();
+  }
+  return o;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   sluice::engine::tune_allocator();  // as `sluice` does; SLUICE_DEFAULT_MALLOC=1 compares without
-  std::string csv, metrics_path;
-  int stores = 3, reps = 5, threads = 1, min_days = 500;
-  std::int64_t horizon = 30;
-  double period = 30.0;
-  for (int i = 1; i < argc; ++i) {
-    const auto next = [&] {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "%s needs a value\n", argv[i]);
-        std::exit(2);
-      }
-      return std::string(argv[++i]);
-    };
-    if (!std::strcmp(argv[i], "--csv")) csv = next();
-    else if (!std::strcmp(argv[i], "--stores")) stores = std::stoi(next());
-    else if (!std::strcmp(argv[i], "--reps")) reps = std::stoi(next());
-    else if (!std::strcmp(argv[i], "--threads")) threads = std::stoi(next());
-    else if (!std::strcmp(argv[i], "--horizon")) horizon = std::stoll(next());
-    else if (!std::strcmp(argv[i], "--period")) period = std::stod(next());
-    else if (!std::strcmp(argv[i], "--metrics")) metrics_path = next();
-    else if (!std::strcmp(argv[i], "--min-days")) min_days = std::stoi(next());
-    else {
-      std::fprintf(stderr,
-                   "usage: backtest_bench [--csv PATH] [--stores N] [--reps R] [--threads T] [--horizon D] [--period D] "
-                   "[--metrics PATH] [--min-days D]\n");
-      return 2;
-    }
+  Options o;
+  try {
+    o = parse(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 2;
   }
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(std::max(1, threads)));
-  std::vector<Series> all = csv.empty() ? synthetic(stores) : read_csv(csv);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(std::max(1, o.threads)));
+  std::vector<Series> all = o.csv.empty() ? synthetic(o.stores) : read_csv(o.csv);
   std::erase_if(all, [&](const Series& s) {
-    return std::count_if(s.y.begin(), s.y.end(), [](double v) { return !std::isnan(v); }) < min_days;
+    return std::count_if(s.y.begin(), s.y.end(), [](double v) { return !std::isnan(v); }) < o.min_days;
   });
 
   std::vector<double> wall_ms, cpu_ms;
   std::vector<std::vector<pr::MetricsRow>> results(all.size());
-  for (int r = 0; r < reps; ++r) {
-    const double c0 = process_cpu_s();
+  for (int r = 0; r < o.reps; ++r) {
+    const double c0 = sluice::bench::cpu_seconds();
     const auto t0 = Clock::now();
-    for (std::size_t k = 0; k < all.size(); ++k) results[k] = backtest(all[k], horizon, period);
+    for (std::size_t k = 0; k < all.size(); ++k) results[k] = backtest(all[k], o.horizon, o.period);
     wall_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / static_cast<double>(all.size()));
-    cpu_ms.push_back((process_cpu_s() - c0) * 1e3 / static_cast<double>(all.size()));
+    cpu_ms.push_back((sluice::bench::cpu_seconds() - c0) * 1e3 / static_cast<double>(all.size()));
   }
   std::printf("backtest (prophet part), %zu series, horizon %lld, period %g, %d thread(s): per series wall median %.1f ms "
               "(min %.1f), CPU median %.1f ms over %d runs\n",
-              all.size(), static_cast<long long>(horizon), period, threads, median(wall_ms),
-              *std::min_element(wall_ms.begin(), wall_ms.end()), median(cpu_ms), reps);
-  if (!metrics_path.empty()) {
-    std::FILE* out = std::fopen(metrics_path.c_str(), "w");
+              all.size(), static_cast<long long>(o.horizon), o.period, o.threads, sluice::bench::median(wall_ms),
+              *std::min_element(wall_ms.begin(), wall_ms.end()), sluice::bench::median(cpu_ms), o.reps);
+  if (!o.metrics_path.empty()) {
+    std::FILE* out = std::fopen(o.metrics_path.c_str(), "w");
     std::fprintf(out, "store_id,horizon_days,mse,rmse,mae,mape,mdape,smape,coverage\n");
     for (std::size_t k = 0; k < all.size(); ++k)
       for (const auto& m : results[k])

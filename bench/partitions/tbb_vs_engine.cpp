@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "app/run_pipeline.hpp"
+#include "bench_args.hpp"
 #include "bench_stats.hpp"
 #include "common/allocator_tuning.hpp"
 #include "common/sqlite_tuning.hpp"
@@ -48,19 +49,15 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
-      return argv[++i];
-    };
-    if (a == "--items") o.items = std::stoi(value());
-    else if (a == "--order") o.order = std::stoi(value());
-    else if (a == "--jobs") o.jobs = static_cast<unsigned>(std::stoul(value()));
-    else if (a == "--reps") o.reps = std::stoi(value());
-    else if (a == "--batch") o.batch = value();
-    else if (a == "--keep") o.keep = true;
-    else throw std::invalid_argument("unknown option " + a + " (see the comment at the top of tbb_vs_engine.cpp)");
+  sluice::bench::Args args(argc, argv, "[--items 1000] [--order 5] [--jobs 2] [--reps 7] [--batch auto|N] [--keep]");
+  while (args.next()) {
+    if (args.is("--items")) o.items = std::stoi(args.value());
+    else if (args.is("--order")) o.order = std::stoi(args.value());
+    else if (args.is("--jobs")) o.jobs = static_cast<unsigned>(std::stoul(args.value()));
+    else if (args.is("--reps")) o.reps = std::stoi(args.value());
+    else if (args.is("--batch")) o.batch = args.value();
+    else if (args.is("--keep")) o.keep = true;
+    else args.unknown();
   }
   if (o.items < 1 || o.order < 0 || o.order > 9 || o.jobs < 1 || o.reps < 1) {
     throw std::invalid_argument("need --items >= 1, --order 0..9, --jobs >= 1, --reps >= 1");

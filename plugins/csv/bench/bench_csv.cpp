@@ -2,7 +2,6 @@
 //   csv_bench [rows]   (default 2,000,000)
 // Parses from memory (as csv_read does from its memory map) and reports MB/s.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -11,14 +10,12 @@
 #include "csv_format.hpp"
 #include "csv_parse.hpp"
 
+#include "bench_stats.hpp"
+
 using namespace sluice;
 
-// CPU time of this thread: stable on a busy machine, where wall time is not.
-static double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+// Thread CPU time: stable on a busy machine, where wall time is not.
+using bench::thread_cpu_seconds;
 
 int main(int argc, char** argv) {
   const std::size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 2'000'000;
@@ -35,16 +32,16 @@ int main(int argc, char** argv) {
 
   csv::ReadOptions opt;
   const auto t0 = std::chrono::steady_clock::now();
-  const double c0 = cpu_seconds();
+  const double c0 = thread_cpu_seconds();
   const Table table = csv::parse_csv(text, opt);
-  const double parse_cpu = cpu_seconds() - c0;
+  const double parse_cpu = thread_cpu_seconds() - c0;
   const double parse_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("parse_csv  %zu rows, %.1f MB: wall %.3f s, cpu %.3f s: %.0f MB/s (cpu), %.1f M rows/s\n", table.num_rows(), mb,
               parse_s, parse_cpu, mb / parse_cpu, static_cast<double>(rows) / parse_cpu / 1e6);
 
-  const double c1 = cpu_seconds();
+  const double c1 = thread_cpu_seconds();
   const std::string out = csv::format_csv(table, {});
-  const double write_cpu = cpu_seconds() - c1;
+  const double write_cpu = thread_cpu_seconds() - c1;
   std::printf("format_csv %zu rows, %.1f MB: cpu %.3f s: %.0f MB/s (cpu)\n", table.num_rows(),
               static_cast<double>(out.size()) / 1e6, write_cpu, static_cast<double>(out.size()) / 1e6 / write_cpu);
   return 0;

@@ -3,7 +3,6 @@
 // Reports rows/s for string timestamps (the demo database's form) and for
 // timestamp columns, in local and Europe/Berlin modes.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -11,14 +10,12 @@
 
 #include "stages.hpp"
 
+#include "bench_stats.hpp"
+
 using namespace sluice;
 
-// CPU time of this thread: stable on a busy machine, where wall time is not.
-static double cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
+// Thread CPU time: stable on a busy machine, where wall time is not.
+using bench::thread_cpu_seconds;
 
 int main(int argc, char** argv) {
   const std::size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
@@ -54,9 +51,9 @@ int main(int argc, char** argv) {
     testing::TestContext ctx;
     Outputs out;
     const auto t0 = std::chrono::steady_clock::now();
-    const double c0 = cpu_seconds();
+    const double c0 = thread_cpu_seconds();
     stage->run(ctx, inputs, out);
-    const double cpu = cpu_seconds() - c0;
+    const double cpu = thread_cpu_seconds() - c0;
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const auto& t = std::get<Table>(out.values().at("out"));
     std::printf("%-30s %zu rows -> %zu rows: wall %.3f s, cpu %.3f s (%.1f M rows/s cpu)\n", label, rows, t.num_rows(), secs,

@@ -1,5 +1,5 @@
 #pragma once
-// Timing helpers for the engine benchmarks: wall and process-CPU clocks, medians.
+// Timing helpers for the benchmarks: wall, process-CPU and thread-CPU clocks, medians.
 #include <time.h>
 
 #include <algorithm>
@@ -12,13 +12,18 @@ inline double wall_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// CPU time of all threads of this process: on a shared 2-core machine it shows the
-// work done even when a neighbour steals the wall clock.
-inline double cpu_seconds() {
+inline double clock_seconds(clockid_t clock) {
   timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  clock_gettime(clock, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
+
+// CPU time of all threads of this process: on a shared 2-core machine it shows the
+// work done even when a neighbour steals the wall clock.
+inline double cpu_seconds() { return clock_seconds(CLOCK_PROCESS_CPUTIME_ID); }
+
+// CPU time of the calling thread: stable on a busy machine, where wall time is not.
+inline double thread_cpu_seconds() { return clock_seconds(CLOCK_THREAD_CPUTIME_ID); }
 
 inline double median(std::vector<double> v) {
   if (v.empty()) return 0;
