@@ -69,16 +69,7 @@ class BacktestStage : public Stage {
       return;
     }
     const SeriesInput series = read_series(history, "history");
-    prophet::ProphetOptions options = settings_.options;
-    if (in.has("holidays")) options.holidays = read_holidays(in.table("holidays"));
-    const bool logistic = options.growth == prophet::Growth::Logistic;
-    auto with_cap_floor = [&](prophet::Frame f) {
-      if (logistic) {
-        f.cap.assign(f.ds_us.size(), *settings_.cap);
-        f.floor.assign(f.ds_us.size(), settings_.floor);
-      }
-      return f;
-    };
+    const prophet::ProphetOptions options = settings_.options_for(in);
 
     const auto days = [](double d) { return static_cast<std::int64_t>(std::llround(d * prophet::kDayUs)); };
     Table result = empty_result(series.keys);
@@ -86,7 +77,7 @@ class BacktestStage : public Stage {
       // Prophet cross-validates a fitted model: its seasonalities and changepoint count carry over.
       // Only those are used, so the full-history model is resolved, not optimised.
       prophet::Prophet full(options);
-      full.resolve(with_cap_floor(prophet::Frame{series.ds_us, series.y, {}, {}, {}}));
+      full.resolve(settings_.with_cap_floor(prophet::Frame{series.ds_us, series.y, {}, {}, {}}));
       const std::int64_t horizon = horizon_days_ * prophet::kDayUs;
       const std::int64_t period = period_days_ ? days(*period_days_) : horizon / 2;
       const std::int64_t initial =
@@ -107,8 +98,8 @@ class BacktestStage : public Stage {
                                           const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
         ctx.check_cancelled();
         return prophet::fit_predict_cutoff(
-            copy_options, rows, with_cap_floor(prophet::Frame{train_ds, train_y, {}, {}, {}}),
-            with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}), observed);
+            copy_options, rows, settings_.with_cap_floor(prophet::Frame{train_ds, train_y, {}, {}, {}}),
+            settings_.with_cap_floor(prophet::Frame{targets, std::vector<double>(targets.size(), 0.0), {}, {}, {}}), observed);
       };
       append(result, series, "prophet",
              prophet::cross_validation(series.ds_us, series.y, cutoffs, horizon, prophet_forecaster));

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "series_table.hpp"
+
 namespace sluice::forecast {
 
 std::vector<ParamSpec> prophet_param_specs() {
@@ -80,6 +82,20 @@ ModelSettings model_settings_from(const Params& p) {
                                   ParamValue(s.floor).display() + ")");
   }
   return s;
+}
+
+prophet::ProphetOptions ModelSettings::options_for(const Inputs& in) const {
+  prophet::ProphetOptions run_options = options;
+  if (in.has("holidays")) run_options.holidays = read_holidays(in.table("holidays"));
+  return run_options;
+}
+
+prophet::Frame ModelSettings::with_cap_floor(prophet::Frame f) const {
+  if (options.growth == prophet::Growth::Logistic) {
+    f.cap.assign(f.ds_us.size(), *cap);
+    f.floor.assign(f.ds_us.size(), floor);
+  }
+  return f;
 }
 
 }  // namespace sluice::forecast

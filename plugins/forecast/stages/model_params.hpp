@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "options.hpp"
+#include "prophet.hpp"
 
 namespace sluice::forecast {
 
@@ -17,6 +18,11 @@ struct ModelSettings {
   prophet::ProphetOptions options;
   std::optional<double> cap;  // logistic growth only
   double floor = 0.0;
+
+  // The options of one run: these, with the holidays of input `holidays` when it is given.
+  prophet::ProphetOptions options_for(const Inputs& in) const;
+  // `f` with the cap and floor columns that logistic growth needs; unchanged for linear growth.
+  prophet::Frame with_cap_floor(prophet::Frame f) const;
 };
 
 // Builds the settings from validated params; throws ParamError naming the bad parameter.

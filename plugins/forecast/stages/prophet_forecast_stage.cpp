@@ -36,23 +36,12 @@ class ProphetForecastStage : public Stage {
 
   void run(Context& ctx, const Inputs& in, Outputs& out) override {
     const SeriesInput series = read_series(in.table("history"), "history");
-    prophet::ProphetOptions options = settings_.options;
-    if (in.has("holidays")) options.holidays = read_holidays(in.table("holidays"));
     ctx.check_cancelled();
-
-    const bool logistic = options.growth == prophet::Growth::Logistic;
-    auto with_cap_floor = [&](prophet::Frame f) {
-      if (logistic) {
-        f.cap.assign(f.ds_us.size(), *settings_.cap);
-        f.floor.assign(f.ds_us.size(), settings_.floor);
-      }
-      return f;
-    };
-    prophet::Prophet model(options);
+    prophet::Prophet model(settings_.options_for(in));
     prophet::Forecast fc;
     try {
-      model.fit(with_cap_floor(prophet::Frame{series.ds_us, series.y, {}, {}, {}}));
-      fc = model.predict(with_cap_floor(model.make_future(horizon_, true)));
+      model.fit(settings_.with_cap_floor(prophet::Frame{series.ds_us, series.y, {}, {}, {}}));
+      fc = model.predict(settings_.with_cap_floor(model.make_future(horizon_, true)));
     } catch (const prophet::ModelError& e) {
       throw Error("input 'history': " + std::string(e.what()));
     }
