@@ -175,7 +175,7 @@ TEST_CASE("backtest scores prophet and the seasonal-naive baseline per horizon")
 TEST_CASE("backtest without baseline, and its errors") {
   testing::TestContext ctx;
   auto out = testing::run_stage(backtest_descriptor(), make_backtest,
-                                {{"horizon", 7}, {"compare_baseline", false}, {"uncertainty_samples", 0}},
+                                {{"horizon", 7}, {"initial", 90.0}, {"period", 10.0}, {"compare_baseline", false}, {"uncertainty_samples", 0}},
                                 {{"history", Value(daily_table(120, false))}}, ctx);
   const Table& t = table_of(out, "metrics");
   for (std::size_t i = 0; i < t.num_rows(); ++i) CHECK(t.column("model").string_at(i) == "prophet");
@@ -185,6 +185,39 @@ TEST_CASE("backtest without baseline, and its errors") {
                        "input 'history': no cross-validation cutoff fits: the history is shorter than initial + horizon; "
                        "lower 'initial' or 'horizon', or provide more history",
                        Error);
+}
+
+TEST_CASE("backtest fits every cutoff with the run's growth, cap and holidays") {
+  Table holidays;
+  holidays.add_column("ds", ColumnType::Date);
+  holidays.add_column("holiday", ColumnType::String);
+  for (const char* day : {"2021-02-01", "2021-03-01", "2021-04-01"}) holidays.column("ds").push_int(parse_date(day));
+  for (int i = 0; i < 3; ++i) holidays.column("holiday").push_string("promo");
+  const auto mae_sum = [](const Outputs& out) {
+    const Table& t = table_of(out, "metrics");
+    REQUIRE(t.num_rows() > 0);
+    double sum = 0;
+    for (std::size_t i = 0; i < t.num_rows(); ++i) sum += t.column("mae").double_at(i);
+    return sum;
+  };
+  testing::TestContext ctx;
+  const Value history(daily_table(120, false));
+  const auto logistic = [&](double cap) {
+    return mae_sum(testing::run_stage(backtest_descriptor(), make_backtest,
+                                      {{"horizon", 7}, {"initial", 90.0}, {"period", 10.0}, {"compare_baseline", false}, {"uncertainty_samples", 0},
+                                       {"growth", "logistic"}, {"cap", cap}, {"floor", 0.0}},
+                                      {{"history", history}}, ctx));
+  };
+  const double linear = mae_sum(testing::run_stage(backtest_descriptor(), make_backtest,
+                                                   {{"horizon", 7}, {"initial", 90.0}, {"period", 10.0}, {"compare_baseline", false}, {"uncertainty_samples", 0}},
+                                                   {{"history", history}}, ctx));
+  const double with_holidays = mae_sum(
+      testing::run_stage(backtest_descriptor(), make_backtest,
+                         {{"horizon", 7}, {"initial", 90.0}, {"period", 10.0}, {"compare_baseline", false}, {"uncertainty_samples", 0}},
+                         {{"history", history}, {"holidays", Value(holidays)}}, ctx));
+  CHECK(logistic(120.0) != logistic(1000.0));
+  CHECK(logistic(1000.0) != linear);
+  CHECK(with_holidays != linear);
 }
 
 TEST_CASE("backtest skips a series shorter than min_history_days with no metrics rows, and scores the others") {
