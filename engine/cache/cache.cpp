@@ -165,9 +165,7 @@ GcResult Cache::gc(std::optional<std::uint64_t> max_bytes, std::optional<std::ch
 
 void Cache::clear() {
   for (const auto& h : index_.clear()) objects_.remove(h);
-  std::error_code ec;
-  std::filesystem::remove_all(objects_.root(), ec);
-  std::filesystem::create_directories(objects_.root());
+  objects_.remove_all_objects();  // orphans of failed runs too, and nothing that is not an object
 }
 
 CacheUseLock::CacheUseLock(const std::filesystem::path& cache_dir, Mode mode, bool wait) {

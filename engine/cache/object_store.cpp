@@ -300,4 +300,32 @@ void ObjectStore::remove(const Hash128& hash) const {
   std::filesystem::remove(path_of(hash), ec);
 }
 
+namespace {
+bool is_hex(std::string_view text, std::size_t length) {
+  return text.size() == length &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// An object's file name in its shard, or the temporary name it was written under (atomic_file).
+bool is_object_file_name(std::string_view name) {
+  constexpr std::size_t kNameLength = 30;  // 32 hex digits of XXH3-128, less the shard's 2
+  if (is_hex(name, kNameLength)) return true;
+  return name.size() > kNameLength + 1 && name.front() == '.' && is_hex(name.substr(1, kNameLength), kNameLength) &&
+         name.substr(kNameLength + 1).starts_with(".tmp-");
+}
+}  // namespace
+
+void ObjectStore::remove_all_objects() const {
+  std::error_code ec;
+  for (const auto& shard : std::filesystem::directory_iterator(root_, ec)) {
+    const std::string shard_name = shard.path().filename().string();
+    if (!is_hex(shard_name, 2) || !shard.is_directory(ec)) continue;
+    for (const auto& file : std::filesystem::directory_iterator(shard.path(), ec)) {
+      if (is_object_file_name(file.path().filename().string()) && file.is_regular_file(ec))
+        std::filesystem::remove(file.path(), ec);
+    }
+    std::filesystem::remove(shard.path(), ec);  // only if now empty
+  }
+}
+
 }  // namespace sluice::engine

@@ -44,6 +44,10 @@ class ObjectStore {
   std::optional<ByteBuffer> get(const Hash128& hash) const;
   bool contains(const Hash128& hash) const;
   void remove(const Hash128& hash) const;
+  // Deletes every object file and leftover temporary file (objects/<2 hex>/<30 hex>, and
+  // objects/<2 hex>/.<30 hex>.tmp-*), and shard directories left empty; nothing else in the
+  // directory is touched. Used by `sluice cache clear`, which also removes orphans of failed runs.
+  void remove_all_objects() const;
   std::filesystem::path path_of(const Hash128& hash) const;
   const std::filesystem::path& root() const { return root_; }
   bool compresses() const { return compress_; }

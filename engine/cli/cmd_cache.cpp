@@ -21,6 +21,16 @@ std::filesystem::path locate(const CacheArgs& a) {
   return engine::resolve_cache_dir(options);
 }
 
+// The cache to evict from or clear. Refuses a directory without an index.db: a mistyped --cache-dir
+// must not become a new cache, nor have files of its own deleted.
+std::filesystem::path locate_existing(const CacheArgs& a) {
+  const auto dir = locate(a);
+  if (!std::filesystem::exists(dir / "index.db"))
+    throw engine::UsageError("no Sluice cache at " + dir.string() +
+                             " (it has no index.db); check --cache-dir, $SLUICE_CACHE_DIR or the pipeline file");
+  return dir;
+}
+
 void add_location(CLI::App* cmd, CacheArgs& a) {
   cmd->add_option("pipeline", a.pipeline, "A pipeline file whose default cache to use")->check(CLI::ExistingFile);
   cmd->add_option("--cache-dir", a.cache_dir, "Cache directory (default: $SLUICE_CACHE_DIR or .sluice/cache)");
@@ -80,7 +90,7 @@ void add_cache_command(CLI::App& app, ExitCode& exit) {
         age = std::chrono::duration_cast<std::chrono::seconds>(*d);
       }
       if (!max && !age) throw engine::UsageError("cache gc needs --max-size and/or --older-than");
-      const auto dir = locate(*gc_args);
+      const auto dir = locate_existing(*gc_args);
       engine::CacheUseLock exclusive(dir, engine::CacheUseLock::Mode::Exclusive);
       engine::Cache c(dir);
       const auto r = c.gc(max, age, {});
@@ -94,7 +104,7 @@ void add_cache_command(CLI::App& app, ExitCode& exit) {
   add_location(clear, *clear_args);
   clear->callback([clear_args, &exit] {
     guarded(exit, [&] {
-      const auto dir = locate(*clear_args);
+      const auto dir = locate_existing(*clear_args);
       engine::CacheUseLock exclusive(dir, engine::CacheUseLock::Mode::Exclusive);
       engine::Cache c(dir);
       c.clear();

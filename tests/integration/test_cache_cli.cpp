@@ -335,3 +335,33 @@ TEST_CASE("sluice cache and sluice runs refuse a cache path that is a file, like
   }
   CHECK(slurp(p.path("not_a_dir")) == "x");
 }
+
+TEST_CASE("cache gc and clear refuse a directory that is not a cache, and clear deletes only cache files") {
+  PipelineDir p(kPipeline);
+  // A mistyped --cache-dir pointing at a git checkout: its objects/ is not the cache's.
+  const auto foreign = p.path("repo/.git");
+  std::filesystem::create_directories(foreign / "objects" / "ab");
+  { std::ofstream(foreign / "objects" / "ab" / "cdef0123456789abcdef0123456789ab") << "git object"; }
+  for (const std::string verb : {"cache clear", "cache gc --max-size 0"}) {
+    INFO(verb);
+    const auto r = p.sluice(verb, "--cache-dir repo/.git");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("no Sluice cache at") != std::string::npos);
+    CHECK(r.err.find("it has no index.db") != std::string::npos);
+  }
+  CHECK(slurp(foreign / "objects" / "ab" / "cdef0123456789abcdef0123456789ab") == "git object");
+  CHECK_FALSE(std::filesystem::exists(foreign / "index.db"));
+  CHECK_FALSE(std::filesystem::exists(foreign / "gc.lock"));
+
+  // In a real cache, clear removes objects and orphaned temporary files, and nothing else.
+  p.run_json("--set vars.stop=5000");  // large enough that some objects are files
+  const auto objects = p.path(".sluice/cache/objects");
+  const auto orphan = objects / "0f" / ".0123456789abcdef0123456789abcd.tmp-1-abcdef";
+  std::filesystem::create_directories(orphan.parent_path());
+  { std::ofstream(orphan) << "half-written"; }
+  { std::ofstream(objects / "README") << "mine"; }
+  CHECK(p.sluice("cache clear").exit_code == 0);
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(objects)) left.push_back(e.path().filename().string());
+  CHECK(left == std::vector<std::string>{"README"});
+}
