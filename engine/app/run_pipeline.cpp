@@ -7,6 +7,7 @@
 #include <ctime>
 #include <map>
 #include <random>
+#include <set>
 
 #include "app/load.hpp"
 #include "cache/cache.hpp"
@@ -56,6 +57,24 @@ std::optional<std::uint64_t> cache_limit(const PipelineSpec& spec) {
   return std::nullopt;
 }
 
+// Each --partition names a key column that some foreach node partitions by: a misspelt column
+// would otherwise select every partition of every node, or, as a value, none.
+void check_partition_filters(const std::vector<std::string>& filters, const PipelineSpec& spec) {
+  std::set<std::string> key_columns;
+  for (const auto& node : spec.nodes) key_columns.insert(node.foreach.begin(), node.foreach.end());
+  for (const auto& f : filters) {
+    const auto eq = f.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError("--partition " + f + ": expected KEY=VALUE, e.g. --partition store_id=7");
+    const std::string column = f.substr(0, eq);
+    if (key_columns.count(column)) continue;
+    std::string known;
+    for (const auto& k : key_columns) known += (known.empty() ? "" : ", ") + k;
+    throw UsageError("--partition " + f + ": no foreach node of this pipeline is partitioned by '" + column + "' (" +
+                     (known.empty() ? std::string("it has no foreach node") : "its key columns: " + known) + ")");
+  }
+}
+
 struct Prepared {
   LoadedPipeline loaded;
   std::filesystem::path cache_dir;
@@ -78,11 +97,7 @@ Prepared prepare(const RunOptions& o, Cache*& cache_out, std::unique_ptr<Cache>&
                                       : dag.with_upstream(indices_of(dag, o.targets, "--target"));
   p.exec.forced = o.force.empty() ? std::vector<bool>(dag.size(), false)
                                   : dag.with_downstream(indices_of(dag, o.force, "--force"));
-  for (const auto& f : o.partitions) {
-    if (f.find('=') == std::string::npos) {
-      throw UsageError("--partition " + f + ": expected KEY=VALUE, e.g. --partition store_id=7");
-    }
-  }
+  check_partition_filters(o.partitions, p.loaded.spec);
   cache_holder = std::make_unique<Cache>(p.cache_dir);
   cache_out = cache_holder.get();
   std::map<std::filesystem::path, std::string> plugin_hashes;  // one hash per plugin file, not per node

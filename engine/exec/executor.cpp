@@ -67,6 +67,9 @@ struct Executor::Impl {
   // One byte per node, not vector<bool>: concurrent node tasks write their own entries, and
   // vector<bool> packs neighbours into one word.
   std::vector<std::uint8_t> reran;  // the node executed its stage in this run
+  // Not run because an input holds only the partitions chosen with --partition (not a failure).
+  std::vector<std::uint8_t> held_back;
+  PartitionSelection cli_selection;  // --partition
   std::vector<std::unique_ptr<std::mutex>> node_mutex;
   std::atomic<bool> fail_fast{false};
   std::string first_failure;
@@ -82,6 +85,8 @@ struct Executor::Impl {
     reports.resize(nodes.size());
     outputs.resize(nodes.size());
     reran.assign(nodes.size(), 0);
+    held_back.assign(nodes.size(), 0);
+    cli_selection = PartitionSelection(opt.partition_filters);
     for (std::size_t i = 0; i < nodes.size(); ++i) node_mutex.push_back(std::make_unique<std::mutex>());
     scratch_root = cache.dir() / "tmp" / ("run-" + opt.run_id);
   }
@@ -490,12 +495,46 @@ struct Executor::Impl {
     std::optional<CacheIndex::Record> pending;
   };
 
+  // Whether node v's output leaves partitions out (its own selection, or an input that does), and
+  // whether --partition is among the reasons.
+  struct Restriction {
+    bool partial = false, by_cli = false;
+  };
+  Restriction restriction_of(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins) const {
+    const NodeSpec& ns = *nodes[v].spec;
+    Restriction r;
+    r.by_cli = !ns.foreach.empty() && cli_selection.applies_to(ns.foreach);
+    r.partial = r.by_cli || (!ns.foreach.empty() && !ns.partitions.empty());
+    for (const auto& in : ins) {
+      r.partial = r.partial || in->partial;
+      r.by_cli = r.by_cli || in->restricted_by_cli;
+    }
+    return r;
+  }
+
+  // The input that holds node v back: one restricted with --partition that v would read whole (v is
+  // not a foreach node over the same keys), so that running v would write a result for some
+  // partitions only, over the result for all of them. Empty when none does.
+  std::string holding_input(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins) const {
+    const auto& keys = nodes[v].spec->foreach;
+    for (std::size_t i = 0; i < ins.size(); ++i) {
+      const PortData& in = *ins[i];
+      if (in.restricted_by_cli && !(in.partitioned && !keys.empty() && in.foreach == keys))
+        return id(nodes[v].resolved.bindings[i].upstream);
+    }
+    return {};
+  }
+
   void process_partitioned(std::size_t v, const std::vector<std::shared_ptr<PortData>>& ins, Outcome& rep) {
     const NodeSpec& ns = *nodes[v].spec;
     const auto& keys = ns.foreach;
     auto stage = create_stage(v);
-    std::vector<std::string> filters = ns.partitions;
-    filters.insert(filters.end(), opt.partition_filters.begin(), opt.partition_filters.end());
+    const PartitionSelection own_selection(ns.partitions);
+    auto selected = [&](const std::string& key) { return own_selection.selects(key) && cli_selection.selects(key); };
+    std::vector<std::string> filters = own_selection.texts_for(keys);
+    for (auto& f : cli_selection.texts_for(keys)) filters.push_back(std::move(f));
+    // Partitions left out here or upstream: the partitions this node does not see are not retired.
+    const bool partial = restriction_of(v, ins).partial;
 
     KeyParts node_parts = base_parts(v);
     for (std::size_t i = 0; i < ins.size(); ++i) {
@@ -530,15 +569,17 @@ struct Executor::Impl {
 
     // Partitions of the primary input: reuse an upstream partitioning by the same keys.
     std::vector<PartWork> work;
+    std::size_t candidates = 0;  // partitions before the selection
     PortData& primary = *ins.front();
     std::shared_ptr<const Table> upstream_manifest;
     if (primary.partitioned && primary.foreach == keys) {
       upstream_manifest = manifest_of(primary, cache);
       const auto hashes = manifest_hashes(*upstream_manifest);
       const auto part_keys = manifest_keys(*upstream_manifest, keys);
+      candidates = hashes.size();
       work.reserve(hashes.size());  // a PartWork is large: growing the vector would move each one several times
       for (std::size_t i = 0; i < hashes.size(); ++i) {
-        if (!partition_selected(part_keys[i], filters)) continue;
+        if (!selected(part_keys[i])) continue;
         PartWork w;
         w.key = part_keys[i];
         w.input_hash = hashes[i];
@@ -555,9 +596,10 @@ struct Executor::Impl {
       } catch (const std::exception& e) {
         throw NodeFailure(ns.foreach_loc.str() + ": foreach: " + e.what());
       }
+      candidates = parts.size();
       work.reserve(parts.size());
       for (auto& p : parts) {
-        if (!partition_selected(p.key, filters)) continue;
+        if (!selected(p.key)) continue;
         PartWork w;
         w.key = p.key;
         w.rows = std::make_shared<const Value>(std::move(p.rows));  // hashed below, in parallel
@@ -565,6 +607,12 @@ struct Executor::Impl {
       }
     }
     if (opt.progress && !opt.dry_run) opt.progress->node_started(v, work.size(), "partitions");
+    if (work.empty() && candidates > 0) {
+      std::string chosen;
+      for (const auto& f : filters) chosen += (chosen.empty() ? "" : ", ") + f;
+      log::warn("[" + id(v) + "] the partition filter (" + chosen + ") matches none of its " + std::to_string(candidates) +
+                " partitions");
+    }
 
     // Other inputs partitioned by the same keys are co-partitioned: each partition gets their
     // partition of the same key (so it depends on that partition only); the rest are broadcast.
@@ -604,12 +652,12 @@ struct Executor::Impl {
     const auto known_entries = cache.index().lookup_many(action_keys);
     const auto known_states = cache.index().node_states(spec.name, ns.id);
     if (opt.dry_run) {
-      plan_partitions(v, ins, work, known_entries, known_states, filters.empty(), node_key, node_reason, node_key_unchanged,
+      plan_partitions(v, ins, work, known_entries, known_states, !partial, node_key, node_reason, node_key_unchanged,
                       rep);
       return;
     }
     // Before any partition runs, so that one writing a retired partition's target again comes after.
-    const std::size_t vanished = filters.empty() ? retire_vanished(v, *stage, work, known_states) : 0;
+    const std::size_t vanished = partial ? 0 : retire_vanished(v, *stage, work, known_states);
 
     // A partition that did not finish because the run or its node was cancelled: counted apart from failures.
     auto cancel_partition = [](PartWork& w) {
@@ -967,14 +1015,25 @@ struct Executor::Impl {
     }
     std::vector<std::shared_ptr<PortData>> ins;
     std::string blocked;
+    bool held = false;
     for (const auto& b : nodes[v].resolved.bindings) {
       const NodeReport& up = reports[b.upstream];
       if (up.status == "failed" || up.status == "skipped") {
-        blocked = "upstream `" + id(b.upstream) + "` " + (up.status == "failed" ? "failed" : "was skipped");
+        held = held_back[b.upstream] != 0;
+        blocked = held ? "held back: upstream `" + id(b.upstream) + "` was held back (--partition)"
+                       : "upstream `" + id(b.upstream) + "` " + (up.status == "failed" ? "failed" : "was skipped");
         break;
       }
       ins.push_back(outputs[b.upstream].at(b.upstream_port));
     }
+    if (blocked.empty()) {
+      if (const std::string input = holding_input(v, ins); !input.empty()) {
+        held = true;
+        blocked = "held back: input `" + input + "` holds only the partitions chosen with --partition; " +
+                  "run without --partition to update this node";
+      }
+    }
+    held_back[v] = held ? 1 : 0;
     std::string status, reason;
     std::optional<std::string> error;
     Outcome outcome;
@@ -1021,6 +1080,13 @@ struct Executor::Impl {
         }
       }
     }
+    if (blocked.empty()) {
+      const Restriction restriction = restriction_of(v, ins);
+      for (auto& [port, pd] : outputs[v]) {
+        pd->partial = restriction.partial;
+        pd->restricted_by_cli = restriction.by_cli;
+      }
+    }
     std::lock_guard lock(state_mutex);
     rep.status = status;
     rep.reason = reason;
@@ -1050,7 +1116,7 @@ struct Executor::Impl {
     // Node indices are in file order, which is what users read.
     for (std::size_t v = 0; v < nodes.size(); ++v) {
       if (!opt.selected[v]) continue;
-      ok = ok && reports[v].status != "failed" && reports[v].status != "skipped";
+      ok = ok && reports[v].status != "failed" && (reports[v].status != "skipped" || held_back[v]);
       report.nodes.push_back(reports[v]);
     }
     report.status = ok ? "ok" : "failed";

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdio>
 #include <numeric>
+#include <string_view>
 #include <stdexcept>
 
 #include <sluice/errors.hpp>
@@ -12,18 +13,32 @@
 
 namespace sluice::engine {
 
+std::string double_key_text(double value) {
+  // Shortest round-trip text, so `--partition x=0.1` matches the key 0.1.
+  char buf[64];
+  const auto res = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, res.ptr);
+}
+
 namespace {
+// A key's name or value in its canonical text: backslash, ',' and '=' escaped with a backslash, so that
+// the text splits back into the same names and values whatever they hold.
+std::string escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\\' || c == ',' || c == '=') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::string cell_text(const Column& c, std::size_t row) {
-  if (c.is_null(row)) return "null";
+  if (c.is_null(row)) return std::string(kNullKeyText);  // no value's text: in those a backslash escapes a backslash, ',' or '='
   switch (c.type()) {
     case ColumnType::Int64: return std::to_string(c.int_at(row));
-    case ColumnType::Double: {
-      // Shortest round-trip text, so `--partition x=0.1` matches the key 0.1.
-      char buf[64];
-      const auto res = std::to_chars(buf, buf + sizeof buf, c.double_at(row));
-      return std::string(buf, res.ptr);
-    }
-    case ColumnType::String: return std::string(c.string_at(row));
+    case ColumnType::Double: return double_key_text(c.double_at(row));
+    case ColumnType::String: return escaped(c.string_at(row));
     case ColumnType::Date: return format_date(c.int_at(row));
     case ColumnType::Timestamp: return format_timestamp(c.int_at(row));
   }
@@ -52,7 +67,7 @@ std::string partition_key(const Table& table, const std::vector<std::string>& ke
   std::string out;
   for (const auto& k : keys) {
     if (!out.empty()) out += ',';
-    out += k + "=" + cell_text(table.column(k), row);
+    out += escaped(k) + "=" + cell_text(table.column(k), row);
   }
   return out;
 }
@@ -195,23 +210,68 @@ std::vector<std::string> manifest_keys(const Table& manifest, const std::vector<
   return out;
 }
 
-bool partition_selected(const std::string& key, const std::vector<std::string>& filters) {
-  if (filters.empty()) return true;
-  for (const auto& f : filters) {
-    if (f == key) return true;
-    // A bare value matches a single-key partition "col=value".
-    const auto eq = key.find('=');
-    if (f.find('=') == std::string::npos && key.find(',') == std::string::npos && eq != std::string::npos &&
-        key.substr(eq + 1) == f) {
-      return true;
-    }
-    // Strings given in pipeline files arrive quoted ("\"north\"").
-    if (f.size() >= 2 && f.front() == '"' && f.back() == '"' && eq != std::string::npos &&
-        key.substr(eq + 1) == f.substr(1, f.size() - 2)) {
-      return true;
+std::vector<std::pair<std::string, std::string>> split_partition_key(std::string_view key) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::string name, value;
+  bool in_value = false;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    if (c == '\\' && i + 1 < key.size()) {
+      (in_value ? value : name) += key.substr(i, 2);  // kept escaped: values are compared as key text
+      ++i;
+    } else if (c == '=' && !in_value) {
+      in_value = true;
+    } else if (c == ',') {
+      out.emplace_back(std::move(name), std::move(value));
+      name.clear();
+      value.clear();
+      in_value = false;
+    } else {
+      (in_value ? value : name) += c;
     }
   }
-  return false;
+  if (!key.empty()) out.emplace_back(std::move(name), std::move(value));
+  return out;
+}
+
+void PartitionSelection::add(std::string_view filter) {
+  const auto eq = filter.find('=');
+  std::string column = eq == std::string_view::npos ? std::string() : escaped(filter.substr(0, eq));
+  std::string_view value = eq == std::string_view::npos ? filter : filter.substr(eq + 1);
+  // `\N` stands for a null key, as in the key's own text; anything else is a value to escape.
+  values_[std::move(column)].insert(value == kNullKeyText ? std::string(value) : escaped(value));
+}
+
+bool PartitionSelection::names_column(const std::string& column) const { return values_.count(escaped(column)) > 0; }
+
+bool PartitionSelection::applies_to(const std::vector<std::string>& keys) const {
+  if (values_.count("")) return true;
+  return std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return names_column(k); });
+}
+
+bool PartitionSelection::selects(const std::string& key) const {
+  const auto parts = split_partition_key(key);
+  for (const auto& [column, values] : values_) {
+    if (column.empty()) {
+      // A bare value is the key value of a single-key partition, or a multi-key partition's whole key.
+      if (!values.count(parts.size() == 1 ? parts.front().second : key)) return false;
+      continue;
+    }
+    for (const auto& [name, value] : parts)
+      if (name == column && !values.count(value)) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> PartitionSelection::texts_for(const std::vector<std::string>& keys) const {
+  std::vector<std::string> out;
+  for (const auto& [column, values] : values_) {
+    const bool applies = column.empty() || std::any_of(keys.begin(), keys.end(),
+                                                        [&](const std::string& k) { return escaped(k) == column; });
+    if (!applies) continue;
+    for (const auto& value : values) out.push_back(column.empty() ? value : column + "=" + value);
+  }
+  return out;
 }
 
 }  // namespace sluice::engine

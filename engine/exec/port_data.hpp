@@ -25,6 +25,11 @@ struct PortData {
   bool known = true;   // false in a dry run when the producer would rerun
   bool partitioned = false;
   std::vector<std::string> foreach;  // partition key columns when partitioned
+  // Some partitions were left out on purpose (a node's `partitions` or --partition), by the producer
+  // or upstream of it: a foreach node downstream retires none of the partitions it does not see.
+  bool partial = false;
+  // Left out with --partition: a node that needs all of this output is held back instead of run.
+  bool restricted_by_cli = false;
 
   // Set when the producer computed the value in this run (no load needed).
   ValuePtr value;

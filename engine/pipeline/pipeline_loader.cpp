@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -84,6 +85,19 @@ std::string type_name(const toml::node& node) {
   }
 }
 
+// A listed partition key value as it appears in a partition's key text (exec/partition.hpp): a string
+// as it is, a number as the engine writes it (a double as its shortest round-trip text).
+std::string key_value_text(const Scalar& value) {
+  if (const auto* d = std::get_if<double>(&value)) {
+    char buf[64];
+    const auto res = std::to_chars(buf, buf + sizeof buf, *d);
+    return std::string(buf, res.ptr);
+  }
+  if (const auto* i = std::get_if<std::int64_t>(&value)) return std::to_string(*i);
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  return {};
+}
+
 std::optional<Scalar> to_scalar(const toml::node& node) {
   if (auto v = node.as_boolean()) return Scalar(v->get());
   if (auto v = node.as_integer()) return Scalar(static_cast<std::int64_t>(v->get()));
@@ -142,6 +156,30 @@ std::vector<std::string> string_or_list(const toml::node& node, Problems& proble
     problems.add(node, what + ": expected a string or a list of strings, got " + type_name(node));
   }
   return out;
+}
+
+// The settings of a foreach node make sense only together: each is checked against `foreach`.
+void check_partition_settings(const toml::table& table, const NodeSpec& spec, Problems& problems, const std::string& what) {
+  if (spec.foreach.empty()) {
+    for (const char* setting : {"partitions", "batch_size", "max_parallel"}) {
+      if (const auto* n = table.get(setting))
+        problems.add(*n, what + ": " + setting + " applies to a foreach node; add foreach = \"<key column>\" or remove " +
+                             setting);
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < spec.foreach.size(); ++i) {
+    if (std::find(spec.foreach.begin(), spec.foreach.begin() + static_cast<std::ptrdiff_t>(i), spec.foreach[i]) !=
+        spec.foreach.begin() + static_cast<std::ptrdiff_t>(i))
+      problems.add(*table.get("foreach"), what + ": foreach lists column '" + spec.foreach[i] + "' twice; list each key column once");
+  }
+  if (spec.foreach.size() > 1) {
+    for (const auto& value : spec.partitions) {
+      if (value.find('=') == std::string::npos)
+        problems.add(*table.get("partitions"), what + ": partitions of a node partitioned by several columns name the column, " +
+                                                 "e.g. partitions = [\"" + spec.foreach.front() + "=" + value + "\"]");
+    }
+  }
 }
 
 // Applies one --set override (dotted path = TOML value) onto the document.
@@ -289,11 +327,7 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
     if (auto arr = p->as_array()) {
       for (const auto& el : *arr) {
         if (auto s = to_scalar(el); s && !std::holds_alternative<bool>(*s)) {
-          spec.partitions.push_back(ParamValue(std::visit([](auto&& v) -> ParamValue {
-            using T = std::decay_t<decltype(v)>;
-            if constexpr (std::is_same_v<T, std::monostate>) return ParamValue();
-            else return ParamValue(v);
-          }, *s)).canonical());
+          spec.partitions.push_back(key_value_text(*s));
         } else {
           problems.add(el, what + ": partitions lists key values, e.g. partitions = [7, 12]");
         }
@@ -327,6 +361,7 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
     if (s && (s->get() == "process" || s->get() == "none")) spec.isolate = s->get() == "process";
     else problems.add(*iso, what + ": isolation must be \"process\" or \"none\"");
   }
+  check_partition_settings(*table, spec, problems, what);
   return spec;
 }
 

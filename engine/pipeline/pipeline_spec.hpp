@@ -38,7 +38,7 @@ struct NodeSpec {
   SourceLoc params_loc;
   std::vector<std::string> foreach;  // partition key columns
   SourceLoc foreach_loc;
-  std::vector<std::string> partitions;  // "key=value" filters, e.g. "store_id=7"
+  std::vector<std::string> partitions;  // key values as in partition keys ("7", "north"), or "key=value"
   std::optional<std::uint64_t> batch_size;  // partitions per task; nullopt = auto
   unsigned max_parallel = 0;                // 0 = no per-node limit
   unsigned retries = 0;

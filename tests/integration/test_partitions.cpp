@@ -411,12 +411,29 @@ TEST_CASE("--partition and the partitions key restrict a foreach node to some ke
   PipelineDir p(kSquares);
   write_file(p.path("data.csv"), key_value_csv(50));
 
-  SUBCASE("--partition key=value, repeatable") {
+  SUBCASE("--partition key=value, repeatable: nodes that read the whole output are held back") {
     const auto r = p.run_json("--partition key=7 --partition key=12");
+    CHECK(r["status"] == "ok");
     CHECK(counts(r, "squares") == "2/2/0/0");
-    CHECK(slurp(p.path("out.csv")) == "key,value,square\n7,70,4900\n7,71,5041\n12,120,14400\n12,121,14641\n");
+    // Writing 2 of 50 keys over out.csv would lose the other 48.
+    CHECK(statuses(r)["write"] == "skipped");
+    CHECK(reason(r, "write") == "held back: input `squares` holds only the partitions chosen with --partition; "
+                                "run without --partition to update this node");
+    CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
     // The full run afterwards reuses the two partitions already computed.
     CHECK(counts(p.run_json(), "squares") == "50/48/2/0");
+    CHECK(slurp(p.path("out.csv")).rfind("key,value,square\n1,10,100\n", 0) == 0);
+  }
+  SUBCASE("--partition must name a key column of some foreach node") {
+    for (const std::string bad : {"kee=7", "=7", "7"}) {
+      INFO(bad);
+      const auto r = p.sluice("run", "-q --partition " + bad);
+      CHECK(r.exit_code == 2);
+      CHECK(r.err.find("--partition " + bad + ": ") != std::string::npos);
+    }
+    CHECK(p.sluice("run", "-q --partition kee=7").err.find("no foreach node of this pipeline is partitioned by 'kee' "
+                                                            "(its key columns: key)") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
   }
   SUBCASE("partitions = [...] in the pipeline file") {
     p.write(with_node_keys(kSquares, "squares", "partitions = [3, 40]"));
@@ -436,10 +453,51 @@ TEST_CASE("--partition and the partitions key restrict a foreach node to some ke
     p.run_json();  // every partition, so that key 12's is cached too
     CHECK(reason(p.run_json("--partition key=12"), "squares") == "the 1 partition cached");
   }
-  SUBCASE("a filter that matches nothing runs no partition") {
-    const auto r = p.run_json("--partition key=999");
-    CHECK(counts(r, "squares") == "0/0/0/0");
+  SUBCASE("a filter that matches nothing runs no partition, and says so") {
+    const auto r = p.sluice("run", "--json -q --partition key=999");
+    CHECK(r.exit_code == 0);
+    CHECK(counts(nlohmann::json::parse(r.out), "squares") == "0/0/0/0");
+    CHECK(r.err.find("[squares] the partition filter (key=999) matches none of its 50 partitions") != std::string::npos);
   }
+}
+
+TEST_CASE("a partition filter upstream retires nothing downstream, and --partition leaves whole-output sinks alone") {
+  PipelineDir p(csv_pipeline("filtered-sinks", R"(
+[nodes.squares]
+plugin = "sluice.square"
+inputs = ["data"]
+foreach = "key"
+params = { column = "value" }
+[nodes.load]
+plugin = "sluice.sqlite_load"
+inputs = ["squares"]
+foreach = "key"
+params = { db = "${pipeline.dir}/wh.db", table = "per_key", mode = "replace", scope = ["key"] }
+[nodes.whole]
+plugin = "sluice.sqlite_load"
+inputs = ["squares"]
+params = { db = "${pipeline.dir}/wh.db", table = "all_keys", mode = "replace" }
+)"));
+  write_file(p.path("data.csv"), key_value_csv(5));
+  p.run_json();
+  const auto wh = p.path("wh.db");
+  REQUIRE(query_number(wh, "SELECT count(*) FROM per_key") == 10);
+  REQUIRE(query_number(wh, "SELECT count(*) FROM all_keys") == 10);
+
+  // --partition: the per-key load computes key 2 only and retires nothing; the whole-table load waits.
+  write_file(p.path("data.csv"), key_value_csv(5, {2}));
+  auto r = p.run_json("--partition key=2");
+  CHECK(counts(r, "load") == "1/1/0/0");
+  CHECK(r["nodes"][2]["partitions"]["retired"] == 0);
+  CHECK(statuses(r)["whole"] == "skipped");
+  CHECK(query_number(wh, "SELECT count(*) FROM per_key") == 10);
+  CHECK(query_number(wh, "SELECT count(*) FROM all_keys") == 10);
+
+  // partitions = [...] upstream: the downstream foreach sink sees 2 keys and retires none of the others.
+  p.write(with_node_keys(slurp(p.path("p.toml")), "squares", "partitions = [1, 2]"));
+  r = p.run_json();
+  CHECK(r["nodes"][2]["partitions"]["retired"] == 0);
+  CHECK(query_number(wh, "SELECT count(*) FROM per_key") == 10);
 }
 
 TEST_CASE("a failing partition fails its node naming the key, and a rerun after the fix recomputes only what did not finish") {

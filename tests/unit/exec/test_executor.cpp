@@ -67,7 +67,7 @@ TEST_CASE("split_by_keys orders partitions by typed key, nulls first") {
   v.push_double(0);
   const auto parts = split_by_keys(t, {"k"});
   REQUIRE(parts.size() == 4);
-  CHECK(parts[0].key == "k=null");
+  CHECK(parts[0].key == "k=\\N");
   CHECK(parts[1].key == "k=1");
   CHECK(parts[2].key == "k=2");
   CHECK(parts[3].key == "k=10");
@@ -112,7 +112,7 @@ TEST_CASE("split_by_keys: sorted and unsorted input give the same partitions, by
     CHECK(from_shuffled[p].rows.num_rows() == from_sorted[p].rows.num_rows());
   }
   CHECK(first == sorted.num_rows());
-  CHECK(from_sorted.front().key == "k=null");
+  CHECK(from_sorted.front().key == "k=\\N");
   CHECK(from_sorted[1].rows.column("s").string_at(0) == "xxx3");  // row 3, the first with k = 0
 
   // Joined again (buffer by buffer), the partitions are the input, down to the hash: strings,
@@ -171,11 +171,41 @@ TEST_CASE("a partition with no value in a column takes the type of the partition
 }
 
 TEST_CASE("partition filters accept values and key=value") {
-  CHECK(partition_selected("store_id=7", {}));
-  CHECK(partition_selected("store_id=7", {"7"}));
-  CHECK(partition_selected("store_id=7", {"store_id=7"}));
-  CHECK_FALSE(partition_selected("store_id=7", {"store_id=8", "9"}));
-  CHECK(partition_selected("region=north", {"\"north\""}));
+  auto selects = [](const std::string& key, const std::vector<std::string>& filters) {
+    return PartitionSelection(filters).selects(key);
+  };
+  CHECK(selects("store_id=7", {}));
+  CHECK(selects("store_id=7", {"7"}));
+  CHECK(selects("store_id=7", {"store_id=7"}));
+  CHECK_FALSE(selects("store_id=7", {"store_id=8", "9"}));
+  CHECK(selects("region=north", {"north"}));
+  // A column the node is not partitioned by does not restrict it.
+  CHECK(selects("region=north", {"store_id=8"}));
+  // Columns combine: each named key column must hold one of its values.
+  CHECK(selects("region=north,store_id=7", {"store_id=7", "store_id=9", "region=north"}));
+  CHECK_FALSE(selects("region=south,store_id=7", {"store_id=7", "region=north"}));
+  CHECK(PartitionSelection({"store_id=7"}).applies_to({"region", "store_id"}));
+  CHECK_FALSE(PartitionSelection({"store_id=7"}).applies_to({"region"}));
+  CHECK(PartitionSelection({"7"}).applies_to({"region"}));
+}
+
+TEST_CASE("partition keys tell a null from the text null, and escape their separators") {
+  Table t;
+  auto& name = t.add_column("name", ColumnType::String);
+  name.push_null();
+  name.push_string("null");
+  name.push_string("a,b=c\\d");
+  const auto parts = split_by_keys(t, {"name"});
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[0].key == "name=\\N");
+  CHECK(parts[1].key == "name=a\\,b\\=c\\\\d");
+  CHECK(parts[2].key == "name=null");
+  CHECK(split_partition_key(parts[1].key) ==
+        std::vector<std::pair<std::string, std::string>>{{"name", "a\\,b\\=c\\\\d"}});
+  CHECK(PartitionSelection({"name=a,b=c\\d"}).selects(parts[1].key));
+  CHECK_FALSE(PartitionSelection({"name=null"}).selects(parts[0].key));
+  CHECK(PartitionSelection({"name=null"}).selects(parts[2].key));
+  CHECK(PartitionSelection({"name=\\N"}).selects(parts[0].key));
 }
 
 TEST_CASE("with_key_columns adds missing keys in front") {

@@ -90,6 +90,22 @@ TEST_CASE("structural errors name their position") {
         "p.toml:5:11: node 'a': timeout must be a duration string such as \"30s\", \"10m\" or \"2h\"");
 }
 
+TEST_CASE("partition settings are checked against foreach") {
+  const std::string head = "[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\n";
+  CHECK(error_of(head + "partitions = [7]\n") ==
+        "p.toml:5:14: node 'a': partitions applies to a foreach node; add foreach = \"<key column>\" or remove partitions");
+  CHECK(error_of(head + "batch_size = 4\n").find("node 'a': batch_size applies to a foreach node") != std::string::npos);
+  CHECK(error_of(head + "foreach = [\"k\", \"k\"]\n") ==
+        "p.toml:5:11: node 'a': foreach lists column 'k' twice; list each key column once");
+  CHECK(error_of(head + "foreach = [\"k\", \"j\"]\npartitions = [7]\n") ==
+        "p.toml:6:14: node 'a': partitions of a node partitioned by several columns name the column, e.g. "
+        "partitions = [\"k=7\"]");
+  CHECK(parse(head + "foreach = [\"k\", \"j\"]\npartitions = [\"k=7\", \"j=north\"]\n").nodes.size() == 1);
+  // Listed values are kept as partition keys write them: a double in its shortest form.
+  CHECK(parse(head + "foreach = \"k\"\npartitions = [1.0, 7, \"north\"]\n").nodes[0].partitions ==
+        std::vector<std::string>{"1", "7", "north"});
+}
+
 TEST_CASE("unknown references are reported with a suggestion") {
   const std::string e = error_of("[pipeline]\nname = \"x\"\n[vars]\nhorizon = 30\n[nodes.a]\nplugin = \"x.y\"\n"
                                  "params = { h = \"${vars.horizn}\" }\n");
