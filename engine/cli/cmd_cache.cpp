@@ -6,6 +6,7 @@
 #include "cache/cache.hpp"
 #include "cli/pipeline_options.hpp"
 #include "common/units.hpp"
+#include "pipeline/pipeline_loader.hpp"
 
 namespace sluice::cli {
 
@@ -15,6 +16,7 @@ struct CacheArgs {
 };
 
 std::filesystem::path locate(const CacheArgs& a) {
+  if (!a.pipeline.empty()) (void)engine::read_pipeline_text(a.pipeline);  // the same error as every command's
   engine::RunOptions options;  // the same rule and checks as `sluice run`
   options.pipeline_file = a.pipeline;
   if (!a.cache_dir.empty()) options.cache_dir = a.cache_dir;
@@ -32,7 +34,7 @@ std::filesystem::path locate_existing(const CacheArgs& a) {
 }
 
 void add_location(CLI::App* cmd, CacheArgs& a) {
-  cmd->add_option("pipeline", a.pipeline, "A pipeline file whose default cache to use")->check(CLI::ExistingFile);
+  cmd->add_option("pipeline", a.pipeline, "A pipeline file whose default cache to use");
   cmd->add_option("--cache-dir", a.cache_dir, "Cache directory (default: $SLUICE_CACHE_DIR or .sluice/cache)");
 }
 

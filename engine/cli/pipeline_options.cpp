@@ -5,7 +5,8 @@
 namespace sluice::cli {
 
 void add_pipeline_args(CLI::App& cmd, PipelineArgs& args) {
-  cmd.add_option("pipeline", args.file, "Pipeline file (TOML)")->required()->check(CLI::ExistingFile);
+  // Not CLI::ExistingFile: the loader's message says what is wrong with the path, as for every command.
+  cmd.add_option("pipeline", args.file, "Pipeline file (TOML)")->required();
   cmd.add_option("--set", args.overrides,
                  "Override a value: vars.NAME=VALUE or nodes.NODE.params.NAME=VALUE (repeatable)")
       ->take_all()

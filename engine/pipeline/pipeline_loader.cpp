@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/errors.hpp"
+#include "common/file_io.hpp"
 #include "common/identifiers.hpp"
 #include "common/suggest.hpp"
 #include "common/units.hpp"
@@ -453,16 +454,19 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   return spec;
 }
 
+std::string read_pipeline_text(const std::filesystem::path& file) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(file, ec);
+  const char* why = nullptr;
+  if (!std::filesystem::exists(status)) why = "no such file";
+  else if (std::filesystem::is_directory(status)) why = "it is a directory";
+  const auto text = why ? std::nullopt : read_whole_file(file);
+  if (!text) throw UsageError(file.string() + ": cannot open the pipeline file (" + (why ? why : "permission denied") + "); check the path");
+  return *text;
+}
+
 PipelineSpec load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    throw UsageError(file.string() + ": cannot open the pipeline file (" +
-                     (std::filesystem::exists(file) ? std::string("permission denied") : std::string("no such file")) +
-                     "); check the path");
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_pipeline(ss.str(), file, overrides);
+  return parse_pipeline(read_pipeline_text(file), file, overrides);
 }
 
 }  // namespace sluice::engine

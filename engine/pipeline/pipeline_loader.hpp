@@ -11,6 +11,9 @@
 namespace sluice::engine {
 
 // Throws UsageError with every problem found, each as "file:line:col: message".
+// The pipeline file's text; a UsageError says why it cannot be read (no such file, a directory,
+// permission denied). Every command that reads a pipeline file goes through it.
+std::string read_pipeline_text(const std::filesystem::path& file);
 PipelineSpec load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides = {});
 // Same, from text (used by tests and fuzzers); `file` names the source in messages.
 PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& file,

@@ -9,6 +9,7 @@
 #include "common/errors.hpp"
 #include "common/suggest.hpp"
 #include "common/units.hpp"
+#include "pipeline/pipeline_loader.hpp"
 
 namespace sluice::engine {
 namespace {
@@ -64,7 +65,8 @@ const date::time_zone* find_zone(const std::string& name) {
 namespace {
 toml::table parse_pipeline_file(const std::filesystem::path& pipeline_file) {
   try {
-    return toml::parse_file(pipeline_file.string());
+    const std::string path = pipeline_file.string();
+    return toml::parse(read_pipeline_text(pipeline_file), std::string_view(path));
   } catch (const toml::parse_error& e) {
     throw UsageError(pipeline_file.string() + ":" + std::to_string(e.source().begin.line) + ":" +
                      std::to_string(e.source().begin.column) + ": " + std::string(e.description()) +

@@ -343,3 +343,19 @@ TEST_SUITE("fuzz corpus replay") {
     CHECK(n > 0);
   }
 }
+
+TEST_CASE("every command that reads a pipeline file says the same about one it cannot open") {
+  sluice::test::TempDir tmp;
+  fs::create_directories(tmp / "a_dir");
+  for (const std::string command : {"run", "plan", "validate", "graph", "runs", "schedule --next", "cache ls"}) {
+    INFO(command);
+    const std::string base = "cd " + shell_quote(tmp.path().string()) + " && " + shell_quote(SLUICE_BIN) + " " + command;
+    CommandResult r = run_command(base + " missing.toml");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("missing.toml: cannot open the pipeline file (no such file); check the path") != std::string::npos);
+    r = run_command(base + " a_dir");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("a_dir: cannot open the pipeline file (it is a directory); check the path") != std::string::npos);
+  }
+  CHECK_FALSE(fs::exists(tmp / ".sluice"));
+}
