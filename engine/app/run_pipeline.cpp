@@ -148,6 +148,11 @@ RunReport run_pipeline(const RunOptions& options) {
   PipelineLock lock = PipelineLock::acquire(p.cache_dir, spec.name, options.lock_wait);
   RunHistory history(p.cache_dir);
   const std::int64_t history_id = history.begin(spec.name, options.trigger, options.scheduled_for);
+  if (options.history_row) *options.history_row = history_id;
+  auto cancelled_error = [&]() -> std::optional<std::string> {
+    if (!options.cancel || !options.cancel->load()) return std::nullopt;
+    return options.cancel_reason ? options.cancel_reason() : std::string("cancelled");
+  };
   RunReport report;
   std::vector<std::string> used;
   try {
@@ -162,10 +167,11 @@ RunReport run_pipeline(const RunOptions& options) {
     report = ex.run();
     used = ex.used_keys();
   } catch (const std::exception& e) {
-    history.fail(history_id, e.what());
+    const auto cancelled = cancelled_error();
+    history.fail(history_id, cancelled ? *cancelled + " (" + e.what() + ")" : std::string(e.what()));
     throw;
   }
-  history.finish(history_id, report);
+  history.finish(history_id, report, report.status == "ok" ? std::nullopt : cancelled_error());
 
   if (limit) {
     // GC needs the cache to itself; if another run is active it waits for the next run.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,11 @@ struct RunOptions {
   std::optional<std::chrono::system_clock::time_point> scheduled_for;
   std::chrono::milliseconds lock_wait{0};  // how long to wait for another run of the same pipeline
   const std::atomic<bool>* cancel = nullptr;  // set by a signal handler to cancel cleanly
+  // The error the run history records for a run that `cancel` stopped (default "cancelled").
+  std::function<std::string()> cancel_reason;
+  // Set to the run's row in the history (run_history.hpp) once the run has begun: a caller that finds
+  // it unset after an exception knows the run never started, and nothing recorded it.
+  std::int64_t* history_row = nullptr;
 };
 
 // Runs the pipeline. Node failures are reported in the RunReport (status "failed"),

@@ -48,6 +48,21 @@ std::string unit_quote(const std::string& s) {
   return q + "\"";
 }
 
+// A path setting of a unit file (WorkingDirectory=): the rest of the line is the path, unquoted (systemd
+// rejects a quoted one), and only its specifiers need escaping.
+std::string unit_path(const std::string& s) {
+  std::string out;
+  for (char c : s) out += c == '%' ? std::string("%%") : std::string(1, c);
+  return out;
+}
+
+// A crontab command: cron turns an unescaped '%' into a newline before the shell sees it.
+std::string cron_command(const std::string& command) {
+  std::string out;
+  for (char c : command) out += c == '%' ? std::string("\\%") : std::string(1, c);
+  return out;
+}
+
 std::string absolute_text(const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); }
 
 }  // namespace
@@ -71,7 +86,7 @@ std::string emit_systemd(const ScheduleSpec& spec, const std::filesystem::path& 
   out += "[Unit]\nDescription=Sluice pipeline " + spec.pipeline + " (scheduled run)\n";
   out += "Wants=network-online.target\nAfter=network-online.target\n\n";
   out += "[Service]\nType=oneshot\n";
-  out += "WorkingDirectory=" + unit_quote(std::filesystem::path(file).parent_path().string()) + "\n";
+  out += "WorkingDirectory=" + unit_path(std::filesystem::path(file).parent_path().string()) + "\n";
   out += "# --once runs the due slot (catch-up, retries, max_runtime and history as in the daemon).\n";
   out += "ExecStart=" + unit_quote(absolute_text(sluice_binary)) + " schedule --once " + unit_quote(file) + "\n";
   out += "# SIGTERM cancels the run cleanly; give it time to finish writing.\n";
@@ -97,7 +112,7 @@ std::string emit_systemd_daemon(const std::vector<ScheduleSpec>& specs, const st
   out += "[Unit]\nDescription=Sluice scheduler (" + names + ")\n";
   out += "Wants=network-online.target\nAfter=network-online.target\n\n";
   out += "[Service]\nType=simple\n";
-  out += "WorkingDirectory=" + unit_quote(std::filesystem::path(absolute_text(specs.front().pipeline_file)).parent_path().string()) + "\n";
+  out += "WorkingDirectory=" + unit_path(std::filesystem::path(absolute_text(specs.front().pipeline_file)).parent_path().string()) + "\n";
   out += "ExecStart=" + unit_quote(absolute_text(sluice_binary)) + " schedule" + files + "\n";
   out += "KillSignal=SIGTERM\nTimeoutStopSec=120\nRestart=on-failure\nRestartSec=10\n\n";
   out += "[Install]\nWantedBy=multi-user.target\n";
@@ -111,8 +126,10 @@ std::string emit_crontab(const ScheduleSpec& spec, const std::filesystem::path& 
   out += "# CRON_TZ needs a cron that supports it (cronie, busybox); otherwise poll every few minutes\n";
   out += "# instead: --once only runs slots that are due in the pipeline's own timezone.\n";
   out += "CRON_TZ=" + spec.timezone + "\n";
-  out += spec.cron_text + " cd " + quote(dir) + " && " + quote(absolute_text(sluice_binary)) + " schedule --once " +
-         quote(file) + " 2>&1 | logger -t " + quote("sluice-" + spec.pipeline) + "\n";
+  out += spec.cron_text + " " +
+         cron_command("cd " + quote(dir) + " && " + quote(absolute_text(sluice_binary)) + " schedule --once " + quote(file) +
+                      " 2>&1 | logger -t " + quote("sluice-" + spec.pipeline)) +
+         "\n";
   return out;
 }
 

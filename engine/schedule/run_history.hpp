@@ -38,7 +38,8 @@ class RunHistory {
   std::int64_t begin(const std::string& pipeline, const std::string& trigger,
                      std::optional<std::chrono::system_clock::time_point> scheduled_for);
   // Status ok/failed, counts from report.count("ran") etc., report.to_json().
-  void finish(std::int64_t id, const RunReport& report);
+  // `error` replaces the report's first failure (a run that was cancelled says why).
+  void finish(std::int64_t id, const RunReport& report, const std::optional<std::string>& error = std::nullopt);
   // The run aborted before/without a report (bad pipeline, cancelled, crash): status "failed".
   void fail(std::int64_t id, const std::string& error);
   // A general form of finish/fail used by the above and by the scheduler (e.g. status "skipped").

@@ -5,10 +5,10 @@
 
 namespace sluice::engine {
 
-void RunHistory::finish(std::int64_t id, const RunReport& report) {
+void RunHistory::finish(std::int64_t id, const RunReport& report, const std::optional<std::string>& error) {
   complete(id, report.status, static_cast<std::int64_t>(report.count("ran")),
            static_cast<std::int64_t>(report.count("cached")), static_cast<std::int64_t>(report.count("failed")),
-           report.first_failure(), report.to_json());
+           error ? error : report.first_failure(), report.to_json());
 }
 
 }  // namespace sluice::engine

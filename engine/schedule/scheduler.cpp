@@ -19,8 +19,11 @@ class Watchdog {
   Watchdog(const std::atomic<bool>& stop, std::atomic<bool>& cancel,
            std::optional<std::chrono::milliseconds> max_runtime)
       : thread_([this, &stop, &cancel, max_runtime] {
-          const auto deadline = max_runtime ? std::chrono::steady_clock::now() + *max_runtime
-                                            : std::chrono::steady_clock::time_point::max();
+          // Saturated: a max_runtime of a million days must not wrap around into the past.
+          const auto now = std::chrono::steady_clock::now();
+          const auto room = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::time_point::max() - now);
+          const auto deadline = max_runtime && *max_runtime < room ? now + *max_runtime
+                                                                   : std::chrono::steady_clock::time_point::max();
           std::unique_lock lock(mutex_);
           while (!done_) {
             if (stop.load()) {
@@ -55,6 +58,10 @@ class Watchdog {
   std::atomic<bool> timed_out_{false};
   std::thread thread_;
 };
+
+std::string max_runtime_text(const ScheduleSpec& spec) {
+  return spec.max_runtime ? format_duration_ms(static_cast<double>(spec.max_runtime->count())) : std::string();
+}
 
 }  // namespace
 
@@ -138,7 +145,7 @@ bool Scheduler::run_slot(Pipeline& p, SysSeconds slot) {
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     const Outcome outcome = run_once(p, slot, attempt);
     if (outcome.kind == Outcome::Kind::Ok) return true;
-    if (outcome.kind == Outcome::Kind::Skipped || stop_.load()) return false;
+    if (outcome.kind == Outcome::Kind::Skipped || outcome.kind == Outcome::Kind::Invalid || stop_.load()) return false;
     if (attempt == attempts) {
       if (attempts > 1) log_event(p.spec.pipeline + ": giving up on this slot after " + std::to_string(attempts) + " attempts");
       return false;
@@ -169,6 +176,12 @@ Scheduler::Outcome Scheduler::run_once(Pipeline& p, SysSeconds slot, int attempt
   const auto started = std::chrono::steady_clock::now();
   std::optional<std::string> error;
   Watchdog watchdog(stop_, cancel, p.spec.max_runtime);
+  options.cancel_reason = [&] {
+    return watchdog.timed_out() ? "cancelled after exceeding max_runtime " + max_runtime_text(p.spec)
+                                : std::string("cancelled by a stop request");
+  };
+  std::int64_t history_row = 0;
+  options.history_row = &history_row;
   try {
     const RunReport report = runner_(options);
     watchdog.finish();
@@ -190,16 +203,24 @@ Scheduler::Outcome Scheduler::run_once(Pipeline& p, SysSeconds slot, int attempt
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  if (watchdog.timed_out())
-    error = "cancelled after exceeding max_runtime " + format_duration_ms(static_cast<double>(p.spec.max_runtime->count())) +
-            (error ? " (" + *error + ")" : "");
-  else if (stop_.load() && error)
-    error = "cancelled by a stop request (" + *error + ")";
+  if (watchdog.timed_out() || (stop_.load() && error))
+    error = options.cancel_reason() + (error ? " (" + *error + ")" : "");
   if (!error) {
     log_event(name + ": slot " + slot_text + " ok in " + format_duration_ms(ms));
     return {};
   }
   log_event(name + ": slot " + slot_text + " failed after " + format_duration_ms(ms) + ": " + *error);
+  if (history_row == 0) {
+    // The run never began, so nothing recorded it: recorded here, so that the history shows why and the
+    // slot counts as handled (not caught up again at every pass). Retrying would fail the same way.
+    try {
+      RunHistory history(p.cache_dir);
+      history.fail(history.begin(name, "schedule", SysTime(slot)), *error);
+    } catch (const std::exception& h) {
+      log::warn("could not record the failed slot: " + std::string(h.what()));
+    }
+    return {Outcome::Kind::Invalid, *error};
+  }
   return {Outcome::Kind::Failed, *error};
 }
 

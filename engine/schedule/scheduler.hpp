@@ -49,7 +49,8 @@ class Scheduler {
   // Runs one slot with retries; returns whether it finally succeeded.
   bool run_slot(Pipeline& p, SysSeconds slot);
   struct Outcome {
-    enum class Kind { Ok, Failed, Skipped } kind = Kind::Ok;
+    // Invalid: the run never began (a bad pipeline file, a plugin that does not load): not retried.
+    enum class Kind { Ok, Failed, Skipped, Invalid } kind = Kind::Ok;
     std::string error;
   };
   Outcome run_once(Pipeline& p, SysSeconds slot, int attempt);

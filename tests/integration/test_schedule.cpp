@@ -100,6 +100,67 @@ TEST_CASE("schedule --next and --emit") {
   CHECK(r.err.find("bad.toml:4:21: invalid cron day-of-week field \"FUN\"") != std::string::npos);
 }
 
+TEST_CASE("--emit writes a working directory systemd accepts and escapes % for cron") {
+  TempDir dir;
+  const auto odd = dir / "space 100%";
+  std::filesystem::create_directories(odd);
+  sluice::test::write_file(odd / "p.toml", pipeline_toml("squares", 5, 0));
+  const std::string file = shell_quote((odd / "p.toml").string());
+  auto r = sluice::test::sluice("schedule --emit systemd " + file);
+  CHECK(r.exit_code == 0);
+  // Unquoted (systemd takes the rest of the line) with its specifier escaped.
+  CHECK(r.out.find("WorkingDirectory=" + dir.path().string() + "/space 100%%\n") != std::string::npos);
+  r = sluice::test::sluice("schedule --emit cron " + file);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("space 100\\%") != std::string::npos);
+  CHECK(r.out.find("100%") == std::string::npos);
+}
+
+TEST_CASE("a scheduled run that cannot start is recorded once, with its error, and not retried") {
+  TempDir dir;
+  sluice::test::write_file(dir / "p.toml", pipeline_toml("broken", 5, 0, "retries = 2\nretry_backoff = \"1s\"") +
+                                               "[nodes.extra]\nplugin = \"sluice.rnge\"\n");
+  const std::string cache = shell_quote((dir / "cache").string());
+  const std::string base = shell_quote(SLUICE_BIN) + " schedule --once --cache-dir " + cache + " " +
+                           shell_quote((dir / "p.toml").string());
+  auto r = sluice::test::run_command("SLUICE_NOW=2024-03-04T05:00:20Z " + base);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("attempt 2") == std::string::npos);
+  auto runs = runs_json(dir / "cache");
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0]["status"] == "failed");
+  CHECK(runs[0]["scheduled_for"] == "2024-03-04T05:00:00Z");
+  CHECK(runs[0]["error"].get<std::string>().find("sluice.rnge") != std::string::npos);
+  // The slot is handled: a later pass at the same instant runs nothing.
+  r = sluice::test::run_command("SLUICE_NOW=2024-03-04T05:00:40Z " + base);
+  CHECK(r.err.find("starting") == std::string::npos);
+  CHECK(runs_json(dir / "cache").size() == 1);
+}
+
+TEST_CASE("a run cancelled by max_runtime is recorded with why") {
+  TempDir dir;
+  sluice::test::write_file(dir / "p.toml", pipeline_toml("slow", 6, 400, "max_runtime = \"1s\""));
+  const auto r = sluice::test::run_command("SLUICE_NOW=2024-03-04T05:00:20Z " + shell_quote(SLUICE_BIN) +
+                                           " schedule --once --cache-dir " + shell_quote((dir / "cache").string()) + " " +
+                                           shell_quote((dir / "p.toml").string()));
+  CHECK(r.exit_code == 1);
+  const auto runs = runs_json(dir / "cache");
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0]["status"] == "failed");
+  CHECK(runs[0]["error"] == "cancelled after exceeding max_runtime 1.00 s");
+}
+
+TEST_CASE("a max_runtime beyond the clock's range does not cancel the run at once") {
+  TempDir dir;
+  sluice::test::write_file(dir / "p.toml", pipeline_toml("patient", 2, 0, "max_runtime = \"1000000d\""));
+  const auto r = sluice::test::run_command("SLUICE_NOW=2024-03-04T05:00:20Z " + shell_quote(SLUICE_BIN) +
+                                           " schedule --once --cache-dir " + shell_quote((dir / "cache").string()) + " " +
+                                           shell_quote((dir / "p.toml").string()));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(runs_json(dir / "cache")[0]["status"] == "ok");
+}
+
 TEST_CASE("overlap: a second process does not run while the first holds the lock") {
   TempDir dir;
   sluice::test::write_file(dir / "slow.toml", pipeline_toml("slow", 6, 250));

@@ -26,6 +26,7 @@ struct FakeRunner {
     if (lock_busy) throw LockBusyError("pipeline 'p' is already running: held by pid 1 on host h since x");
     RunHistory history(cache_dir);  // as run_pipeline does
     const auto id = history.begin("p", o.trigger, o.scheduled_for);
+    if (o.history_row) *o.history_row = id;
     RunReport report;
     report.pipeline = "p";
     report.status = "ok";
