@@ -81,12 +81,12 @@ Cache::Stored Cache::store(const Value& value, Durability when, std::size_t inli
   s.hash = digest.hash;
   const Compression compression = objects_.compresses() ? compression_for(value) : Compression::None;
   if (digest.size > inline_max) {
-    // Stored before (a rerun that produced the same bytes): nothing to encode, compress or write.
-    if (const auto size = objects_.stored_size(s.hash)) {
-      s.size = *size;
-      return s;
-    }
     if (digest.size > kFrameInMemoryMax) {
+      // Stored before (a rerun that produced the same bytes): nothing to encode, compress or write.
+      if (const auto size = objects_.stored_size(s.hash)) {
+        s.size = *size;
+        return s;
+      }
       s.size = objects_.put_stream(s.hash, digest.size,
                                    [&](const ValueSink& sink) { encode_value_to(value, sink); }, file_durable,
                                    compression);

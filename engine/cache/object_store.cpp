@@ -160,7 +160,9 @@ std::optional<std::uint64_t> ObjectStore::stored_size(const Hash128& hash) const
 }
 
 std::uint64_t ObjectStore::put_framed(const Hash128& hash, std::string_view framed, bool durable) {
-  if (const auto size = stored_size(hash)) return *size;
+  // A file already there is kept only if it holds these very bytes: a damaged copy that no read has
+  // found yet would otherwise stay, and a --force rerun would not mend it.
+  if (stored_size(hash) && read_whole_file(path_of(hash)) == framed) return framed.size();
   AtomicFile file(path_of(hash), ParentDirs::Create);
   file.write(framed);
   file.commit(durable);

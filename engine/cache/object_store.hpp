@@ -32,7 +32,9 @@ class ObjectStore {
   using Producer = std::function<void(const ValueSink&)>;
   std::uint64_t put_stream(const Hash128& hash, std::uint64_t raw_size, const Producer& produce, bool durable = true,
                            Compression compression = Compression::Zstd);
-  // Stores an object already framed in memory (frame() below), the same way.
+  // Stores an object already framed in memory (frame() below), the same way; an existing file that
+  // differs from `framed` (damaged) is replaced. put_stream trusts an existing file: a damaged one is
+  // found, and deleted, by the next read.
   std::uint64_t put_framed(const Hash128& hash, std::string_view framed, bool durable = true);
   // The size of the object's file if it is already stored.
   std::optional<std::uint64_t> stored_size(const Hash128& hash) const;

@@ -908,9 +908,11 @@ struct Executor::Impl {
       pd->partitioned = true;
       set_partition_hooks(*pd, v, ins, port, node_key);
       pd->foreach = nodes[v].spec->foreach;
-      pd->repair_whole = [this, v, port = port]() -> ValuePtr {
+      pd->repair_whole = [this, v, port = port, node_key]() -> ValuePtr {
+        // Its entry is forgotten, so that the next run decides the node's partitions again.
+        cache.index().forget(node_key);
         throw Error("the partition manifest of node '" + id(v) + "' output `" + port +
-                    "` is missing or corrupt; rerun with --force " + id(v));
+                    "` is missing or corrupt; the next run recomputes it");
       };
       outputs[v][port] = pd;
     }

@@ -365,3 +365,48 @@ TEST_CASE("cache gc and clear refuse a directory that is not a cache, and clear 
   for (const auto& e : std::filesystem::recursive_directory_iterator(objects)) left.push_back(e.path().filename().string());
   CHECK(left == std::vector<std::string>{"README"});
 }
+
+TEST_CASE("a damaged object file that no read has found is replaced when the same output is stored again") {
+  ScopedEnv files_only("SLUICE_CACHE_INLINE_MAX", "0");  // every object in a file
+  PipelineDir p(R"(
+[pipeline]
+name = "manifests"
+[vars]
+m = 1
+[nodes.numbers]
+plugin = "sluice.range"
+params = { start = 1, stop = 6, column = "k" }
+[nodes.per]
+plugin = "sluice.sql"
+inputs = ["numbers"]
+foreach = "k"
+params = { query = "SELECT k, k * 10 AS v FROM numbers" }
+[nodes.total]
+plugin = "sluice.sql"
+inputs = ["per"]
+params = { query = "SELECT SUM(v) * ${vars.m} AS t FROM per" }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["total"]
+params = { path = "out.csv" }
+)");
+  p.run_json();
+  std::string manifest_hash;
+  {
+    SQLite::Database db(p.path(".sluice/cache/index.db").string(), SQLite::OPEN_READONLY);
+    const std::string outputs =
+        db.execAndGet("SELECT outputs FROM actions WHERE node = 'per' AND partition = ''").getString();
+    manifest_hash = outputs.substr(outputs.find('=') + 1, 32);
+  }
+  const auto file = p.path(".sluice/cache/objects/" + manifest_hash.substr(0, 2) + "/" + manifest_hash.substr(2));
+  std::string bytes = slurp(file);
+  bytes[bytes.size() / 2] ^= 0x5a;
+  write_file(file, bytes);
+  // Recomputing `per` stores the same manifest again: the damaged file must not stand in for it.
+  CHECK(statuses(p.run_json("--force per"))["per"] == "ran");
+  CHECK(slurp(file) != bytes);
+  const auto r = p.sluice("run", "-q --json --set vars.m=2");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("corrupt") == std::string::npos);
+  CHECK(slurp(p.path("out.csv")) == "t\n300\n");
+}
