@@ -56,6 +56,22 @@ std::string Interpolator::apply_string(const std::string& text, const SourceLoc&
   return out;
 }
 
+std::vector<std::string> Interpolator::referenced_vars(const ParamValue& value) {
+  std::vector<std::string> out;
+  auto scan = [&out](const std::string& text) {
+    for (auto start = text.find("${vars."); start != std::string::npos; start = text.find("${vars.", start + 2)) {
+      const auto end = text.find('}', start);
+      if (end == std::string::npos) return;
+      out.push_back(text.substr(start + 7, end - start - 7));
+    }
+  };
+  if (value.is_string()) scan(value.as_string());
+  if (value.is_list())
+    for (const auto& item : value.as_list())
+      if (const auto* s = std::get_if<std::string>(&item)) scan(*s);
+  return out;
+}
+
 ParamValue Interpolator::apply(const ParamValue& value, const SourceLoc& loc, const Sink& sink) const {
   if (value.is_string()) {
     const std::string& s = value.as_string();

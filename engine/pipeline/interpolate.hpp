@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <sluice/params.hpp>
 
@@ -22,6 +23,8 @@ class Interpolator {
   void define(const std::string& var, const ParamValue& value);
   // Returns the value with references replaced; reports unknown references to `sink`.
   ParamValue apply(const ParamValue& value, const SourceLoc& loc, const Sink& sink) const;
+  // The variables `value` refers to as ${vars.NAME}: their names, in order of appearance.
+  static std::vector<std::string> referenced_vars(const ParamValue& value);
   // Whether any apply() so far referenced `ref` ("vars.horizon").
   bool was_used(const std::string& ref) const { return used_.contains(ref); }
 

@@ -6,6 +6,9 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "common/errors.hpp"
@@ -174,6 +177,14 @@ void check_partition_settings(const toml::table& table, const NodeSpec& spec, Pr
         spec.foreach.begin() + static_cast<std::ptrdiff_t>(i))
       problems.add(*table.get("foreach"), what + ": foreach lists column '" + spec.foreach[i] + "' twice; list each key column once");
   }
+  for (const auto& column : spec.foreach)
+    if (column.find("${") != std::string::npos)
+      problems.add(*table.get("foreach"), what + ": foreach names columns as written; ${...} references work in params, " +
+                                              "[vars] and plugin_dirs only");
+  for (const auto& value : spec.partitions)
+    if (value.find("${") != std::string::npos)
+      problems.add(*table.get("partitions"), what + ": partitions lists key values as written; ${...} references work in " +
+                                                 "params, [vars] and plugin_dirs only");
   if (spec.foreach.size() > 1) {
     for (const auto& value : spec.partitions) {
       if (value.find('=') == std::string::npos)
@@ -181,6 +192,43 @@ void check_partition_settings(const toml::table& table, const NodeSpec& spec, Pr
                                                  "e.g. partitions = [\"" + spec.foreach.front() + "=" + value + "\"]");
     }
   }
+}
+
+// Resolves [vars] into spec.vars and the interpolator. A variable may refer to others in any order
+// (TOML tables do not keep the file's order): each is resolved after those it refers to, and a cycle
+// is reported with its path.
+void define_vars(const toml::table& vars, PipelineSpec& spec, Interpolator& interp, Problems& problems) {
+  struct Raw {
+    ParamValue value;
+    SourceLoc loc;
+  };
+  std::map<std::string, Raw> raw;
+  for (const auto& [key, value] : vars) {
+    const std::string name(key.str());
+    if (auto v = to_param(value, problems, "var '" + name + "'")) raw.emplace(name, Raw{*v, loc_of(value, problems.file())});
+  }
+  std::set<std::string> done;
+  std::vector<std::string> path;  // the variables being resolved, outermost first
+  std::function<void(const std::string&)> resolve = [&](const std::string& name) {
+    if (done.count(name)) return;
+    const Raw& var = raw.at(name);
+    if (const auto at = std::find(path.begin(), path.end(), name); at != path.end()) {
+      std::string cycle;
+      for (auto it = at; it != path.end(); ++it) cycle += *it + " -> ";
+      problems.add(var.loc, "[vars] refer to each other in a cycle: " + cycle + name + "; break the cycle");
+      done.insert(path.begin(), path.end());
+      return;
+    }
+    path.push_back(name);
+    for (const auto& dependency : Interpolator::referenced_vars(var.value))
+      if (raw.count(dependency)) resolve(dependency);
+    path.pop_back();
+    // Part of a reported cycle: kept as written, so the cycle is the one problem reported.
+    spec.vars[name] = done.count(name) ? var.value : interp.apply(var.value, var.loc, problems_sink(problems));
+    interp.define(name, spec.vars[name]);
+    done.insert(name);
+  };
+  for (const auto& [name, var] : raw) resolve(name);
 }
 
 // Applies one --set override (dotted path = TOML value) onto the document.
@@ -412,17 +460,8 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
 
   Interpolator interp(spec.name, spec.dir);
   if (const auto* vars = doc.get("vars")) {
-    if (const auto* vt = vars->as_table()) {
-      for (const auto& [key, value] : *vt) {
-        const std::string name(key.str());
-        if (auto v = to_param(value, problems, "var '" + name + "'")) {
-          spec.vars[name] = interp.apply(*v, loc_of(value, file_name), problems_sink(problems));
-          interp.define(name, spec.vars[name]);
-        }
-      }
-    } else {
-      problems.add(*vars, "[vars] must be a table of name = value");
-    }
+    if (const auto* vt = vars->as_table()) define_vars(*vt, spec, interp, problems);
+    else problems.add(*vars, "[vars] must be a table of name = value");
   }
   if (const auto* dirs = ptable.get("plugin_dirs")) {
     for (const auto& d : string_or_list(*dirs, problems, "plugin_dirs")) {

@@ -101,9 +101,23 @@ TEST_CASE("partition settings are checked against foreach") {
         "p.toml:6:14: node 'a': partitions of a node partitioned by several columns name the column, e.g. "
         "partitions = [\"k=7\"]");
   CHECK(parse(head + "foreach = [\"k\", \"j\"]\npartitions = [\"k=7\", \"j=north\"]\n").nodes.size() == 1);
+  CHECK(error_of(head + "foreach = \"${vars.col}\"\n").find("node 'a': foreach names columns as written; ${...} "
+                                                            "references work in params, [vars] and plugin_dirs only") !=
+        std::string::npos);
   // Listed values are kept as partition keys write them: a double in its shortest form.
   CHECK(parse(head + "foreach = \"k\"\npartitions = [1.0, 7, \"north\"]\n").nodes[0].partitions ==
         std::vector<std::string>{"1", "7", "north"});
+}
+
+TEST_CASE("vars may refer to each other in any order, and a cycle is reported with its path") {
+  const auto spec = parse("[pipeline]\nname = \"x\"\n[vars]\nz_base = 10\na_stop = \"${vars.z_base}\"\n"
+                          "m_path = \"d/${vars.a_stop}/${vars.z_base}\"\n[nodes.a]\nplugin = \"x.y\"\n"
+                          "params = { stop = \"${vars.a_stop}\" }\n");
+  CHECK(spec.vars.at("a_stop").as_int() == 10);
+  CHECK(spec.vars.at("m_path").as_string() == "d/10/10");
+  CHECK(spec.nodes[0].params.at("stop").as_int() == 10);
+  CHECK(error_of("[pipeline]\nname = \"x\"\n[vars]\na = \"${vars.b}\"\nb = \"x${vars.a}\"\n[nodes.a]\nplugin = \"x.y\"\n") ==
+        "p.toml:4:5: [vars] refer to each other in a cycle: a -> b -> a; break the cycle");
 }
 
 TEST_CASE("unknown references are reported with a suggestion") {
