@@ -7,15 +7,31 @@
 namespace sluice::cli {
 
 namespace {
-std::string mermaid_id(const std::string& id) {
+// Node v's Mermaid id: by position, since two node ids may differ only in characters Mermaid ids
+// cannot hold (a-b and a_b).
+std::string mermaid_id(std::size_t v) { return "n" + std::to_string(v); }
+// Text inside a quoted Mermaid label.
+std::string mermaid_text(const std::string& s) {
   std::string out;
-  for (char c : id) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  for (char c : s) out += c == '"' ? std::string("#quot;") : std::string(1, c);
   return out;
 }
-std::string dot_quote(const std::string& s) {
-  std::string out = "\"";
+// Text inside a quoted DOT string.
+std::string dot_text(const std::string& s) {
+  std::string out;
   for (char c : s) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-  return out + "\"";
+  return out;
+}
+std::string dot_quote(const std::string& s) { return "\"" + dot_text(s) + "\""; }
+// A node's label lines: its id, its stage and its foreach keys.
+std::vector<std::string> label_lines(const engine::NodeSpec& n) {
+  std::vector<std::string> lines{n.id, n.plugin};
+  if (!n.foreach.empty()) {
+    std::string keys;
+    for (const auto& k : n.foreach) keys += (keys.empty() ? "" : ", ") + k;
+    lines.push_back("foreach " + keys);
+  }
+  return lines;
 }
 }  // namespace
 
@@ -45,9 +61,9 @@ void add_graph_command(CLI::App& app, ExitCode& exit) {
       if (*format == "dot") {
         std::cout << "digraph " << dot_quote(spec.name) << " {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n";
         for (const auto& n : spec.nodes) {
-          std::cout << "  " << dot_quote(n.id) << " [label=" << dot_quote(n.id + "\\n" + n.plugin +
-                                                                         (n.foreach.empty() ? "" : "\\nforeach " + n.foreach.front()))
-                    << "];\n";
+          std::string label;
+          for (const auto& line : label_lines(n)) label += (label.empty() ? "" : "\\n") + dot_text(line);  // DOT's line break
+          std::cout << "  " << dot_quote(n.id) << " [label=\"" << label << "\"];\n";
         }
         for (std::size_t v = 0; v < spec.nodes.size(); ++v) {
           for (const auto& b : loaded.resolved[v].bindings) {
@@ -58,14 +74,15 @@ void add_graph_command(CLI::App& app, ExitCode& exit) {
         std::cout << "}\n";
       } else {
         std::cout << "flowchart LR\n";
-        for (const auto& n : spec.nodes) {
-          std::cout << "  " << mermaid_id(n.id) << "[\"" << n.id << "<br/><small>" << n.plugin << "</small>\"]\n";
+        for (std::size_t v = 0; v < spec.nodes.size(); ++v) {
+          const auto lines = label_lines(spec.nodes[v]);
+          std::string label = mermaid_text(lines[0]);
+          for (std::size_t i = 1; i < lines.size(); ++i) label += "<br/><small>" + mermaid_text(lines[i]) + "</small>";
+          std::cout << "  " << mermaid_id(v) << "[\"" << label << "\"]\n";
         }
         for (std::size_t v = 0; v < spec.nodes.size(); ++v) {
-          for (const auto& b : loaded.resolved[v].bindings) {
-            std::cout << "  " << mermaid_id(spec.nodes[b.upstream].id) << " -->|" << b.port << "| "
-                      << mermaid_id(spec.nodes[v].id) << "\n";
-          }
+          for (const auto& b : loaded.resolved[v].bindings)
+            std::cout << "  " << mermaid_id(b.upstream) << " -->|" << mermaid_text(b.port) << "| " << mermaid_id(v) << "\n";
         }
       }
     });

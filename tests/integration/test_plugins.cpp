@@ -466,3 +466,20 @@ TEST_CASE("--help works for the program and every sub-command") {
   const auto unknown = sluice::test::sluice("frobnicate");
   CHECK(unknown.exit_code == 2);
 }
+
+TEST_CASE("sluice graph draws every node apart, with real line breaks, in DOT and Mermaid") {
+  TempDir dir;
+  sluice::test::write_file(dir / "g.toml", "[pipeline]\nname = \"g\"\n[nodes.a-b]\nplugin = \"sluice.range\"\n"
+                                           "params = { stop = 3 }\n[nodes.a_b]\nplugin = \"sluice.square\"\n"
+                                           "inputs = [\"a-b\"]\nforeach = \"value\"\n");
+  const std::string file = shell_quote((dir / "g.toml").string());
+  auto r = sluice::test::sluice("graph " + file);
+  CHECK(r.exit_code == 0);
+  // "\n" inside a DOT string is Graphviz's line break: one backslash, not an escaped one.
+  CHECK(r.out.find("\"a_b\" [label=\"a_b\\nsluice.square\\nforeach value\"];\n") != std::string::npos);
+  CHECK(r.out.find("\"a-b\" -> \"a_b\" [label=\"in\"];\n") != std::string::npos);
+  r = sluice::test::sluice("graph --format mermaid " + file);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "flowchart LR\n  n0[\"a-b<br/><small>sluice.range</small>\"]\n"
+                 "  n1[\"a_b<br/><small>sluice.square</small><br/><small>foreach value</small>\"]\n  n0 -->|in| n1\n");
+}
