@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -229,6 +230,19 @@ void define_vars(const toml::table& vars, PipelineSpec& spec, Interpolator& inte
     done.insert(name);
   };
   for (const auto& [name, var] : raw) resolve(name);
+}
+
+// Node ids name SQL tables (sluice.sql) and files, where case may not tell them apart.
+void check_ids_differ_beyond_case(const std::vector<NodeSpec>& nodes, Problems& problems) {
+  std::map<std::string, const NodeSpec*> seen;  // lower-case id -> first node
+  for (const auto& n : nodes) {
+    std::string folded = n.id;
+    std::transform(folded.begin(), folded.end(), folded.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto [it, fresh] = seen.emplace(folded, &n);
+    if (!fresh)
+      problems.add(n.loc, "node '" + n.id + "' differs from node '" + it->second->id + "' (" + it->second->loc.str() +
+                              ") only in case; SQL table names and some file systems ignore case, so rename one");
+  }
 }
 
 // Applies one --set override (dotted path = TOML value) onto the document.
@@ -484,6 +498,7 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
     std::stable_sort(spec.nodes.begin(), spec.nodes.end(), [](const NodeSpec& a, const NodeSpec& b) {
       return std::tie(a.loc.line, a.loc.column) < std::tie(b.loc.line, b.loc.column);
     });
+    check_ids_differ_beyond_case(spec.nodes, problems);
   }
   problems.throw_if_any();
   check_var_overrides(overrides, declared_vars, interp);

@@ -120,6 +120,12 @@ TEST_CASE("vars may refer to each other in any order, and a cycle is reported wi
         "p.toml:4:5: [vars] refer to each other in a cycle: a -> b -> a; break the cycle");
 }
 
+TEST_CASE("node ids that differ only in case are rejected") {
+  CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.sales]\nplugin = \"x.y\"\n[nodes.Sales]\nplugin = \"x.y\"\n") ==
+        "p.toml:5:1: node 'Sales' differs from node 'sales' (p.toml:3:1) only in case; SQL table names and some file "
+        "systems ignore case, so rename one");
+}
+
 TEST_CASE("unknown references are reported with a suggestion") {
   const std::string e = error_of("[pipeline]\nname = \"x\"\n[vars]\nhorizon = 30\n[nodes.a]\nplugin = \"x.y\"\n"
                                  "params = { h = \"${vars.horizn}\" }\n");
