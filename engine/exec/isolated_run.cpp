@@ -229,6 +229,7 @@ Outputs run_isolated(const IsolatedStage& stage, const Params& params, const Inp
     if (std::filesystem::exists(dir / isolation::kErrorFile, ec)) throw Error(isolation::read_file(dir / isolation::kErrorFile));
     throw Error("the isolated stage process exited with code " + std::to_string(code) + " without reporting an error");
   }
+  isolation::check_events_drained(buffer);
   return isolation::decode_outputs(isolation::read_file(dir / isolation::kOutputsFile));
 }
 

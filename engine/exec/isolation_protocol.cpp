@@ -221,16 +221,20 @@ std::string progress_event(std::uint64_t done, std::uint64_t total, std::string_
   return event(kProgress, payload);
 }
 
+namespace {
+[[noreturn]] void foreign_bytes_on_events_pipe() {
+  throw Error("isolation: the stage process wrote something other than an event to its events pipe (fd " +
+              std::to_string(kEventsFd) + "); a stage must not write to that descriptor");
+}
+}  // namespace
+
 void forward_events(std::string& buffer, Context& ctx) {
   std::size_t pos = 0;
   while (buffer.size() - pos >= 1 + sizeof(std::uint64_t)) {
     std::uint64_t n;
     std::memcpy(&n, buffer.data() + pos + 1, sizeof n);
     const char type = buffer[pos];
-    if ((type != kLog && type != kProgress) || n > kMaxEventPayload) {
-      throw Error("isolation: the stage process wrote something other than an event to its events pipe (fd " +
-                  std::to_string(kEventsFd) + "); a stage must not write to that descriptor");
-    }
+    if ((type != kLog && type != kProgress) || n > kMaxEventPayload) foreign_bytes_on_events_pipe();
     if (buffer.size() - pos - 1 - sizeof n < n) break;
     const std::string_view payload(buffer.data() + pos + 1 + sizeof n, n);
     if (type == kLog && !payload.empty()) {
@@ -244,6 +248,10 @@ void forward_events(std::string& buffer, Context& ctx) {
     pos += 1 + sizeof n + n;
   }
   buffer.erase(0, pos);
+}
+
+void check_events_drained(const std::string& buffer) {
+  if (!buffer.empty()) foreign_bytes_on_events_pipe();
 }
 
 void write_file(const std::filesystem::path& file, std::string_view bytes) {

@@ -54,6 +54,8 @@ std::string log_event(LogLevel level, std::string_view message);
 std::string progress_event(std::uint64_t done, std::uint64_t total, std::string_view unit);
 // Forwards the complete events at the front of `buffer` to `ctx` and removes them.
 void forward_events(std::string& buffer, Context& ctx);
+// After the events pipe closed: bytes left over are not an event (a stage wrote to the pipe).
+void check_events_drained(const std::string& buffer);
 
 // Whole-file helpers whose errors name the file.
 void write_file(const std::filesystem::path& file, std::string_view bytes);

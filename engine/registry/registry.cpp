@@ -1,5 +1,6 @@
 #include "registry/registry.hpp"
 
+#include <cxxabi.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +9,7 @@
 #include <boost/dll/shared_library.hpp>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <sstream>
 
 #include <sluice/plugin.hpp>
@@ -61,6 +63,39 @@ void check_directory_permissions(const std::filesystem::path& dir) {
                      " is world-writable, so anyone could plant code that Sluice would run; refusing to load from it. "
                      "Fix: chmod o-w " + dir.string());
   }
+}
+
+// A plugin file anyone may rewrite is as unsafe as a directory anyone may write to.
+void check_file_permissions(const std::filesystem::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return;
+  if ((st.st_mode & S_IWOTH) != 0) {
+    throw UsageError("plugin " + file.string() +
+                     " is world-writable, so anyone could change the code Sluice would run; refusing to load it. "
+                     "Fix: chmod o-w " + file.string());
+  }
+}
+
+// Why dlopen() refused a file, in the user's terms. A missing symbol of the Sluice SDK means the plugin
+// was built against another SDK: another version, or another C++ library ABI (_GLIBCXX_USE_CXX11_ABI).
+std::string load_failure(const std::string& name, const std::string& reason) {
+  const std::string marker = "undefined symbol: ";
+  const auto at = reason.find(marker);
+  if (at != std::string::npos) {
+    std::string symbol = reason.substr(at + marker.size());
+    symbol = symbol.substr(0, symbol.find_first_of(" \t\n,("));
+    if (symbol.find("6sluice") != std::string::npos) {
+      int status = 0;
+      const std::unique_ptr<char, void (*)(void*)> readable(abi::__cxa_demangle(symbol.c_str(), nullptr, nullptr, &status),
+                                                            &std::free);
+      return "plugin " + name + ": it needs " + (status == 0 && readable ? std::string(readable.get()) : symbol) +
+             " from the Sluice SDK, which this Sluice does not have: it was built against another SDK (another "
+             "version, or another C++ standard library ABI); rebuild it against this Sluice's SDK (`sluice version` "
+             "prints its ABI stamp), or upgrade Sluice if the plugin needs a newer SDK";
+    }
+  }
+  return "plugin " + name + ": cannot load it as a shared library (" + reason +
+         "); rebuild the plugin or remove the file from the plugin directory";
 }
 
 }  // namespace
@@ -142,6 +177,7 @@ void Registry::load_file(const std::filesystem::path& file_in) {
   const std::filesystem::path file = std::filesystem::weakly_canonical(file_in, ec);
   if (std::find(files_.begin(), files_.end(), file) != files_.end()) return;  // same file via two dirs
   const std::string name = file.string();
+  check_file_permissions(file);
 
   auto library = std::make_shared<boost::dll::shared_library>();
   try {
@@ -154,8 +190,7 @@ void Registry::load_file(const std::filesystem::path& file_in) {
       reason = reason.substr(at + marker.size());
       if (auto end = reason.rfind("): "); end != std::string::npos) reason = reason.substr(0, end);
     }
-    throw UsageError("plugin " + name + ": cannot load it as a shared library (" + reason +
-                     "); rebuild the plugin or remove the file from the plugin directory");
+    throw UsageError(load_failure(name, reason));
   }
   if (!library->has(SLUICE_PLUGIN_ABI_SYMBOL) || !library->has(SLUICE_PLUGIN_ENTRY_SYMBOL)) {
     throw UsageError("plugin " + name + ": not a Sluice plugin: it does not export '" +

@@ -215,6 +215,22 @@ TEST_CASE("a world-writable plugin directory is refused, a sticky one (like /tmp
   CHECK(r.exit_code == 0);
   REQUIRE(::chmod(plugins.c_str(), 0755) == 0);
   CHECK(validate(file).exit_code == 0);
+
+  // The file itself writable by anyone: refused too.
+  REQUIRE(::chmod((plugins / "libworking.so").c_str(), 0666) == 0);
+  r = validate(file);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "sluice: error: plugin " + (plugins / "libworking.so").string() +
+                     " is world-writable, so anyone could change the code Sluice would run; refusing to load it. "
+                     "Fix: chmod o-w " + (plugins / "libworking.so").string() + "\n");
+}
+
+TEST_CASE("a plugin that needs an SDK function this Sluice lacks is explained, not just refused") {
+  const auto r = sluice::test::sluice("plugins --plugin-dir " + shell_quote(fixture_dir("sdk_newer").string()));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("plugin " + fixture_lib("sdk_newer") + ": it needs sluice::sdk_function_from_a_newer_release("
+                   "sluice::Registrar&) from the Sluice SDK, which this Sluice does not have: it was built against "
+                   "another SDK") != std::string::npos);
 }
 
 TEST_CASE("plugin_dirs are relative to the pipeline file and a missing one is skipped") {

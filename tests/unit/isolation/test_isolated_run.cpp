@@ -149,6 +149,14 @@ TEST_CASE("when relaying stops early, the stage process is killed and reaped") {
   CHECK(std::filesystem::is_empty(scratch.path()));
 }
 
+TEST_CASE("a few stray bytes on the events pipe fail the stage even when they are all it wrote there") {
+  test::TempDir scratch;
+  testing::TestContext ctx;
+  CHECK(error_of("writes_few_bytes_to_events_fd", inputs_of(numbers(3)), ctx, scratch.path()) ==
+        "isolation: the stage process wrote something other than an event to its events pipe (fd 3); "
+        "a stage must not write to that descriptor");
+}
+
 TEST_CASE("a log line longer than an event's limit arrives cut, not as a broken stream") {
   const std::string huge(3u << 20, 'x');
   std::string stream = engine::isolation::log_event(LogLevel::Info, huge) +
