@@ -95,9 +95,15 @@ Prepared prepare(const RunOptions& o, Cache*& cache_out, std::unique_ptr<Cache>&
   p.exec.handoff_bytes = o.handoff_memory ? *o.handoff_memory : default_handoff_bytes();
   p.exec.selected = o.targets.empty() ? std::vector<bool>(dag.size(), true)
                                       : dag.with_upstream(indices_of(dag, o.targets, "--target"));
-  p.exec.forced = o.force.empty() ? std::vector<bool>(dag.size(), false)
-                                  : dag.with_downstream(indices_of(dag, o.force, "--force"));
+  const auto forced_roots = indices_of(dag, o.force, "--force");
+  p.exec.forced = o.force.empty() ? std::vector<bool>(dag.size(), false) : dag.with_downstream(forced_roots);
+  for (std::size_t i = 0; i < forced_roots.size(); ++i) {
+    if (!p.exec.selected[forced_roots[i]])
+      throw UsageError("--force " + o.force[i] + ": the --target selection does not include it, so it would not run; "
+                       "add --target " + o.force[i] + " or drop --force " + o.force[i]);
+  }
   check_partition_filters(o.partitions, p.loaded.spec);
+  (void)cache_limit(p.loaded.spec);  // a bad SLUICE_CACHE_MAX_SIZE stops the run before the cache is created
   cache_holder = std::make_unique<Cache>(p.cache_dir);
   cache_out = cache_holder.get();
   std::map<std::filesystem::path, std::string> plugin_hashes;  // one hash per plugin file, not per node

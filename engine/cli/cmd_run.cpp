@@ -76,7 +76,8 @@ void add_run_command(CLI::App& app, ExitCode& exit) {
   cmd->add_flag("--isolate", args->isolate,
                 "Run every stage in a child process, so a crashing plugin fails its node instead of the run");
   cmd->add_option("--wait", args->wait_seconds,
-                  "Seconds to wait if another run of this pipeline holds its lock (default 0: fail at once)");
+                  "Seconds to wait if another run of this pipeline holds its lock (default 0: fail at once)")
+      ->check(CLI::Range(0.0, 31'536'000.0));  // up to a year
   cmd->add_option("--handoff-memory", args->handoff_memory,
                   "Node outputs kept in memory for the nodes downstream, e.g. 2GiB (default: $SLUICE_HANDOFF_MEMORY, "
                   "else 0: every consumer loads its inputs from the cache, which measured faster at scale)");

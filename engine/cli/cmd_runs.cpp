@@ -99,7 +99,7 @@ void add_runs_command(CLI::App& app, ExitCode& exit) {
   CLI::App* cmd = app.add_subcommand("runs", "Show the run history (newest first)");
   cmd->add_option("PIPELINE_FILE", args->pipeline_file, "a pipeline file: its cache directory and name select the runs");
   cmd->add_option("--pipeline", args->pipeline, "only runs of this pipeline name");
-  cmd->add_option("--limit", args->limit, "at most this many runs")->capture_default_str();
+  cmd->add_option("--limit", args->limit, "at most this many runs")->capture_default_str()->check(CLI::PositiveNumber);
   cmd->add_flag("--json", args->json, "print JSON (an array of runs, each with its full report)");
   cmd->add_option("--cache-dir", args->cache_dir, "cache directory holding runs.db");
 

@@ -102,11 +102,14 @@ void add_schedule_command(CLI::App& app, ExitCode& exit) {
   CLI::App* cmd = app.add_subcommand(
       "schedule", "Run pipelines on their [pipeline.schedule] (a foreground daemon; SIGTERM/SIGINT stop it cleanly)");
   cmd->add_option("PIPELINE", args->pipelines, "pipeline files with a [pipeline.schedule] table")->required();
-  cmd->add_flag("--once", args->once, "run whatever is due now (per catchup, since the last scheduled run), then exit");
-  auto* next = cmd->add_flag("--next", args->next, "print the next fire times (ISO-8601 in the schedule's timezone)");
+  auto* once = cmd->add_flag("--once", args->once, "run whatever is due now (per catchup, since the last scheduled run), then exit");
+  auto* next = cmd->add_flag("--next", args->next, "print the next fire times (ISO-8601 in the schedule's timezone)")
+                   ->excludes(once);
   cmd->add_option("-n,--count", args->count, "how many fire times --next prints")->capture_default_str()->needs(next);
   cmd->add_option("--emit", args->emit, "print deployment units: systemd (.service + .timer) or cron (crontab line)")
-      ->check(CLI::IsMember({"systemd", "cron"}));
+      ->check(CLI::IsMember({"systemd", "cron"}))
+      ->excludes(once)
+      ->excludes(next);
   cmd->add_option("--now", args->now, "pretend it is this UTC instant (e.g. 2024-03-10T06:00:00Z; also SLUICE_NOW); "
                                       "sleeps are then simulated");
   cmd->add_option("--max-iterations", args->max_iterations, "stop after this many scheduling passes (for testing)");

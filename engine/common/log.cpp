@@ -17,6 +17,8 @@ Level initial_level() {
   if (v == "warn") return Level::Warn;
   if (v == "error") return Level::Error;
   if (v == "off") return Level::Off;
+  if (v != "info")
+    std::fprintf(stderr, "sluice: warning: SLUICE_LOG=%s is not one of debug, info, warn, error, off; using info\n", env);
   return Level::Info;
 }
 std::atomic<Level> g_level{initial_level()};

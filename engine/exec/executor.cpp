@@ -757,9 +757,16 @@ struct Executor::Impl {
       for (std::size_t i = 0; i < work.size(); ++i)
         if (!work[i].cached && !work[i].failed) to_compute.push_back(i);
       if (ns.batch_size) {
-        // An explicit batch_size: tasks of exactly that many partitions (joblib's batch_size).
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, to_compute.size(), *ns.batch_size), body,
-                          tbb::simple_partitioner());
+        // An explicit batch_size: tasks of exactly that many partitions (joblib's batch_size), the last
+        // one the rest. A grain size would not do: TBB halves a range until it is at most the grain.
+        const std::size_t size = *ns.batch_size;
+        const std::size_t batches = (to_compute.size() + size - 1) / size;
+        tbb::parallel_for(
+            std::size_t{0}, batches,
+            [&](std::size_t b) {
+              body(tbb::blocked_range<std::size_t>(b * size, std::min(to_compute.size(), (b + 1) * size)));
+            },
+            tbb::simple_partitioner());
       } else {
         // auto: TBB splits the range on demand, so the last partitions are shared out too.
         tbb::parallel_for(tbb::blocked_range<std::size_t>(0, to_compute.size()), body, tbb::auto_partitioner());

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "common/errors.hpp"
 #include "schedule/clock.hpp"
 
 namespace sluice::engine {
@@ -40,7 +41,7 @@ std::int64_t runs_to_keep() {
   char* end = nullptr;
   const long long n = std::strtoll(env, &end, 10);
   if (*end != '\0' || n < 1)
-    throw std::runtime_error(std::string("SLUICE_RUNS_KEEP must be a positive number of runs, got '") + env + "'");
+    throw UsageError(std::string("SLUICE_RUNS_KEEP must be a positive number of runs, got '") + env + "'");
   return n;
 }
 }  // namespace

@@ -410,3 +410,23 @@ params = { path = "out.csv" }
   CHECK(r.err.find("corrupt") == std::string::npos);
   CHECK(slurp(p.path("out.csv")) == "t\n300\n");
 }
+
+TEST_CASE("options that would do nothing, or something other than asked, are refused with exit 2") {
+  PipelineDir p(kPipeline);
+  auto r = p.sluice("run", "-q --target squares --force write");
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("--force write: the --target selection does not include it, so it would not run") != std::string::npos);
+  CHECK(p.sluice("run", "-q --wait -5").exit_code == 2);
+  CHECK(p.sluice("runs", "--limit 0").exit_code == 2);
+  CHECK(p.sluice("runs", "--limit -1").exit_code == 2);
+  CHECK(p.sluice("schedule --once --next", "").exit_code == 2);
+  CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
+  r = run_command("cd " + shell_quote(p.path().string()) + " && SLUICE_CACHE_MAX_SIZE=lots " + shell_quote(SLUICE_BIN) +
+                  " run -q p.toml");
+  CHECK(r.exit_code == 2);
+  CHECK_FALSE(std::filesystem::exists(p.path(".sluice/cache/index.db")));
+  r = run_command("cd " + shell_quote(p.path().string()) + " && SLUICE_LOG=verbose " + shell_quote(SLUICE_BIN) +
+                  " validate p.toml");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("SLUICE_LOG=verbose is not one of debug, info, warn, error, off; using info") != std::string::npos);
+}

@@ -7,6 +7,7 @@
 
 #include "app/run_pipeline.hpp"
 #include "schedule/clock.hpp"
+#include "common/errors.hpp"
 #include "schedule/run_history.hpp"
 #include "../../support/process.hpp"
 
@@ -139,4 +140,5 @@ TEST_CASE("history: a bad SLUICE_RUNS_KEEP is refused with the value") {
   TempDir dir;
   sluice::test::ScopedEnv keep("SLUICE_RUNS_KEEP", "lots");
   CHECK_THROWS_WITH(RunHistory(dir.path()), "SLUICE_RUNS_KEEP must be a positive number of runs, got 'lots'");
+  CHECK_THROWS_AS(RunHistory(dir.path()), UsageError);  // exit 2: a usage problem, not a failed run
 }
