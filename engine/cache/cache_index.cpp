@@ -112,6 +112,16 @@ double unix_now() {
 CacheIndex::CacheIndex(const std::filesystem::path& cache_dir) {
   std::filesystem::create_directories(cache_dir);
   path_ = cache_dir / "index.db";
+  try {
+    open();
+  } catch (const SQLite::Exception& e) {
+    throw Error("cannot open the cache index " + path_.string() + " (" + e.what() +
+                "); if it is damaged, `sluice cache clear --cache-dir " + cache_dir.string() +
+                "` starts the cache afresh (the next run recomputes what it needs)");
+  }
+}
+
+void CacheIndex::open() {
   db_ = std::make_unique<SQLite::Database>(path_.string(),
                                            SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
   // Objects are fsynced before their index entry commits, so NORMAL sync is enough.

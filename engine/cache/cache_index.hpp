@@ -121,6 +121,7 @@ class CacheIndex {
 
  private:
   struct Statements;
+  void open();  // the database, its schema and the prepared statements
   void record_many_locked(const std::vector<Record>& records);
 
   std::filesystem::path path_;

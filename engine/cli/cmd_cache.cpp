@@ -5,6 +5,7 @@
 #include "app/run_pipeline.hpp"
 #include "cache/cache.hpp"
 #include "cli/pipeline_options.hpp"
+#include "common/log.hpp"
 #include "common/units.hpp"
 #include "pipeline/pipeline_loader.hpp"
 
@@ -108,8 +109,15 @@ void add_cache_command(CLI::App& app, ExitCode& exit) {
     guarded(exit, [&] {
       const auto dir = locate_existing(*clear_args);
       engine::CacheUseLock exclusive(dir, engine::CacheUseLock::Mode::Exclusive);
-      engine::Cache c(dir);
-      c.clear();
+      try {
+        engine::Cache c(dir);
+        c.clear();
+      } catch (const std::exception& e) {
+        // A damaged index cannot say which objects it had: every cache file goes, as clear promises.
+        engine::log::warn(std::string(e.what()) + "; removing the index and every cache object instead");
+        for (const char* file : {"index.db", "index.db-wal", "index.db-shm"}) std::filesystem::remove(dir / file);
+        engine::ObjectStore(dir / "objects").remove_all_objects();
+      }
       std::cout << "cleared " << dir.string() << "\n";
     });
   });

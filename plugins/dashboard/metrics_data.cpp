@@ -82,7 +82,8 @@ std::map<std::string, StoreInfo> read_stores(const Table& stores, const std::str
   std::map<std::string, StoreInfo> out;
   for (std::size_t row = 0; row < stores.num_rows(); ++row) {
     StoreInfo info;
-    info.label = key_text(*label, row);
+    // A store without a name is shown by its key, as one missing from the table is.
+    if (!label->is_null(row)) info.label = key_text(*label, row);
     if (city != nullptr && !city->is_null(row)) info.city = key_text(*city, row);
     out[key_text(*key, row)] = std::move(info);
   }

@@ -430,3 +430,22 @@ TEST_CASE("options that would do nothing, or something other than asked, are ref
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("SLUICE_LOG=verbose is not one of debug, info, warn, error, off; using info") != std::string::npos);
 }
+
+TEST_CASE("a damaged index.db is named with the way out, and cache clear starts the cache afresh") {
+  PipelineDir p(kPipeline);
+  p.run_json();
+  const auto index = p.path(".sluice/cache/index.db");
+  {
+    SQLite::Database db(index.string(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  std::filesystem::resize_file(index, 8192);
+  auto r = p.sluice("run", "-q");
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("cannot open the cache index " + index.string()) != std::string::npos);
+  CHECK(r.err.find("`sluice cache clear --cache-dir ") != std::string::npos);
+  r = p.sluice("cache clear");
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("removing the index and every cache object instead") != std::string::npos);
+  CHECK(statuses(p.run_json()) == all("ran"));
+}

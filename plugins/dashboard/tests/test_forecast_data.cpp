@@ -131,6 +131,11 @@ TEST_CASE("stores: labels by key, an unknown label column is a parameter error")
   CHECK_THROWS_WITH_AS(read_stores(make_stores(3), "store_id", "title"),
                        "parameter 'store_label': the stores table has no column 'title'; set store_label to one of its columns",
                        ParamError);
+  // A store without a name gets no label (the dashboard then shows its key), never the text "(null)".
+  Table unnamed;
+  unnamed.add_column("store_id", ColumnType::Int64).push_int(4);
+  unnamed.add_column("name", ColumnType::String).push_null();
+  CHECK(read_stores(unnamed, "store_id", "name").at("4").label.empty());
 }
 
 TEST_CASE("several rows for one day are rejected with a hint") {
