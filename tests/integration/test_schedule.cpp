@@ -42,6 +42,12 @@ nlohmann::json runs_json(const std::filesystem::path& cache) {
   return nlohmann::json::parse(r.out);
 }
 
+// `sluice schedule --once` of dir/p.toml with its cache in dir/cache, at the UTC instant `now`.
+sluice::test::CommandResult schedule_once(const TempDir& dir, const std::string& now) {
+  return sluice::test::run_command("SLUICE_NOW=" + now + " " + shell_quote(SLUICE_BIN) + " schedule --once --cache-dir " +
+                                   shell_quote((dir / "cache").string()) + " " + shell_quote((dir / "p.toml").string()));
+}
+
 }  // namespace
 
 TEST_CASE("schedule --once with SLUICE_NOW runs the due slot and records it") {
@@ -120,10 +126,7 @@ TEST_CASE("a scheduled run that cannot start is recorded once, with its error, a
   TempDir dir;
   sluice::test::write_file(dir / "p.toml", pipeline_toml("broken", 5, 0, "retries = 2\nretry_backoff = \"1s\"") +
                                                "[nodes.extra]\nplugin = \"sluice.rnge\"\n");
-  const std::string cache = shell_quote((dir / "cache").string());
-  const std::string base = shell_quote(SLUICE_BIN) + " schedule --once --cache-dir " + cache + " " +
-                           shell_quote((dir / "p.toml").string());
-  auto r = sluice::test::run_command("SLUICE_NOW=2024-03-04T05:00:20Z " + base);
+  auto r = schedule_once(dir, "2024-03-04T05:00:20Z");
   CHECK(r.exit_code == 1);
   CHECK(r.err.find("attempt 2") == std::string::npos);
   auto runs = runs_json(dir / "cache");
@@ -132,7 +135,7 @@ TEST_CASE("a scheduled run that cannot start is recorded once, with its error, a
   CHECK(runs[0]["scheduled_for"] == "2024-03-04T05:00:00Z");
   CHECK(runs[0]["error"].get<std::string>().find("sluice.rnge") != std::string::npos);
   // The slot is handled: a later pass at the same instant runs nothing.
-  r = sluice::test::run_command("SLUICE_NOW=2024-03-04T05:00:40Z " + base);
+  r = schedule_once(dir, "2024-03-04T05:00:40Z");
   CHECK(r.err.find("starting") == std::string::npos);
   CHECK(runs_json(dir / "cache").size() == 1);
 }
@@ -140,9 +143,7 @@ TEST_CASE("a scheduled run that cannot start is recorded once, with its error, a
 TEST_CASE("a run cancelled by max_runtime is recorded with why") {
   TempDir dir;
   sluice::test::write_file(dir / "p.toml", pipeline_toml("slow", 6, 400, "max_runtime = \"1s\""));
-  const auto r = sluice::test::run_command("SLUICE_NOW=2024-03-04T05:00:20Z " + shell_quote(SLUICE_BIN) +
-                                           " schedule --once --cache-dir " + shell_quote((dir / "cache").string()) + " " +
-                                           shell_quote((dir / "p.toml").string()));
+  const auto r = schedule_once(dir, "2024-03-04T05:00:20Z");
   CHECK(r.exit_code == 1);
   const auto runs = runs_json(dir / "cache");
   REQUIRE(runs.size() == 1);
@@ -153,9 +154,7 @@ TEST_CASE("a run cancelled by max_runtime is recorded with why") {
 TEST_CASE("a max_runtime beyond the clock's range does not cancel the run at once") {
   TempDir dir;
   sluice::test::write_file(dir / "p.toml", pipeline_toml("patient", 2, 0, "max_runtime = \"1000000d\""));
-  const auto r = sluice::test::run_command("SLUICE_NOW=2024-03-04T05:00:20Z " + shell_quote(SLUICE_BIN) +
-                                           " schedule --once --cache-dir " + shell_quote((dir / "cache").string()) + " " +
-                                           shell_quote((dir / "p.toml").string()));
+  const auto r = schedule_once(dir, "2024-03-04T05:00:20Z");
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(runs_json(dir / "cache")[0]["status"] == "ok");
