@@ -4,8 +4,8 @@
 #include <charconv>
 #include <cstdio>
 #include <numeric>
-#include <string_view>
 #include <stdexcept>
+#include <string_view>
 
 #include <sluice/errors.hpp>
 
@@ -265,7 +265,9 @@ bool PartitionSelection::selects(const std::string& key) const {
 
 std::vector<std::string> PartitionSelection::texts_for(const std::vector<std::string>& keys) const {
   std::vector<std::string> out;
-  for (const auto& [column, values] : values_) {
+  for (const auto& entry : values_) {
+    const std::string& column = entry.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& values = entry.second;
     const bool applies = column.empty() || std::any_of(keys.begin(), keys.end(),
                                                         [&](const std::string& k) { return escaped(k) == column; });
     if (!applies) continue;
