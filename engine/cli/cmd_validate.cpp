@@ -3,6 +3,7 @@
 
 #include "app/load.hpp"
 #include "cli/pipeline_options.hpp"
+#include "common/escape.hpp"
 
 namespace sluice::cli {
 
@@ -11,17 +12,9 @@ namespace {
 // cannot hold (a-b and a_b).
 std::string mermaid_id(std::size_t v) { return "n" + std::to_string(v); }
 // Text inside a quoted Mermaid label.
-std::string mermaid_text(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '"' ? std::string("#quot;") : std::string(1, c);
-  return out;
-}
+std::string mermaid_text(const std::string& s) { return engine::replace_char(s, '"', "#quot;"); }
 // Text inside a quoted DOT string.
-std::string dot_text(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
-  return out;
-}
+std::string dot_text(const std::string& s) { return engine::escape_chars(s, "\"\\", '\\'); }
 std::string dot_quote(const std::string& s) { return "\"" + dot_text(s) + "\""; }
 // A node's label lines: its id, its stage and its foreach keys.
 std::vector<std::string> label_lines(const engine::NodeSpec& n) {

@@ -495,6 +495,11 @@ struct Executor::Impl {
     std::optional<CacheIndex::Record> pending;
   };
 
+  // Why a node did not run after the run was cancelled: a failure under fail-fast names the node that failed.
+  std::string cancel_reason() const {
+    return fail_fast.load() ? "cancelled after `" + first_failure + "` failed (fail-fast; use --keep-going)" : "cancelled";
+  }
+
   // Whether node v's output leaves partitions out (its own selection, or an input that does), and
   // whether --partition is among the reasons.
   struct Restriction {
@@ -1051,7 +1056,7 @@ struct Executor::Impl {
       reason = blocked;
     } else if (cancelled()) {
       status = "skipped";
-      reason = fail_fast.load() ? "cancelled after `" + first_failure + "` failed (fail-fast; use --keep-going)" : "cancelled";
+      reason = cancel_reason();
     } else if (opt.dry_run && std::any_of(ins.begin(), ins.end(), [](const auto& p) { return !p->known; })) {
       status = "run";
       // A forced node reruns whatever its inputs give, as the run will report it.
@@ -1076,7 +1081,7 @@ struct Executor::Impl {
         reason = outcome.reason;
       } catch (const Cancelled&) {
         status = "skipped";
-        reason = fail_fast.load() ? "cancelled after `" + first_failure + "` failed (fail-fast; use --keep-going)" : "cancelled";
+        reason = cancel_reason();
       } catch (const std::exception& e) {
         status = "failed";
         reason = outcome.reason.empty() ? "stage failed" : outcome.reason;

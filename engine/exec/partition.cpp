@@ -9,6 +9,7 @@
 
 #include <sluice/errors.hpp>
 
+#include "common/escape.hpp"
 #include "exec/table_joiner.hpp"
 
 namespace sluice::engine {
@@ -23,15 +24,7 @@ std::string double_key_text(double value) {
 namespace {
 // A key's name or value in its canonical text: backslash, ',' and '=' escaped with a backslash, so that
 // the text splits back into the same names and values whatever they hold.
-std::string escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '\\' || c == ',' || c == '=') out += '\\';
-    out += c;
-  }
-  return out;
-}
+std::string escaped(std::string_view text) { return escape_chars(text, "\\,=", '\\'); }
 
 std::string cell_text(const Column& c, std::size_t row) {
   if (c.is_null(row)) return std::string(kNullKeyText);  // no value's text: in those a backslash escapes a backslash, ',' or '='

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "common/escape.hpp"
+
 namespace sluice::engine {
 namespace {
 
@@ -30,38 +32,20 @@ std::string weekdays(const std::bitset<7>& bits) {
   return out;
 }
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+std::string quote(const std::string& s) { return "'" + replace_char(s, '\'', "'\\''") + "'"; }
 
 // systemd unit files: a path with spaces or specials must be quoted for ExecStart.
 std::string unit_quote(const std::string& s) {
   if (s.find_first_of(" \t\"'\\%$") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') q += '\\';
-    if (c == '%') q += '%';
-    q += c;
-  }
-  return q + "\"";
+  return "\"" + escape_chars(escape_chars(s, "%", '%'), "\"\\", '\\') + "\"";
 }
 
 // A path setting of a unit file (WorkingDirectory=): the rest of the line is the path, unquoted (systemd
 // rejects a quoted one), and only its specifiers need escaping.
-std::string unit_path(const std::string& s) {
-  std::string out;
-  for (char c : s) out += c == '%' ? std::string("%%") : std::string(1, c);
-  return out;
-}
+std::string unit_path(const std::string& s) { return escape_chars(s, "%", '%'); }
 
 // A crontab command: cron turns an unescaped '%' into a newline before the shell sees it.
-std::string cron_command(const std::string& command) {
-  std::string out;
-  for (char c : command) out += c == '%' ? std::string("\\%") : std::string(1, c);
-  return out;
-}
+std::string cron_command(const std::string& command) { return escape_chars(command, "%", '\\'); }
 
 std::string absolute_text(const std::filesystem::path& p) { return std::filesystem::absolute(p).lexically_normal().string(); }
 
