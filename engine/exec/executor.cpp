@@ -862,10 +862,13 @@ struct Executor::Impl {
       cache.index().record_many({std::move(node_record)});
     }
     use_key(node_key, /*recorded_now=*/!entry_unchanged);
-    // No partitions at all is still a computation (of an empty result), not a cache hit.
-    rep.status = counts.ran > 0 || counts.total == 0 ? "ran" : "cached";
+    // No partitions at all is a computation (of an empty result), unless the node recorded that same
+    // empty result last time (a sink, decided per partition, gets here on every run).
+    const bool empty_again = counts.total == 0 && entry_unchanged;
+    rep.status = counts.ran > 0 || (counts.total == 0 && !empty_again) ? "ran" : "cached";
     reran[v] = rep.status == "ran" ? 1 : 0;
-    rep.reason = partitioned_reason(rerun_reason(node_reason, node_key_unchanged, work), counts);
+    rep.reason = empty_again ? kNoPartitionsAgain
+                             : partitioned_reason(rerun_reason(node_reason, node_key_unchanged, work), counts);
     if (vanished > 0) {
       rep.status = "ran";  // the output lost the vanished partitions
       reran[v] = 1;
@@ -954,11 +957,14 @@ struct Executor::Impl {
     counts.ran = counts.total - counts.cached;
     counts.retired = unfiltered ? vanished_partitions(work, known_states).size() : 0;
     rep.partitions = counts;
-    rep.reason = partitioned_reason(rerun_reason(node_reason, node_key_unchanged, work), counts, "to recompute");
+    // An input without partitions, as last time, is unchanged too (a sink's node key is unchanged then).
+    const bool empty_again = counts.total == 0 && counts.retired == 0 && node_key_unchanged;
+    rep.reason = empty_again ? kNoPartitionsAgain
+                             : partitioned_reason(rerun_reason(node_reason, node_key_unchanged, work), counts, "to recompute");
     if (counts.retired > 0) rep.reason += vanished_reason(v, counts.retired, "to retire");
     // The status a run would report. Unchanged partitions give the manifests the node recorded last
     // time, when that entry is still there; otherwise what follows is planned as if they changed.
-    const bool unchanged = counts.ran == 0 && counts.retired == 0 && counts.total > 0;
+    const bool unchanged = counts.ran == 0 && counts.retired == 0 && (counts.total > 0 || empty_again);
     rep.status = unchanged ? "cached" : "run";
     if (const auto entry = unchanged ? cache.index().lookup(node_key) : std::nullopt) {
       publish_manifests(v, ins, node_key, *entry);
@@ -986,6 +992,8 @@ struct Executor::Impl {
       if (!w.cached && !w.run_reason.empty()) return w.run_reason;
     return "partitions changed";
   }
+
+  static constexpr const char* kNoPartitionsAgain = "cache hit: the input has no partitions, as last time";
 
   // "all 50 partitions cached", "the 1 partition cached", or "<why>; 3 of 50 partitions recomputed"
   // (`done`: what happens to the partitions that are not cached).

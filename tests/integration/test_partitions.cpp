@@ -916,3 +916,26 @@ TEST_CASE("a node's partitions log their first 3 info messages, and the node cou
     CHECK(r.err.find("more info message") == std::string::npos);
   }
 }
+
+TEST_CASE("a foreach sink over an input without rows runs once, then is cached until rows arrive") {
+  PipelineDir p(csv_pipeline("empty_sink", kScopedLoad));
+  write_file(p.path("data.csv"), "key,value\n");
+  const auto first = p.run_json();
+  CHECK(statuses(first)["load"] == "ran");
+  CHECK(counts(first, "load") == "0/0/0/0");
+
+  const auto again = p.run_json();
+  CHECK(statuses(again)["load"] == "cached");
+  CHECK(reason(again, "load") == "cache hit: the input has no partitions, as last time");
+  const CommandResult planned = p.sluice("plan", "--json");
+  REQUIRE(planned.exit_code == 0);
+  const auto plan = nlohmann::json::parse(planned.out);
+  CHECK(statuses(plan)["load"] == "cached");
+  CHECK(reason(plan, "load") == "cache hit: the input has no partitions, as last time");
+
+  write_file(p.path("data.csv"), key_value_csv(3));
+  const auto filled = p.run_json();
+  CHECK(statuses(filled)["load"] == "ran");
+  CHECK(counts(filled, "load") == "3/3/0/0");
+  CHECK(query_number(p.path("wh.db"), "SELECT count(*) FROM t") == 6);
+}
