@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   if (argc == 3 && argv[1] == sluice::engine::isolation::kChildCommand) return sluice::engine::run_isolated_child(argv[2]);
   CLI::App app{"Sluice: a batch-processing engine. Pipelines are TOML files of nodes; every node output is cached\n"
                "by content hash, so a rerun recomputes only what changed."};
+  app.name("sluice");  // in usage lines, whatever path the binary was started by
   app.require_subcommand(1);
   app.fallthrough(false);
   app.set_help_all_flag("--help-all", "Show help for every sub-command");
