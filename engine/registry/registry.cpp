@@ -16,6 +16,7 @@
 
 #include "common/errors.hpp"
 #include "common/identifiers.hpp"
+#include "registry/descriptor_check.hpp"
 
 namespace sluice::engine {
 
@@ -54,6 +55,44 @@ class CollectingRegistrar : public Registrar {
   }
   std::vector<std::pair<StageDescriptor, StageFactory>> entries;
 };
+
+using Registered = std::vector<std::pair<StageDescriptor, StageFactory>>;
+
+// How many of the first `count` entries register `id`.
+std::size_t times_registered(const Registered& entries, std::size_t count, const std::string& id) {
+  return static_cast<std::size_t>(std::count_if(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(count),
+                                                [&](const auto& entry) { return entry.first.id == id; }));
+}
+
+// Every reason to refuse what the plugin `name` registered, one line each. They are all found
+// before any stage is kept, so a refused plugin leaves nothing of itself in the registry.
+std::vector<std::string> registration_problems(const std::string& name, const Registered& entries,
+                                               const Registry& registry) {
+  std::vector<std::string> problems;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::string& id = entries[i].first.id;
+    const std::string stage = "plugin " + name + ": stage '" + id + "': ";
+    for (const auto& problem : descriptor_contradictions(entries[i].first)) problems.push_back(stage + problem);
+    const std::size_t before = times_registered(entries, i, id);
+    if (before == 1) {
+      problems.push_back(stage + "the plugin registers this id twice; give each stage its own id, or remove the "
+                                 "second registration");
+    }
+    const LoadedStage* existing = before == 0 ? registry.find(id) : nullptr;  // another plugin's
+    if (existing != nullptr) {
+      problems.push_back("plugin " + name + ": stage id '" + id + "' is already provided by " +
+                         existing->plugin_path.string() +
+                         "; stage ids must be unique, remove one of the plugins from the plugin path");
+    }
+  }
+  return problems;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const auto& line : lines) all += (all.empty() ? "" : "\n") + line;
+  return all;
+}
 
 void check_directory_permissions(const std::filesystem::path& dir) {
   struct stat st {};
@@ -165,11 +204,7 @@ void Registry::load_dirs(const std::vector<std::filesystem::path>& dirs) {
       }
     }
   }
-  if (!problems.empty()) {
-    std::string all;
-    for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p;
-    throw UsageError(all);
-  }
+  if (!problems.empty()) throw UsageError(join_lines(problems));
 }
 
 void Registry::load_file(const std::filesystem::path& file_in) {
@@ -218,11 +253,10 @@ void Registry::load_file(const std::filesystem::path& file_in) {
   } catch (...) {
     throw UsageError("plugin " + name + ": failed while registering its stages (unknown exception)");
   }
+  if (const auto problems = registration_problems(name, registrar.entries, *this); !problems.empty()) {
+    throw UsageError(join_lines(problems));
+  }
   for (auto& [descriptor, factory] : registrar.entries) {
-    if (const LoadedStage* existing = find(descriptor.id)) {
-      throw UsageError("plugin " + name + ": stage id '" + descriptor.id + "' is already provided by " +
-                       existing->plugin_path.string() + "; stage ids must be unique, remove one of the plugins from the plugin path");
-    }
     auto stage = std::make_unique<LoadedStage>();
     stage->descriptor = std::move(descriptor);
     stage->factory = std::move(factory);

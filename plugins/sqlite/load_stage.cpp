@@ -269,6 +269,7 @@ class LoadStage : public Stage {
   static bool holds(Connection& db, const LoadReceipt& receipt) {
     // A load of no columns into a table that did not exist created nothing (see load_nothing).
     if (!table_exists(db, receipt.table)) return receipt.rows == 0;
+    if (wrote_no_row(receipt)) return true;
     // A load of one scope value counts its slice (an index search), not the whole table.
     if (!receipt.scope.empty()) {
       const std::int64_t in_scope = count_in_scope(db, receipt.table, receipt.scope);
@@ -281,6 +282,15 @@ class LoadStage : public Stage {
     if (!(whole_table_replace ? count == receipt.rows : count >= receipt.rows)) return false;
     if (receipt.mode == "append") return find_load(db, receipt).has_value();
     return latest_load_hash(db, receipt.table) == receipt.input_hash;
+  }
+
+  // An append or upsert of no rows, or a scoped replace of no rows that names no slice, wrote no row
+  // and deleted none: nothing in the table is its own, so nothing there can undo it, and a rerun would
+  // write nothing either. Its receipt holds whatever the table holds (it may have no ledger entry to
+  // look for: an input without columns, from a foreach over nothing, records none).
+  static bool wrote_no_row(const LoadReceipt& receipt) {
+    if (receipt.rows != 0) return false;
+    return receipt.mode != "replace" || (receipt.scoped && receipt.scope.empty());
   }
 
   void check_input(const Table& input) const {

@@ -761,6 +761,40 @@ params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] }
   }
 }
 
+TEST_CASE("a load of a foreach over nothing (a table without columns) into an existing table is cached on the rerun") {
+  // `each` runs over `kept`'s keys; with limit = 0 it has none, and its output has no columns.
+  const std::string nodes = R"(
+[vars]
+limit = 1000000
+[nodes.kept]
+plugin = "sluice.sql"
+inputs = ["data"]
+params = { query = "SELECT key, value FROM data WHERE value < ${vars.limit}" }
+[nodes.each]
+plugin = "sluice.square"
+inputs = ["kept"]
+foreach = "key"
+params = { column = "value" }
+[nodes.load]
+plugin = "sluice.sqlite_load"
+inputs = ["each"]
+)";
+  for (const char* params : {R"(params = { db = "wh.db", table = "t" })",
+                             R"(params = { db = "wh.db", table = "t", mode = "upsert", key = ["key", "value"] })",
+                             R"(params = { db = "wh.db", table = "t", mode = "replace", scope = ["key"] })",
+                             R"(params = { db = "wh.db", table = "t", mode = "replace" })"}) {
+    CAPTURE(params);
+    PipelineDir p(csv_pipeline("nothing", nodes + params + "\n"));
+    write_file(p.path("data.csv"), key_value_csv(3));
+    CHECK(statuses(p.run_json())["load"] == "ran");  // creates t
+    CHECK(statuses(p.run_json("--set vars.limit=0"))["load"] == "ran");
+    const auto again = p.run_json("--set vars.limit=0");
+    CHECK(statuses(again)["each"] == "cached");
+    CHECK(statuses(again)["load"] == "cached");
+    CHECK(node(again, "load")["reason"] == "cache hit");
+  }
+}
+
 TEST_CASE("a rerun that finds every partition of a foreach sink cached keeps the node's entry instead of writing it again") {
   PipelineDir p(csv_pipeline("kept", kScopedLoad));
   // The run that last wrote the node's entry (the one without a partition) and its references.

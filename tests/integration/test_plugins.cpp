@@ -156,6 +156,85 @@ TEST_CASE("a one_of_inputs group that names no optional input port of the stage 
                                         "one_of_inputs, which is not one of its optional input ports\n");
 }
 
+// What the loader says about one contradiction in a fixture's stage (tests/fixtures/plugins/bad_descriptor).
+std::string contradiction(const std::string& fixture, const std::string& stage, const std::string& problem) {
+  return "plugin " + fixture_lib(fixture) + ": stage '" + stage + "': " + problem;
+}
+
+TEST_CASE("a parameter default that its own declaration refuses is refused at load, with the fix") {
+  SUBCASE("outside min/max") {
+    CHECK(load_error("default_out_of_range") ==
+          "sluice: error: " + contradiction("default_out_of_range", "fixture.default_out_of_range",
+                                            "parameter 'width': its default value 0 is out of range [1.0, 100.0]; "
+                                            "change the default, or the bounds (min/max) so that they include it") +
+              "\n");
+  }
+  SUBCASE("not one of the choices") {
+    CHECK(load_error("default_not_a_choice") ==
+          "sluice: error: " + contradiction("default_not_a_choice", "fixture.default_not_a_choice",
+                                            "parameter 'style': its default value \"loud\" is not one of: plain, "
+                                            "shout; change the default to one of the choices, or add it to them") +
+              "\n");
+  }
+  SUBCASE("of another type") {
+    CHECK(load_error("default_wrong_type") ==
+          "sluice: error: " + contradiction("default_wrong_type", "fixture.default_wrong_type",
+                                            "parameter 'retries': its default \"3\" is not of its declared type "
+                                            "(int); give it a default of that type, or declare the type the default "
+                                            "has") +
+              "\n");
+  }
+  SUBCASE("bounds that admit no value") {
+    CHECK(load_error("empty_bounds") ==
+          "sluice: error: " + contradiction("empty_bounds", "fixture.empty_bounds",
+                                            "parameter 'level' declares min 9.0 above max 1.0, so no value is "
+                                            "allowed; swap them, or correct the one that is wrong") +
+              "\n");
+  }
+}
+
+TEST_CASE("two ports of one name in the same direction are refused at load") {
+  CHECK(load_error("duplicate_input") ==
+        "sluice: error: " + contradiction("duplicate_input", "fixture.duplicate_input",
+                                          "input port 'in' is declared twice; give each input port its own name") +
+            "\n");
+  CHECK(load_error("duplicate_output") ==
+        "sluice: error: " + contradiction("duplicate_output", "fixture.duplicate_output",
+                                          "output port 'out' is declared twice; give each output port its own name") +
+            "\n");
+}
+
+TEST_CASE("a plugin that registers one stage id twice is refused, not reported as two plugins") {
+  CHECK(load_error("id_twice") ==
+        "sluice: error: " + contradiction("id_twice", "fixture.registered_twice",
+                                          "the plugin registers this id twice; give each stage its own id, or remove "
+                                          "the second registration") +
+            "\n");
+}
+
+TEST_CASE("every contradiction in a plugin is reported, one line each, and run and plugins refuse it too") {
+  const std::string expected =
+      contradiction("several_contradictions", "fixture.default_wrong_type",
+                    "parameter 'retries': its default \"3\" is not of its declared type (int); give it a default of "
+                    "that type, or declare the type the default has") +
+      "\n" +
+      contradiction("several_contradictions", "fixture.duplicate_output",
+                    "output port 'out' is declared twice; give each output port its own name") +
+      "\n";
+  CHECK(load_error("several_contradictions") == "sluice: error: " + expected);
+
+  TempDir dir;
+  const auto r = run(write_pipeline(dir, {fixture_dir("several_contradictions")}, kOneSource));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "sluice: error: " + expected);
+  CHECK_FALSE(fs::exists(dir / ".sluice"));
+
+  const auto listed =
+      sluice::test::sluice("plugins --plugin-dir " + shell_quote(fixture_dir("several_contradictions").string()));
+  CHECK(listed.exit_code == 2);
+  CHECK(listed.err == "sluice: error: " + expected);
+}
+
 TEST_CASE("a duplicate stage id names both plugins") {
   // plugin_dirs are searched before the build's plugins/, so the impostor loads
   // first and the bundled examples plugin is the one reported.

@@ -1,0 +1,16 @@
+#pragma once
+// Descriptors that contradict themselves: a default that its own parameter would refuse, bounds
+// that admit no value, two ports of one name. Such a stage cannot be used as declared (its default
+// slips past the checks a pipeline's value gets, a port binds ambiguously), so the registry
+// refuses the plugin instead.
+#include <string>
+#include <vector>
+
+#include <sluice/stage.hpp>
+
+namespace sluice::engine {
+
+// One sentence per contradiction, saying what is wrong and how to fix it; empty when none.
+std::vector<std::string> descriptor_contradictions(const StageDescriptor& descriptor);
+
+}  // namespace sluice::engine

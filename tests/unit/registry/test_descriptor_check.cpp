@@ -1,0 +1,88 @@
+#include <doctest/doctest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/descriptor_check.hpp"
+
+using sluice::ParamSpec;
+using sluice::ParamType;
+using sluice::ParamValue;
+using sluice::engine::descriptor_contradictions;
+
+namespace {
+
+sluice::StageDescriptor with_param(ParamSpec spec) {
+  sluice::StageDescriptor d;
+  d.id = "test.stage";
+  d.version = "1.0.0";
+  d.params = {std::move(spec)};
+  return d;
+}
+
+ParamSpec param(ParamType type, std::optional<ParamValue> default_value) {
+  ParamSpec spec;
+  spec.name = "p";
+  spec.type = type;
+  spec.default_value = std::move(default_value);
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("descriptor check: defaults a pipeline could also give pass") {
+  // An integer default for a Double parameter is accepted, as an integer value in a pipeline is.
+  auto number = param(ParamType::Double, ParamValue(3));
+  number.min = 0.0;
+  number.max = 3.0;  // bounds are inclusive
+  CHECK(descriptor_contradictions(with_param(number)).empty());
+  // A single string for a list of strings, as a pipeline may write it.
+  CHECK(descriptor_contradictions(with_param(param(ParamType::StringList, ParamValue("a")))).empty());
+  CHECK(descriptor_contradictions(with_param(param(ParamType::IntList, ParamValue(std::vector<sluice::Scalar>{})))).empty());
+  // No default, or a null one, is no default: nothing to check against the bounds.
+  auto required = param(ParamType::Int, std::nullopt);
+  required.min = 1.0;
+  CHECK(descriptor_contradictions(with_param(required)).empty());
+  auto null_default = param(ParamType::Int, ParamValue());
+  null_default.min = 1.0;
+  CHECK(descriptor_contradictions(with_param(null_default)).empty());
+  // min equal to max allows one value.
+  auto pinned = param(ParamType::Int, ParamValue(2));
+  pinned.min = pinned.max = 2.0;
+  CHECK(descriptor_contradictions(with_param(pinned)).empty());
+}
+
+TEST_CASE("descriptor check: each contradiction names the parameter or port and the fix") {
+  auto below = param(ParamType::Int, ParamValue(-1));
+  below.min = 0.0;
+  CHECK(descriptor_contradictions(with_param(below)) ==
+        std::vector<std::string>{"parameter 'p': its default value -1 is out of range [0.0, inf]; change the default, "
+                                 "or the bounds (min/max) so that they include it"});
+  CHECK(descriptor_contradictions(with_param(param(ParamType::Bool, ParamValue(1)))) ==
+        std::vector<std::string>{"parameter 'p': its default 1 is not of its declared type (bool); give it a default "
+                                 "of that type, or declare the type the default has"});
+  CHECK(descriptor_contradictions(with_param(param(ParamType::IntList, ParamValue(std::vector<sluice::Scalar>{1.5})))) ==
+        std::vector<std::string>{"parameter 'p': its default [1.5] is not of its declared type (list of ints); give "
+                                 "it a default of that type, or declare the type the default has"});
+  // The type is reported, not the choices the wrong type could never match.
+  auto wrong_type_choice = param(ParamType::String, ParamValue(2));
+  wrong_type_choice.choices = {"a", "b"};
+  CHECK(descriptor_contradictions(with_param(wrong_type_choice)).size() == 1);
+  // Empty bounds are reported once, not also as a default outside them.
+  auto empty = param(ParamType::Int, ParamValue(5));
+  empty.min = 9.0;
+  empty.max = 1.0;
+  CHECK(descriptor_contradictions(with_param(empty)) ==
+        std::vector<std::string>{"parameter 'p' declares min 9.0 above max 1.0, so no value is allowed; swap them, or "
+                                 "correct the one that is wrong"});
+
+  sluice::StageDescriptor ports;
+  ports.inputs = {{"a", sluice::PortType::Table, false, false, ""},
+                  {"b", sluice::PortType::Table, false, false, ""},
+                  {"a", sluice::PortType::Blob, true, false, ""}};
+  // An input and an output may share a name: they are bound from different sides.
+  ports.outputs = {{"a", sluice::PortType::Table, false, false, ""}};
+  CHECK(descriptor_contradictions(ports) ==
+        std::vector<std::string>{"input port 'a' is declared twice; give each input port its own name"});
+}
