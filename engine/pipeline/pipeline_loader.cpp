@@ -33,22 +33,64 @@ SourceLoc loc_of(const toml::node& node, const std::string& fallback_file) {
   return loc;
 }
 
+// The values that --set put into the document, each with its argument ("--set nodes.pi.params.order=abc").
+// toml++ copies no source region with a node, so without this a problem with such a value would
+// name the pipeline file without a position, as if the file held the value.
+class OverrideOrigins {
+ public:
+  // Records the nodes the overrides finally left in `doc` (a later --set of the same key wins).
+  OverrideOrigins(const toml::table& doc, const std::vector<std::string>& overrides) {
+    for (const auto& item : overrides)
+      if (const toml::node* node = find(doc, item.substr(0, item.find('=')))) record(*node, "--set " + item);
+  }
+  const std::string* origin_of(const toml::node& node) const {
+    const auto it = origins_.find(&node);
+    return it == origins_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  static const toml::node* find(const toml::table& doc, std::string_view path) {
+    const toml::node* at = &doc;
+    while (at != nullptr && !path.empty()) {
+      const auto dot = path.find('.');
+      const auto* table = at->as_table();
+      at = table ? table->get(path.substr(0, dot)) : nullptr;
+      path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    }
+    return at;
+  }
+  // The node and everything inside it (list elements, the keys of a table).
+  void record(const toml::node& node, const std::string& origin) {
+    origins_[&node] = origin;
+    if (const auto* array = node.as_array())
+      for (const auto& element : *array) record(element, origin);
+    if (const auto* table = node.as_table())
+      for (const auto& [key, value] : *table) record(value, origin);
+  }
+  std::map<const toml::node*, std::string> origins_;
+};
+
 // Collects every problem so one `sluice validate` shows them all.
 class Problems {
  public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
+  Problems(std::string file, const OverrideOrigins& origins) : file_(std::move(file)), origins_(origins) {}
   void add(const SourceLoc& loc, const std::string& message) { items_.push_back(loc.str() + ": " + message); }
-  void add(const toml::node& node, const std::string& message) { add(loc_of(node, file_), message); }
+  void add(const toml::node& node, const std::string& message) { add(loc(node), message); }
+  // Where a value came from: its position in the file, or the --set argument that gave it.
+  SourceLoc loc(const toml::node& node) const {
+    if (const std::string* origin = origins_.origin_of(node)) return SourceLoc{*origin, 0, 0};
+    return loc_of(node, file_);
+  }
   void throw_if_any() const {
     if (items_.empty()) return;
     std::string all;
     for (const auto& m : items_) all += (all.empty() ? "" : "\n") + m;
     throw UsageError(all);
   }
-  const std::string& file() const { return file_; }
 
  private:
   std::string file_;
+  const OverrideOrigins& origins_;
   std::vector<std::string> items_;
 };
 
@@ -206,7 +248,7 @@ void define_vars(const toml::table& vars, PipelineSpec& spec, Interpolator& inte
   std::map<std::string, Raw> raw;
   for (const auto& [key, value] : vars) {
     const std::string name(key.str());
-    if (auto v = to_param(value, problems, "var '" + name + "'")) raw.emplace(name, Raw{*v, loc_of(value, problems.file())});
+    if (auto v = to_param(value, problems, "var '" + name + "'")) raw.emplace(name, Raw{*v, problems.loc(value)});
   }
   std::set<std::string> done;
   std::vector<std::string> path;  // the variables being resolved, outermost first
@@ -323,7 +365,7 @@ void parse_inputs(const toml::node& node, NodeSpec& spec, Problems& problems) {
     const auto dot = text.find('.');
     ref.node = text.substr(0, dot);
     if (dot != std::string::npos) ref.node_port = text.substr(dot + 1);
-    ref.loc = loc_of(el, problems.file());
+    ref.loc = problems.loc(el);
     spec.inputs.push_back(std::move(ref));
   };
   if (node.is_string()) {
@@ -351,7 +393,7 @@ std::optional<T> get_number(const toml::node& node, const std::string& what, std
 NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& problems) {
   NodeSpec spec;
   spec.id = id;
-  spec.loc = loc_of(node, problems.file());
+  spec.loc = problems.loc(node);
   if (!is_node_id(id)) {
     problems.add(node, "invalid node id '" + id + "': use letters, digits, '_' and '-', starting with a letter or '_'");
   }
@@ -363,7 +405,7 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
   check_keys(*table, kNodeKeys, "[nodes." + id + "]", problems);
   const std::string what = "node '" + id + "'";
   if (const auto* p = table->get("plugin")) {
-    spec.plugin_loc = loc_of(*p, problems.file());
+    spec.plugin_loc = problems.loc(*p);
     if (auto s = p->as_string()) spec.plugin = s->get();
     else problems.add(*p, what + ": 'plugin' must be a stage id string such as \"sluice.sqlite_extract\"");
   } else {
@@ -371,11 +413,11 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
   }
   if (const auto* in = table->get("inputs")) parse_inputs(*in, spec, problems);
   if (const auto* params = table->get("params")) {
-    spec.params_loc = loc_of(*params, problems.file());
+    spec.params_loc = problems.loc(*params);
     if (const auto* pt = params->as_table()) {
       for (const auto& [key, value] : *pt) {
         const std::string name(key.str());
-        spec.param_locs[name] = loc_of(value, problems.file());
+        spec.param_locs[name] = problems.loc(value);
         if (auto v = to_param(value, problems, what + " param '" + name + "'")) spec.params[name] = std::move(*v);
       }
     } else {
@@ -383,7 +425,7 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
     }
   }
   if (const auto* f = table->get("foreach")) {
-    spec.foreach_loc = loc_of(*f, problems.file());
+    spec.foreach_loc = problems.loc(*f);
     spec.foreach = string_or_list(*f, problems, what + " foreach");
   }
   if (const auto* p = table->get("partitions")) {
@@ -446,7 +488,8 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
     for (const auto& [key, value] : *vt) declared_vars.emplace_back(key.str());
   for (const auto& item : overrides) apply_override(doc, item);
 
-  Problems problems(file_name);
+  const OverrideOrigins origins(doc, overrides);
+  Problems problems(file_name, origins);
   PipelineSpec spec;
   spec.file = std::filesystem::absolute(file).lexically_normal();
   spec.dir = spec.file.parent_path();
@@ -479,14 +522,14 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   }
   if (const auto* dirs = ptable.get("plugin_dirs")) {
     for (const auto& d : string_or_list(*dirs, problems, "plugin_dirs")) {
-      std::filesystem::path p = interp.apply(ParamValue(d), loc_of(*dirs, file_name), problems_sink(problems)).as_string();
+      std::filesystem::path p = interp.apply(ParamValue(d), problems.loc(*dirs), problems_sink(problems)).as_string();
       spec.plugin_dirs.push_back((p.is_absolute() ? p : spec.dir / p).lexically_normal());
     }
   }
 
   const auto* nodes = doc.get("nodes");
   if (nodes == nullptr || !nodes->is_table() || nodes->as_table()->empty()) {
-    problems.add(nodes ? loc_of(*nodes, file_name) : SourceLoc{file_name, 1, 1},
+    problems.add(nodes ? problems.loc(*nodes) : SourceLoc{file_name, 1, 1},
                  "the pipeline has no nodes; add at least one [nodes.<id>] table with plugin = \"...\"");
   } else {
     for (const auto& [key, node] : *nodes->as_table()) {

@@ -70,6 +70,26 @@ TEST_CASE("--set must name a variable or node the pipeline has") {
   CHECK(error_of(uses_undeclared, {"vars.h=7", "vars.k=7"}).rfind("--set vars.k=7: the pipeline neither declares nor uses", 0) == 0);
 }
 
+TEST_CASE("a problem with a value given by --set names the --set argument, not the file") {
+  CHECK(error_of(kMinimal, {"nodes.squares.retries=abc"}) ==
+        "--set nodes.squares.retries=abc: node 'squares' retries: expected an integer >= 0, got a string");
+  CHECK(error_of(kMinimal, {"nodes.numbers.params.stop=${vars.nope}"})
+            .rfind("--set nodes.numbers.params.stop=${vars.nope}: unknown reference ${vars.nope}", 0) == 0);
+  CHECK(error_of(kMinimal, {"nodes.numbers.params.stop=[1, {a = 1}]"}) ==
+        "--set nodes.numbers.params.stop=[1, {a = 1}]: node 'numbers' param 'stop': list elements must be strings, "
+        "numbers or booleans, got a table");
+  CHECK(error_of(kMinimal, {"vars.n=${vars.n}"}).rfind("--set vars.n=${vars.n}: [vars] refer to each other in a cycle", 0) == 0);
+  // The schema check (schema_check.hpp) reports a parameter at its recorded place: the argument for
+  // a value --set gave, the file for the others; the last --set of a key is the one that counts.
+  const PipelineSpec p = parse(kMinimal, {"nodes.numbers.params.stop=abc", "nodes.numbers.params.stop=7",
+                                          "nodes.squares.params.sleep_ms=5"});
+  CHECK(p.nodes[0].param_locs.at("stop").str() == "--set nodes.numbers.params.stop=7");
+  CHECK(p.nodes[0].param_locs.at("column").str() == "p.toml:9:41");
+  CHECK(p.nodes[1].param_locs.at("sleep_ms").str() == "--set nodes.squares.params.sleep_ms=5");
+  // A params table --set created for a node without one has no place in the file: the node is named.
+  CHECK(p.nodes[1].params_loc.line == 0);
+}
+
 TEST_CASE("broken TOML reports file:line:col and what to fix") {
   CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = sluice.range\n") ==
         "p.toml:4:10: invalid TOML: Error while parsing value: could not determine value type; fix the syntax at that position (strings need quotes, "
