@@ -73,25 +73,21 @@ class OverrideOrigins {
 // Collects every problem so one `sluice validate` shows them all.
 class Problems {
  public:
-  Problems(std::string file, const OverrideOrigins& origins) : file_(std::move(file)), origins_(origins) {}
-  void add(const SourceLoc& loc, const std::string& message) { items_.push_back(loc.str() + ": " + message); }
+  Problems(std::string file, const OverrideOrigins& origins, std::vector<Problem>& items)
+      : file_(std::move(file)), origins_(origins), items_(items) {}
+  void add(const SourceLoc& loc, const std::string& message) { items_.push_back(Problem{loc, message}); }
   void add(const toml::node& node, const std::string& message) { add(loc(node), message); }
   // Where a value came from: its position in the file, or the --set argument that gave it.
   SourceLoc loc(const toml::node& node) const {
     if (const std::string* origin = origins_.origin_of(node)) return SourceLoc{*origin, 0, 0};
     return loc_of(node, file_);
   }
-  void throw_if_any() const {
-    if (items_.empty()) return;
-    std::string all;
-    for (const auto& m : items_) all += (all.empty() ? "" : "\n") + m;
-    throw UsageError(all);
-  }
+  std::size_t count() const { return items_.size(); }
 
  private:
   std::string file_;
   const OverrideOrigins& origins_;
-  std::vector<std::string> items_;
+  std::vector<Problem>& items_;
 };
 
 Interpolator::Sink problems_sink(Problems& problems) {
@@ -342,13 +338,14 @@ void apply_override(toml::table& doc, const std::string& item) {
 // A --set of a variable the file neither declares under [vars] nor references is a typo
 // (--set vars.horizn=60) that would otherwise change nothing, silently.
 void check_var_overrides(const std::vector<std::string>& overrides, const std::vector<std::string>& declared,
-                         const Interpolator& interp) {
+                         const Interpolator& interp, Problems& problems) {
   for (const auto& item : overrides) {
     if (item.rfind("vars.", 0) != 0) continue;
     const std::string name = item.substr(5, item.find('=') - 5);
     if (std::find(declared.begin(), declared.end(), name) != declared.end() || interp.was_used("vars." + name)) continue;
-    throw UsageError("--set " + item + ": the pipeline neither declares nor uses a variable '" + name + "'" +
-                     did_you_mean(name, declared) + "; its [vars] are: " + list_text(declared));
+    problems.add(SourceLoc{"--set " + item, 0, 0}, "the pipeline neither declares nor uses a variable '" + name + "'" +
+                                                       did_you_mean(name, declared) + "; its [vars] are: " +
+                                                       list_text(declared));
   }
 }
 
@@ -357,6 +354,7 @@ void parse_inputs(const toml::node& node, NodeSpec& spec, Problems& problems) {
     const auto* s = el.as_string();
     if (s == nullptr) {
       problems.add(el, "node '" + spec.id + "': an input is a node id or \"node.port\", got " + type_name(el));
+      spec.invalid_keys.insert("inputs");
       return;
     }
     InputRef ref;
@@ -376,6 +374,7 @@ void parse_inputs(const toml::node& node, NodeSpec& spec, Problems& problems) {
     for (const auto& [port, el] : *tbl) add_ref(el, std::string(port.str()));
   } else {
     problems.add(node, "node '" + spec.id + "': inputs must be a node id, a list of node ids, or a table {port = \"node\"}");
+    spec.invalid_keys.insert("inputs");
   }
 }
 
@@ -400,6 +399,7 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
   const auto* table = node.as_table();
   if (table == nullptr) {
     problems.add(node, "node '" + id + "' must be a table ([nodes." + id + "]), got " + type_name(node));
+    spec.invalid_keys.insert("plugin");
     return spec;
   }
   check_keys(*table, kNodeKeys, "[nodes." + id + "]", problems);
@@ -411,6 +411,7 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
   } else {
     problems.add(node, what + " has no 'plugin'; add plugin = \"<stage id>\" (see `sluice plugins`)");
   }
+  if (!(*table)["plugin"].is_string()) spec.invalid_keys.insert("plugin");
   if (const auto* in = table->get("inputs")) parse_inputs(*in, spec, problems);
   if (const auto* params = table->get("params")) {
     spec.params_loc = problems.loc(*params);
@@ -419,9 +420,11 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
         const std::string name(key.str());
         spec.param_locs[name] = problems.loc(value);
         if (auto v = to_param(value, problems, what + " param '" + name + "'")) spec.params[name] = std::move(*v);
+        else spec.invalid_keys.insert("params." + name);
       }
     } else {
       problems.add(*params, what + ": 'params' must be a table, e.g. params = { horizon = 30 }");
+      spec.invalid_keys.insert("params");
     }
   }
   if (const auto* f = table->get("foreach")) {
@@ -470,10 +473,39 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
   return spec;
 }
 
+// Resolves the ${...} references in a node's parameters. A parameter whose reference cannot be
+// resolved is marked invalid, so the schema check does not also call its unresolved text a wrong type.
+void interpolate_params(NodeSpec& node, const Interpolator& interp, Problems& problems) {
+  for (auto& [name, value] : node.params) {
+    const std::size_t before = problems.count();
+    value = interp.apply(value, node.param_locs[name], problems_sink(problems));
+    if (problems.count() != before) node.invalid_keys.insert("params." + name);
+  }
+}
+
+// [pipeline.schedule] is the scheduler's, but a bad one is a bad pipeline file: checked here, from
+// the document already parsed. Its messages name their place themselves.
+void check_schedule(const toml::table& doc, const PipelineSpec& spec, Problems& problems) {
+  if (spec.name.empty()) return;  // reported already; the schedule check would repeat it
+  try {
+    (void)read_schedule(doc, spec.file);
+  } catch (const UsageError& e) {
+    problems.add(SourceLoc{}, e.what());
+  }
+}
+
 }  // namespace
 
 PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& file,
                             const std::vector<std::string>& overrides) {
+  std::vector<Problem> problems;
+  PipelineSpec spec = parse_pipeline(text, file, overrides, problems);
+  throw_problems(std::move(problems));
+  return spec;
+}
+
+PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& file,
+                            const std::vector<std::string>& overrides, std::vector<Problem>& found) {
   const std::string file_name = file.string();
   toml::table doc;
   try {
@@ -489,7 +521,7 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   for (const auto& item : overrides) apply_override(doc, item);
 
   const OverrideOrigins origins(doc, overrides);
-  Problems problems(file_name, origins);
+  Problems problems(file_name, origins, found);
   PipelineSpec spec;
   spec.file = std::filesystem::absolute(file).lexically_normal();
   spec.dir = spec.file.parent_path();
@@ -498,7 +530,7 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   const auto* pipeline = doc.get("pipeline");
   if (pipeline == nullptr || !pipeline->is_table()) {
     problems.add(SourceLoc{file_name, 1, 1}, "missing [pipeline] table; add [pipeline] with name = \"...\"");
-    problems.throw_if_any();
+    throw_problems(std::move(found));  // nothing else can be checked without it
   }
   const auto& ptable = *pipeline->as_table();
   check_keys(ptable, kPipelineKeys, "[pipeline]", problems);
@@ -534,7 +566,7 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   } else {
     for (const auto& [key, node] : *nodes->as_table()) {
       NodeSpec n = parse_node(std::string(key.str()), node, problems);
-      for (auto& [name, value] : n.params) value = interp.apply(value, n.param_locs[name], problems_sink(problems));
+      interpolate_params(n, interp, problems);
       spec.nodes.push_back(std::move(n));
     }
     // toml++ keeps tables in key order; users expect file order in listings.
@@ -543,11 +575,8 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
     });
     check_ids_differ_beyond_case(spec.nodes, problems);
   }
-  problems.throw_if_any();
-  check_var_overrides(overrides, declared_vars, interp);
-  // [pipeline.schedule] is the scheduler's, but a bad one is a bad pipeline file: checked here,
-  // from the document already parsed.
-  (void)read_schedule(doc, spec.file);
+  check_var_overrides(overrides, declared_vars, interp, problems);
+  check_schedule(doc, spec, problems);
   return spec;
 }
 
@@ -564,6 +593,11 @@ std::string read_pipeline_text(const std::filesystem::path& file) {
 
 PipelineSpec load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
   return parse_pipeline(read_pipeline_text(file), file, overrides);
+}
+
+PipelineSpec load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                           std::vector<Problem>& problems) {
+  return parse_pipeline(read_pipeline_text(file), file, overrides, problems);
 }
 
 }  // namespace sluice::engine

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "common/errors.hpp"
 #include "pipeline/pipeline_loader.hpp"
 
@@ -97,10 +99,11 @@ TEST_CASE("broken TOML reports file:line:col and what to fix") {
 }
 
 TEST_CASE("structural errors name their position") {
+  // Listed in the order of the file.
   CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugn = \"sluice.range\"\n") ==
+        "p.toml:3:1: node 'a' has no 'plugin'; add plugin = \"<stage id>\" (see `sluice plugins`)\n"
         "p.toml:4:9: unknown key 'plugn' in [nodes.a] (did you mean 'plugin'?); allowed keys: plugin, inputs, params, "
-        "foreach, partitions, batch_size, max_parallel, retries, timeout, always_run, isolation, description\n"
-        "p.toml:3:1: node 'a' has no 'plugin'; add plugin = \"<stage id>\" (see `sluice plugins`)");
+        "foreach, partitions, batch_size, max_parallel, retries, timeout, always_run, isolation, description");
   CHECK(error_of("[pipeline]\nname = \"x\"\n") ==
         "p.toml:1:1: the pipeline has no nodes; add at least one [nodes.<id>] table with plugin = \"...\"");
   CHECK(error_of("[nodes.a]\nplugin = \"x.y\"\n") == "p.toml:1:1: missing [pipeline] table; add [pipeline] with name = \"...\"");
@@ -108,6 +111,23 @@ TEST_CASE("structural errors name their position") {
         "p.toml:5:11: node 'a' retries: expected an integer >= 0, got -1");
   CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\ntimeout = \"soon\"\n") ==
         "p.toml:5:11: node 'a': timeout must be a duration string such as \"30s\", \"10m\" or \"2h\"");
+}
+
+TEST_CASE("the collecting loader reads on past problems and marks the keys it could not read") {
+  const std::string text = "[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\ntimeout = \"soon\"\n"
+                           "params = { s = \"${vars.nope}\", t = [1, {a = 1}], u = 3 }\ninputs = [\"b\", 7]\n"
+                           "[nodes.b]\nplugn = \"x.y\"\nparams = 3\n";
+  std::vector<Problem> problems;
+  const PipelineSpec p = parse_pipeline(text, "p.toml", {}, problems);
+  CHECK(problems.size() == 7);  // timeout, ${vars.nope}, the table in t, the input 7, plugn, no plugin, params
+  REQUIRE(p.nodes.size() == 2);
+  CHECK(p.nodes[0].invalid_keys == std::set<std::string>{"params.s", "params.t", "inputs"});
+  CHECK(p.nodes[0].params.at("u").as_int() == 3);
+  CHECK(p.nodes[0].param_locs.count("t") == 1);  // given, though unreadable: not "missing"
+  CHECK(p.nodes[1].invalid_keys == std::set<std::string>{"plugin", "params"});
+  // A missing [pipeline] table ends the reading: nothing else can be checked.
+  CHECK_THROWS_WITH_AS(parse_pipeline("[nodes.a]\nplugin = 3\n", "p.toml", {}, problems),
+                       doctest::Contains("missing [pipeline] table"), UsageError);
 }
 
 TEST_CASE("partition settings are checked against foreach") {
