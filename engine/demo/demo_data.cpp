@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sluice/table.hpp>
 #include <vector>
@@ -211,6 +212,8 @@ DemoDataSummary create_new(const DemoDataOptions& o) {
   check_range("--days", days, 1, 36'600);
   const std::int64_t last_day = parse_end_date(o.end_date.value_or(kDefaultEndDate));
   const std::int64_t first_day = last_day - days + 1;
+  // Fixed now and recorded: appends keep the stores' openings, whatever the day count grows to.
+  const std::int64_t opening_span = std::min<std::int64_t>(days, kOpeningSpan);
 
   std::error_code ec;
   if (fs::exists(o.out, ec) && !o.force)
@@ -224,7 +227,7 @@ DemoDataSummary create_new(const DemoDataOptions& o) {
   const fs::path temp = dir / ("." + o.out.filename().string() + ".tmp-" + std::to_string(::getpid()));
   fs::remove(temp, ec);
   TempFileGuard guard(temp);
-  SalesModel model(seed, stores, first_day);
+  SalesModel model(seed, stores, first_day, opening_span);
   const SalesRange range{first_day, last_day, 1};
   std::uint64_t rows = 0;
   {
@@ -240,7 +243,8 @@ DemoDataSummary create_new(const DemoDataOptions& o) {
                     {"stores", std::to_string(stores)},
                     {"first_day", format_date(first_day)},
                     {"end_date", format_date(last_day)},
-                    {"days", std::to_string(days)}});
+                    {"days", std::to_string(days)},
+                    {"opening_span", std::to_string(opening_span)}});
     rows = write_sales(db, model, range, true, o.on_progress);
     add_store_access(db);
     db.exec("COMMIT");
@@ -259,6 +263,7 @@ struct Meta {
   std::int64_t first_day = 0;
   std::int64_t end_day = 0;
   std::int64_t days = 0;
+  std::int64_t opening_span = kOpeningSpan;
 };
 
 Meta read_meta(DemoDb& db) {
@@ -274,9 +279,13 @@ Meta read_meta(DemoDb& db) {
   std::vector<std::pair<std::string, std::string>> entries;
   DemoStatement all(db, "SELECT key, value FROM demo_meta");
   while (all.step_row()) entries.emplace_back(all.column_text(0), all.column_text(1));
+  auto find = [&](const std::string& key) -> std::optional<std::string> {
+    for (const auto& entry : entries)
+      if (entry.first == key) return entry.second;
+    return std::nullopt;
+  };
   auto get = [&](const std::string& key) -> std::string {
-    for (const auto& [k, v] : entries)
-      if (k == key) return v;
+    if (auto value = find(key)) return *value;
     usage_error(not_demo + " (demo_meta has no '" + key + "')");
   };
   if (get("generator") != kGenerator) usage_error(not_demo + " (demo_meta.generator is '" + get("generator") + "')");
@@ -290,6 +299,9 @@ Meta read_meta(DemoDb& db) {
     m.first_day = parse_date(get("first_day"));
     m.end_day = parse_date(get("end_date"));
     m.days = std::stoll(get("days"));
+    // Files written before opening_span was recorded spread openings over kOpeningSpan days.
+    if (auto span = find("opening_span")) m.opening_span = std::stoll(*span);
+    if (m.opening_span < 1 || m.opening_span > kOpeningSpan) usage_error(not_demo + " (demo_meta holds malformed values)");
     return m;
   } catch (const DemoDataError&) {
     throw;
@@ -317,7 +329,7 @@ DemoDataSummary append_days(const DemoDataOptions& o) {
     usage_error("--stores " + std::to_string(*o.stores) + " does not match the " + std::to_string(meta.stores) +
                 " stores recorded in '" + o.out.string() + "'; drop --stores when appending");
 
-  SalesModel model(meta.seed, meta.stores, meta.first_day);
+  SalesModel model(meta.seed, meta.stores, meta.first_day, meta.opening_span);
   // One transaction: a crash or error leaves the database exactly as it was.
   db.exec("PRAGMA cache_size=-65536; BEGIN IMMEDIATE");
   std::int64_t next_id = 1;

@@ -43,6 +43,13 @@ void fill_lookup(std::array<std::uint8_t, N>& table, const std::array<double, M>
     for (; slot < end; ++slot) table[slot] = static_cast<std::uint8_t>(i);
   }
 }
+
+// The day, counted from the first day of the data, on which a late store opens: `draw` (0..699)
+// places it on days 60..759 of kOpeningSpan days, scaled to `span` days for a shorter data set (a
+// longer one is unchanged, so its data is the same as before spans existed).
+std::int64_t late_opening_offset(std::uint32_t draw, std::int64_t span) {
+  return (60 + static_cast<std::int64_t>(draw)) * span / kOpeningSpan;
+}
 }  // namespace
 
 double portable_cos(double x) {
@@ -64,7 +71,8 @@ double portable_cos(double x) {
   return sign * sum;
 }
 
-SalesModel::SalesModel(std::uint64_t seed, int stores, std::int64_t first_day) : seed_(seed), first_day_(first_day) {
+SalesModel::SalesModel(std::uint64_t seed, int stores, std::int64_t first_day, std::int64_t opening_span)
+    : seed_(seed), first_day_(first_day) {
   const auto& catalog = product_catalog();
   std::array<double, 36> popularity{};
   for (std::size_t i = 0; i < catalog.size() && i < popularity.size(); ++i) popularity[i] = catalog[i].popularity;
@@ -91,7 +99,7 @@ SalesModel::SalesModel(std::uint64_t seed, int stores, std::int64_t first_day) :
     for (int d = 0; d < 7; ++d) p.weekly[static_cast<std::size_t>(d)] = kWeekly[static_cast<std::size_t>(d)] * profile.uniform(0.94, 1.06);
     // About a quarter of the stores (never store 1) open part-way through the data.
     Rng opening(hash_key({seed, to_key(s), kOpening}));
-    if (s > 1 && opening.chance(0.25)) p.opened_on = first_day + 60 + opening.below(700);
+    if (s > 1 && opening.chance(0.25)) p.opened_on = first_day + late_opening_offset(opening.below(700), opening_span);
     else p.opened_on = first_day - 30 - opening.below(3000);
     stores_.push_back(std::move(p));
   }

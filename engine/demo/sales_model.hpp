@@ -13,6 +13,12 @@
 
 namespace sluice::demo {
 
+// A quarter of the stores open part-way through the data: on one of days 60 to 759 of 1,100 days
+// (the default length), which leaves each store at least the last 31 % of the data. A data set of
+// fewer days has these days scaled to its length (`opening_span` = its day count), so that every
+// store still opens within it, with that share of history, instead of after its end with no sales.
+inline constexpr std::int64_t kOpeningSpan = 1100;
+
 struct StoreProfile {
   int store_id = 0;
   std::string name;
@@ -40,8 +46,9 @@ struct DayEffect {
 
 class SalesModel {
  public:
-  // `first_day` is the first day of the data set (fixed for appends).
-  SalesModel(std::uint64_t seed, int stores, std::int64_t first_day);
+  // `first_day` is the first day of the data set and `opening_span` the days over which late openings
+  // are spread (at most kOpeningSpan); both are fixed when the data set is created, appends keep them.
+  SalesModel(std::uint64_t seed, int stores, std::int64_t first_day, std::int64_t opening_span = kOpeningSpan);
 
   const std::vector<StoreProfile>& stores() const { return stores_; }
 

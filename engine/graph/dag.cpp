@@ -33,9 +33,14 @@ struct CycleFinder : boost::default_dfs_visitor {
     }
   }
 };
+
+std::string cycle_message(const std::string& file, const std::string& cycle) {
+  return file + ": the pipeline has a cycle: " + cycle +
+         "; a node cannot depend on its own output, remove one of these inputs";
+}
 }  // namespace
 
-void Dag::finish(const std::string& file) {
+std::optional<std::string> Dag::finish() {
   const std::size_t n = ids_.size();
   Graph g(n);
   for (std::size_t v = 0; v < n; ++v) {
@@ -64,9 +69,7 @@ void Dag::finish(const std::string& file) {
     std::reverse(path.begin(), path.end());
     std::string text;
     for (const auto& p : path) text += p + " -> ";
-    text += ids_[back.second];
-    throw UsageError(file + ": the pipeline has a cycle: " + text +
-                     "; a node cannot depend on its own output, remove one of these inputs");
+    return text + ids_[back.second];
   }
   // Dependencies first, otherwise file order (Kahn's algorithm, smallest ready index first), so
   // a serial run follows the file as its reader does.
@@ -82,6 +85,7 @@ void Dag::finish(const std::string& file) {
     for (std::size_t w : succs_[v])
       if (--waiting[w] == 0) ready.push(w);
   }
+  return std::nullopt;
 }
 
 void Dag::set_ids(std::vector<std::string> ids) {
@@ -99,23 +103,28 @@ const std::size_t* Dag::find(const std::string& id) const {
 }
 
 Dag Dag::build(const PipelineSpec& spec) {
+  std::vector<Problem> problems;
+  Dag dag = build(spec, problems);
+  throw_problems(std::move(problems));
+  return dag;
+}
+
+Dag Dag::build(const PipelineSpec& spec, std::vector<Problem>& problems) {
   Dag dag;
   dag.set_ids(spec.node_ids());
-  std::string problems;
   for (std::size_t v = 0; v < spec.nodes.size(); ++v) {
     for (const auto& in : spec.nodes[v].inputs) {
       const std::size_t* up = dag.find(in.node);
       if (up == nullptr) {
-        problems += (problems.empty() ? "" : "\n") + in.loc.str() + ": node '" + spec.nodes[v].id +
-                    "' takes input from unknown node '" + in.node + "'" + did_you_mean(in.node, dag.ids_) +
-                    "; inputs name other [nodes.<id>] tables";
+        problems.push_back(Problem{in.loc, "node '" + spec.nodes[v].id + "' takes input from unknown node '" + in.node +
+                                               "'" + did_you_mean(in.node, dag.ids_) +
+                                               "; inputs name other [nodes.<id>] tables"});
         continue;
       }
       dag.preds_[v].push_back(*up);
     }
   }
-  if (!problems.empty()) throw UsageError(problems);
-  dag.finish(spec.file.string());
+  if (const auto cycle = dag.finish()) problems.push_back(Problem{{}, cycle_message(spec.file.string(), *cycle)});
   return dag;
 }
 
@@ -123,7 +132,7 @@ Dag Dag::from_edges(std::vector<std::string> ids, const std::vector<std::pair<st
   Dag dag;
   dag.set_ids(std::move(ids));
   for (const auto& [from, to] : edges) dag.preds_[to].push_back(from);
-  dag.finish("<graph>");
+  if (const auto cycle = dag.finish()) throw UsageError(cycle_message("<graph>", *cycle));
   return dag;
 }
 

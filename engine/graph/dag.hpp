@@ -2,6 +2,7 @@
 // The pipeline's dependency graph (Boost.Graph): cycle detection reported as a
 // path, topological order, and sub-graph selection for --target / --force.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +16,10 @@ class Dag {
   // Resolves inputs to node indices (spec.nodes order). Throws UsageError for an
   // unknown input node (with a suggestion) and for a cycle ("a -> b -> a").
   static Dag build(const PipelineSpec& spec);
+  // The same, adding those problems to `problems` instead of throwing (so that a pipeline's other
+  // problems are reported in the same pass); the graph then holds the inputs it could resolve, and
+  // topo_order() is empty when they form a cycle.
+  static Dag build(const PipelineSpec& spec, std::vector<Problem>& problems);
   // Builds from plain edges (benchmarks, tests). Throws UsageError on a cycle.
   static Dag from_edges(std::vector<std::string> ids, const std::vector<std::pair<std::size_t, std::size_t>>& edges);
 
@@ -37,7 +42,9 @@ class Dag {
   // Sets the ids and the index from id to node (a pipeline of thousands of nodes looks ids up
   // once per input, so a linear search would make loading quadratic).
   void set_ids(std::vector<std::string> ids);
-  void finish(const std::string& file);
+  // Completes the graph from preds_. Returns the cycle as "a -> b -> a" if there is one (and then
+  // computes no order).
+  std::optional<std::string> finish();
   std::vector<std::string> ids_;
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::vector<std::size_t>> preds_;

@@ -33,23 +33,61 @@ SourceLoc loc_of(const toml::node& node, const std::string& fallback_file) {
   return loc;
 }
 
+// The values that --set put into the document, each with its argument ("--set nodes.pi.params.order=abc").
+// toml++ copies no source region with a node, so without this a problem with such a value would
+// name the pipeline file without a position, as if the file held the value.
+class OverrideOrigins {
+ public:
+  // Records the nodes the overrides finally left in `doc` (a later --set of the same key wins).
+  OverrideOrigins(const toml::table& doc, const std::vector<std::string>& overrides) {
+    for (const auto& item : overrides)
+      if (const toml::node* node = find(doc, item.substr(0, item.find('=')))) record(*node, "--set " + item);
+  }
+  const std::string* origin_of(const toml::node& node) const {
+    const auto it = origins_.find(&node);
+    return it == origins_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  static const toml::node* find(const toml::table& doc, std::string_view path) {
+    const toml::node* at = &doc;
+    while (at != nullptr && !path.empty()) {
+      const auto dot = path.find('.');
+      const auto* table = at->as_table();
+      at = table ? table->get(path.substr(0, dot)) : nullptr;
+      path = dot == std::string_view::npos ? std::string_view{} : path.substr(dot + 1);
+    }
+    return at;
+  }
+  // The node and everything inside it (list elements, the keys of a table).
+  void record(const toml::node& node, const std::string& origin) {
+    origins_[&node] = origin;
+    if (const auto* array = node.as_array())
+      for (const auto& element : *array) record(element, origin);
+    if (const auto* table = node.as_table())
+      for (const auto& [key, value] : *table) record(value, origin);
+  }
+  std::map<const toml::node*, std::string> origins_;
+};
+
 // Collects every problem so one `sluice validate` shows them all.
 class Problems {
  public:
-  explicit Problems(std::string file) : file_(std::move(file)) {}
-  void add(const SourceLoc& loc, const std::string& message) { items_.push_back(loc.str() + ": " + message); }
-  void add(const toml::node& node, const std::string& message) { add(loc_of(node, file_), message); }
-  void throw_if_any() const {
-    if (items_.empty()) return;
-    std::string all;
-    for (const auto& m : items_) all += (all.empty() ? "" : "\n") + m;
-    throw UsageError(all);
+  Problems(std::string file, const OverrideOrigins& origins, std::vector<Problem>& items)
+      : file_(std::move(file)), origins_(origins), items_(items) {}
+  void add(const SourceLoc& loc, const std::string& message) { items_.push_back(Problem{loc, message}); }
+  void add(const toml::node& node, const std::string& message) { add(loc(node), message); }
+  // Where a value came from: its position in the file, or the --set argument that gave it.
+  SourceLoc loc(const toml::node& node) const {
+    if (const std::string* origin = origins_.origin_of(node)) return SourceLoc{*origin, 0, 0};
+    return loc_of(node, file_);
   }
-  const std::string& file() const { return file_; }
+  std::size_t count() const { return items_.size(); }
 
  private:
   std::string file_;
-  std::vector<std::string> items_;
+  const OverrideOrigins& origins_;
+  std::vector<Problem>& items_;
 };
 
 Interpolator::Sink problems_sink(Problems& problems) {
@@ -206,7 +244,7 @@ void define_vars(const toml::table& vars, PipelineSpec& spec, Interpolator& inte
   std::map<std::string, Raw> raw;
   for (const auto& [key, value] : vars) {
     const std::string name(key.str());
-    if (auto v = to_param(value, problems, "var '" + name + "'")) raw.emplace(name, Raw{*v, loc_of(value, problems.file())});
+    if (auto v = to_param(value, problems, "var '" + name + "'")) raw.emplace(name, Raw{*v, problems.loc(value)});
   }
   std::set<std::string> done;
   std::vector<std::string> path;  // the variables being resolved, outermost first
@@ -300,13 +338,14 @@ void apply_override(toml::table& doc, const std::string& item) {
 // A --set of a variable the file neither declares under [vars] nor references is a typo
 // (--set vars.horizn=60) that would otherwise change nothing, silently.
 void check_var_overrides(const std::vector<std::string>& overrides, const std::vector<std::string>& declared,
-                         const Interpolator& interp) {
+                         const Interpolator& interp, Problems& problems) {
   for (const auto& item : overrides) {
     if (item.rfind("vars.", 0) != 0) continue;
     const std::string name = item.substr(5, item.find('=') - 5);
     if (std::find(declared.begin(), declared.end(), name) != declared.end() || interp.was_used("vars." + name)) continue;
-    throw UsageError("--set " + item + ": the pipeline neither declares nor uses a variable '" + name + "'" +
-                     did_you_mean(name, declared) + "; its [vars] are: " + list_text(declared));
+    problems.add(SourceLoc{"--set " + item, 0, 0}, "the pipeline neither declares nor uses a variable '" + name + "'" +
+                                                       did_you_mean(name, declared) + "; its [vars] are: " +
+                                                       list_text(declared));
   }
 }
 
@@ -315,6 +354,7 @@ void parse_inputs(const toml::node& node, NodeSpec& spec, Problems& problems) {
     const auto* s = el.as_string();
     if (s == nullptr) {
       problems.add(el, "node '" + spec.id + "': an input is a node id or \"node.port\", got " + type_name(el));
+      spec.invalid_keys.insert("inputs");
       return;
     }
     InputRef ref;
@@ -323,7 +363,7 @@ void parse_inputs(const toml::node& node, NodeSpec& spec, Problems& problems) {
     const auto dot = text.find('.');
     ref.node = text.substr(0, dot);
     if (dot != std::string::npos) ref.node_port = text.substr(dot + 1);
-    ref.loc = loc_of(el, problems.file());
+    ref.loc = problems.loc(el);
     spec.inputs.push_back(std::move(ref));
   };
   if (node.is_string()) {
@@ -334,6 +374,7 @@ void parse_inputs(const toml::node& node, NodeSpec& spec, Problems& problems) {
     for (const auto& [port, el] : *tbl) add_ref(el, std::string(port.str()));
   } else {
     problems.add(node, "node '" + spec.id + "': inputs must be a node id, a list of node ids, or a table {port = \"node\"}");
+    spec.invalid_keys.insert("inputs");
   }
 }
 
@@ -351,39 +392,43 @@ std::optional<T> get_number(const toml::node& node, const std::string& what, std
 NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& problems) {
   NodeSpec spec;
   spec.id = id;
-  spec.loc = loc_of(node, problems.file());
+  spec.loc = problems.loc(node);
   if (!is_node_id(id)) {
     problems.add(node, "invalid node id '" + id + "': use letters, digits, '_' and '-', starting with a letter or '_'");
   }
   const auto* table = node.as_table();
   if (table == nullptr) {
     problems.add(node, "node '" + id + "' must be a table ([nodes." + id + "]), got " + type_name(node));
+    spec.invalid_keys.insert("plugin");
     return spec;
   }
   check_keys(*table, kNodeKeys, "[nodes." + id + "]", problems);
   const std::string what = "node '" + id + "'";
   if (const auto* p = table->get("plugin")) {
-    spec.plugin_loc = loc_of(*p, problems.file());
+    spec.plugin_loc = problems.loc(*p);
     if (auto s = p->as_string()) spec.plugin = s->get();
     else problems.add(*p, what + ": 'plugin' must be a stage id string such as \"sluice.sqlite_extract\"");
   } else {
     problems.add(node, what + " has no 'plugin'; add plugin = \"<stage id>\" (see `sluice plugins`)");
   }
+  if (!(*table)["plugin"].is_string()) spec.invalid_keys.insert("plugin");
   if (const auto* in = table->get("inputs")) parse_inputs(*in, spec, problems);
   if (const auto* params = table->get("params")) {
-    spec.params_loc = loc_of(*params, problems.file());
+    spec.params_loc = problems.loc(*params);
     if (const auto* pt = params->as_table()) {
       for (const auto& [key, value] : *pt) {
         const std::string name(key.str());
-        spec.param_locs[name] = loc_of(value, problems.file());
+        spec.param_locs[name] = problems.loc(value);
         if (auto v = to_param(value, problems, what + " param '" + name + "'")) spec.params[name] = std::move(*v);
+        else spec.invalid_keys.insert("params." + name);
       }
     } else {
       problems.add(*params, what + ": 'params' must be a table, e.g. params = { horizon = 30 }");
+      spec.invalid_keys.insert("params");
     }
   }
   if (const auto* f = table->get("foreach")) {
-    spec.foreach_loc = loc_of(*f, problems.file());
+    spec.foreach_loc = problems.loc(*f);
     spec.foreach = string_or_list(*f, problems, what + " foreach");
   }
   if (const auto* p = table->get("partitions")) {
@@ -428,10 +473,39 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
   return spec;
 }
 
+// Resolves the ${...} references in a node's parameters. A parameter whose reference cannot be
+// resolved is marked invalid, so the schema check does not also call its unresolved text a wrong type.
+void interpolate_params(NodeSpec& node, const Interpolator& interp, Problems& problems) {
+  for (auto& [name, value] : node.params) {
+    const std::size_t before = problems.count();
+    value = interp.apply(value, node.param_locs[name], problems_sink(problems));
+    if (problems.count() != before) node.invalid_keys.insert("params." + name);
+  }
+}
+
+// [pipeline.schedule] is the scheduler's, but a bad one is a bad pipeline file: checked here, from
+// the document already parsed. Its messages name their place themselves.
+void check_schedule(const toml::table& doc, const PipelineSpec& spec, Problems& problems) {
+  if (spec.name.empty()) return;  // reported already; the schedule check would repeat it
+  try {
+    (void)read_schedule(doc, spec.file);
+  } catch (const UsageError& e) {
+    problems.add(SourceLoc{}, e.what());
+  }
+}
+
 }  // namespace
 
 PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& file,
                             const std::vector<std::string>& overrides) {
+  std::vector<Problem> problems;
+  PipelineSpec spec = parse_pipeline(text, file, overrides, problems);
+  throw_problems(std::move(problems));
+  return spec;
+}
+
+PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& file,
+                            const std::vector<std::string>& overrides, std::vector<Problem>& found) {
   const std::string file_name = file.string();
   toml::table doc;
   try {
@@ -446,7 +520,8 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
     for (const auto& [key, value] : *vt) declared_vars.emplace_back(key.str());
   for (const auto& item : overrides) apply_override(doc, item);
 
-  Problems problems(file_name);
+  const OverrideOrigins origins(doc, overrides);
+  Problems problems(file_name, origins, found);
   PipelineSpec spec;
   spec.file = std::filesystem::absolute(file).lexically_normal();
   spec.dir = spec.file.parent_path();
@@ -455,7 +530,7 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   const auto* pipeline = doc.get("pipeline");
   if (pipeline == nullptr || !pipeline->is_table()) {
     problems.add(SourceLoc{file_name, 1, 1}, "missing [pipeline] table; add [pipeline] with name = \"...\"");
-    problems.throw_if_any();
+    throw_problems(std::move(found));  // nothing else can be checked without it
   }
   const auto& ptable = *pipeline->as_table();
   check_keys(ptable, kPipelineKeys, "[pipeline]", problems);
@@ -479,19 +554,19 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   }
   if (const auto* dirs = ptable.get("plugin_dirs")) {
     for (const auto& d : string_or_list(*dirs, problems, "plugin_dirs")) {
-      std::filesystem::path p = interp.apply(ParamValue(d), loc_of(*dirs, file_name), problems_sink(problems)).as_string();
+      std::filesystem::path p = interp.apply(ParamValue(d), problems.loc(*dirs), problems_sink(problems)).as_string();
       spec.plugin_dirs.push_back((p.is_absolute() ? p : spec.dir / p).lexically_normal());
     }
   }
 
   const auto* nodes = doc.get("nodes");
   if (nodes == nullptr || !nodes->is_table() || nodes->as_table()->empty()) {
-    problems.add(nodes ? loc_of(*nodes, file_name) : SourceLoc{file_name, 1, 1},
+    problems.add(nodes ? problems.loc(*nodes) : SourceLoc{file_name, 1, 1},
                  "the pipeline has no nodes; add at least one [nodes.<id>] table with plugin = \"...\"");
   } else {
     for (const auto& [key, node] : *nodes->as_table()) {
       NodeSpec n = parse_node(std::string(key.str()), node, problems);
-      for (auto& [name, value] : n.params) value = interp.apply(value, n.param_locs[name], problems_sink(problems));
+      interpolate_params(n, interp, problems);
       spec.nodes.push_back(std::move(n));
     }
     // toml++ keeps tables in key order; users expect file order in listings.
@@ -500,11 +575,8 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
     });
     check_ids_differ_beyond_case(spec.nodes, problems);
   }
-  problems.throw_if_any();
-  check_var_overrides(overrides, declared_vars, interp);
-  // [pipeline.schedule] is the scheduler's, but a bad one is a bad pipeline file: checked here,
-  // from the document already parsed.
-  (void)read_schedule(doc, spec.file);
+  check_var_overrides(overrides, declared_vars, interp, problems);
+  check_schedule(doc, spec, problems);
   return spec;
 }
 
@@ -521,6 +593,11 @@ std::string read_pipeline_text(const std::filesystem::path& file) {
 
 PipelineSpec load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
   return parse_pipeline(read_pipeline_text(file), file, overrides);
+}
+
+PipelineSpec load_pipeline(const std::filesystem::path& file, const std::vector<std::string>& overrides,
+                           std::vector<Problem>& problems) {
+  return parse_pipeline(read_pipeline_text(file), file, overrides, problems);
 }
 
 }  // namespace sluice::engine

@@ -1,10 +1,31 @@
 #include "pipeline/pipeline_spec.hpp"
 
+#include <algorithm>
+#include <tuple>
+
+#include "common/errors.hpp"
+
 namespace sluice::engine {
 
 std::string SourceLoc::str() const {
   if (line == 0) return file;
   return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+std::string Problem::str() const {
+  if (loc.file.empty()) return message;
+  return loc.str() + ": " + message;
+}
+
+void throw_problems(std::vector<Problem> problems) {
+  if (problems.empty()) return;
+  std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {
+    return std::make_tuple(a.loc.line != 0, a.loc.line, a.loc.column) <
+           std::make_tuple(b.loc.line != 0, b.loc.line, b.loc.column);
+  });
+  std::string all;
+  for (const auto& p : problems) all += (all.empty() ? "" : "\n") + p.str();
+  throw UsageError(all);
 }
 
 const NodeSpec* PipelineSpec::find(std::string_view id) const {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,19 @@ struct SourceLoc {
   std::uint32_t column = 0;
   std::string str() const;  // "file:line:col" (or "file" when unknown)
 };
+
+// One problem found in a pipeline: where it is and what is wrong, with how to fix it. `loc` is a
+// place in the file, or the --set argument that gave the value (file = "--set ...", line 0), or
+// empty when the message names its place itself.
+struct Problem {
+  SourceLoc loc;
+  std::string message;
+  std::string str() const;  // "file:line:col: message"
+};
+
+// Throws UsageError listing `problems` one a line: those without a line first, then in the order of
+// the file. Returns when there are none.
+void throw_problems(std::vector<Problem> problems);
 
 struct InputRef {
   std::string port;       // the consumer's port; empty when given positionally
@@ -45,6 +59,9 @@ struct NodeSpec {
   std::chrono::milliseconds timeout{0};     // 0 = none
   bool always_run = false;
   bool isolate = false;                     // isolation = "process"
+  // Keys the loader reported a problem with ("plugin", "params", "params.NAME", "inputs"): the checks
+  // after it skip them rather than report what follows from that problem (a parameter "missing").
+  std::set<std::string> invalid_keys;
 };
 
 struct PipelineSpec {

@@ -18,13 +18,15 @@ std::vector<std::string> names_of(const std::vector<PortSpec>& ports) {
 
 class Checker {
  public:
-  Checker(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup, const std::vector<std::string>& ids)
-      : spec_(spec), dag_(dag), lookup_(lookup), ids_(ids) {}
+  Checker(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup, const std::vector<std::string>& ids,
+          std::vector<Problem>& problems)
+      : spec_(spec), dag_(dag), lookup_(lookup), ids_(ids), problems_(problems) {}
 
   std::vector<ResolvedNode> run() {
     std::vector<ResolvedNode> out(spec_.nodes.size());
     for (std::size_t i = 0; i < spec_.nodes.size(); ++i) {
       const NodeSpec& node = spec_.nodes[i];
+      if (node.invalid_keys.count("plugin")) continue;  // the loader said why
       out[i].descriptor = lookup_(node.plugin);
       if (out[i].descriptor == nullptr) {
         problem(node.plugin_loc, "node '" + node.id + "': unknown plugin '" + node.plugin + "'" +
@@ -37,24 +39,24 @@ class Checker {
       out[i].params = check_params(spec_.nodes[i], *out[i].descriptor);
       out[i].bindings = bind_inputs(spec_.nodes[i], *out[i].descriptor, out);
     }
-    if (!problems_.empty()) {
-      std::string all;
-      for (const auto& p : problems_) all += (all.empty() ? "" : "\n") + p;
-      throw UsageError(all);
-    }
     return out;
   }
 
  private:
-  void problem(const SourceLoc& loc, const std::string& message) { problems_.push_back(loc.str() + ": " + message); }
+  void problem(const SourceLoc& loc, const std::string& message) { problems_.push_back(Problem{loc, message}); }
 
   Params check_params(const NodeSpec& node, const StageDescriptor& d) {
+    if (node.invalid_keys.count("params")) return {};  // not a table: the loader said so
     Params given;
     std::vector<std::string> names;
     for (const auto& p : d.params) names.push_back(p.name);
     const std::string who = "node '" + node.id + "' (" + d.id + ")";
     bool ok = true;
     for (const auto& [name, value] : node.params) {
+      if (node.invalid_keys.count("params." + name)) {
+        ok = false;  // its value could not be read or resolved: the loader said why
+        continue;
+      }
       const ParamSpec* spec = d.find_param(name);
       const SourceLoc& loc = node.param_locs.at(name);
       if (spec == nullptr) {
@@ -70,7 +72,8 @@ class Checker {
       given.set(name, value);
     }
     for (const auto& spec : d.params) {
-      if (spec.required && !spec.default_value && node.params.count(spec.name) == 0) {
+      // param_locs also holds the parameters whose value the loader rejected: given, if wrongly.
+      if (spec.required && !spec.default_value && node.param_locs.count(spec.name) == 0) {
         problem(node.params_loc.line ? node.params_loc : node.loc,
                 who + ": missing required parameter '" + spec.name + "' (" + std::string(to_string(spec.type)) +
                     (spec.doc.empty() ? "" : ": " + spec.doc) + "); add it under params");
@@ -94,9 +97,6 @@ class Checker {
     std::vector<bool> bound(d.inputs.size(), false);
     std::size_t next_positional = 0;
     for (const auto& in : node.inputs) {
-      const std::size_t* upstream = dag_.find(in.node);
-      if (upstream == nullptr) continue;  // reported by the DAG builder
-      const std::size_t up = *upstream;
       // Which consumer port?
       std::size_t port_index = d.inputs.size();
       if (!in.port.empty()) {
@@ -119,7 +119,10 @@ class Checker {
         port_index = next_positional;
       }
       const PortSpec& port = d.inputs[port_index];
-      bound[port_index] = true;
+      bound[port_index] = true;  // also when the node is unknown: the port is not missing, its input is
+      const std::size_t* upstream = dag_.find(in.node);
+      if (upstream == nullptr) continue;  // reported by the DAG builder
+      const std::size_t up = *upstream;
       // Which upstream output port?
       const StageDescriptor* ud = all[up].descriptor;
       if (ud == nullptr) continue;
@@ -147,6 +150,15 @@ class Checker {
       }
       out.push_back(Binding{port.variadic ? in.node : port.name, up, out_port->name});
     }
+    // Inputs the loader could not read may be the missing ones: it said what is wrong with them.
+    if (!node.invalid_keys.count("inputs")) check_connected(node, d, bound);
+    return out;
+  }
+
+  // Every required input port, and one of each one-of group, is connected; a foreach node has a table.
+  void check_connected(const NodeSpec& node, const StageDescriptor& d, const std::vector<bool>& bound) {
+    const std::string who = "node '" + node.id + "' (" + d.id + ")";
+    const auto ports = names_of(d.inputs);
     for (std::size_t i = 0; i < d.inputs.size(); ++i) {
       if (!bound[i] && !d.inputs[i].optional && !d.inputs[i].variadic) {
         problem(node.loc, who + ": input port '" + d.inputs[i].name + "' is not connected" +
@@ -165,24 +177,32 @@ class Checker {
                               " = \"<node>\" }");
       }
     }
-    if (!node.foreach.empty() && out.empty()) {
+    if (!node.foreach.empty() && std::none_of(bound.begin(), bound.end(), [](bool b) { return b; })) {
       problem(node.foreach_loc, who + ": foreach needs a table input to partition");
     }
-    return out;
   }
 
   const PipelineSpec& spec_;
   const Dag& dag_;
   const DescriptorLookup& lookup_;
   const std::vector<std::string>& ids_;
-  std::vector<std::string> problems_;
+  std::vector<Problem>& problems_;
 };
 
 }  // namespace
 
 std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup,
                                                 const std::vector<std::string>& known_ids) {
-  return Checker(spec, dag, lookup, known_ids).run();
+  std::vector<Problem> problems;
+  auto resolved = check_against_schemas(spec, dag, lookup, known_ids, problems);
+  throw_problems(std::move(problems));
+  return resolved;
+}
+
+std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup,
+                                                const std::vector<std::string>& known_ids,
+                                                std::vector<Problem>& problems) {
+  return Checker(spec, dag, lookup, known_ids, problems).run();
 }
 
 }  // namespace sluice::engine

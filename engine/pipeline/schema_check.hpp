@@ -31,5 +31,11 @@ using DescriptorLookup = std::function<const StageDescriptor*(std::string_view i
 // Dag::build(spec): its node indices are those of spec.nodes.
 std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup,
                                                 const std::vector<std::string>& known_ids);
+// The same, adding every problem to `problems` instead of throwing (the resolved nodes are then
+// incomplete). Keys the loader reported (NodeSpec::invalid_keys) and inputs from nodes the graph
+// does not have are skipped, not reported again.
+std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const Dag& dag, const DescriptorLookup& lookup,
+                                                const std::vector<std::string>& known_ids,
+                                                std::vector<Problem>& problems);
 
 }  // namespace sluice::engine

@@ -171,7 +171,10 @@ TEST_CASE("demo-data is deterministic for a seed and differs across seeds") {
 
 TEST_CASE("append-days continues sale_id and dates and equals one longer run") {
   TempDir dir;
-  auto base = small(dir / "grow.db", 4, 100);
+  // From 1,100 days on, store openings do not depend on the length (sales_model.hpp), so the longer
+  // run opens its stores on the same days; seed 3 has stores that open part-way: that is checked too.
+  auto base = small(dir / "grow.db", 4, 1100);
+  base.seed = 3;
   base.end_date = "2026-03-26";
   generate_demo_data(base);
   const long long before_max = Db(dir / "grow.db").number("SELECT max(sale_id) FROM sales");
@@ -184,15 +187,46 @@ TEST_CASE("append-days continues sale_id and dates and equals one longer run") {
   CHECK(s.last_day == "2026-03-31");
   CHECK(s.first_sale_id == before_max + 1);
 
-  auto whole = small(dir / "whole.db", 4, 105);  // same first day, ends 2026-03-31
+  auto whole = small(dir / "whole.db", 4, 1105);  // same first day, ends 2026-03-31
+  whole.seed = 3;
   generate_demo_data(whole);
   Db grown(dir / "grow.db"), one(dir / "whole.db");
+  CHECK(one.number("SELECT count(*) FROM stores WHERE opened_on > (SELECT value FROM demo_meta WHERE key = 'first_day')") >= 1);
+  CHECK(grown.rows("SELECT * FROM stores") == one.rows("SELECT * FROM stores"));
   CHECK(grown.sales_digest() == one.sales_digest());
   CHECK(grown.value("SELECT min(sold_at) FROM sales WHERE sale_id > " + std::to_string(before_max)) >= "2026-03-27");
   CHECK(grown.value("SELECT value FROM demo_meta WHERE key = 'end_date'") == "2026-03-31");
-  CHECK(grown.value("SELECT value FROM demo_meta WHERE key = 'days'") == "105");
+  CHECK(grown.value("SELECT value FROM demo_meta WHERE key = 'days'") == "1105");
   // Ids have no gaps or repeats.
   CHECK(grown.number("SELECT max(sale_id) - count(*) FROM sales") == 0);
+}
+
+TEST_CASE("a short data set opens every store within its days, and an append keeps those openings") {
+  TempDir dir;
+  DemoDataOptions o;  // 20 stores, seed 42: the defaults
+  o.out = dir / "short.db";
+  o.days = 20;
+  o.end_date = "2026-11-22";
+  generate_demo_data(o);
+  std::vector<std::vector<std::string>> stores;
+  {
+    Db db(dir / "short.db");
+    // Late openings are scaled into the 20 days (they fell in 2027 and 2028, leaving 6 stores without
+    // sales), within the first 69 %: each store has at least the last 7 days.
+    CHECK(db.number("SELECT count(*) FROM stores WHERE opened_on > '2026-11-16'") == 0);
+    CHECK(db.number("SELECT count(*) FROM stores WHERE opened_on > '2026-11-03'") >= 1);  // still part-way
+    CHECK(db.number("SELECT count(DISTINCT store_id) FROM sales") == 20);
+    CHECK(db.value("SELECT value FROM demo_meta WHERE key = 'opening_span'") == "20");
+    stores = db.rows("SELECT * FROM stores");
+  }
+  DemoDataOptions more;
+  more.out = dir / "short.db";
+  more.append_days = 30;
+  generate_demo_data(more);
+  Db grown(dir / "short.db");
+  CHECK(grown.rows("SELECT * FROM stores") == stores);  // the same stores, opened on the same days
+  CHECK(grown.value("SELECT value FROM demo_meta WHERE key = 'opening_span'") == "20");
+  CHECK(grown.number("SELECT count(*) FROM sales JOIN stores USING (store_id) WHERE substr(sold_at, 1, 10) < opened_on") == 0);
 }
 
 TEST_CASE("demo data carries weekly, yearly and holiday patterns, openings, closures and outliers") {
@@ -235,9 +269,11 @@ TEST_CASE("demo data carries weekly, yearly and holiday patterns, openings, clos
   CHECK(db.number("SELECT count(*) FROM sales WHERE quantity >= 20") > 0);
   CHECK(db.number("SELECT count(*) FROM sales WHERE quantity >= 20") < db.number("SELECT count(*) FROM sales") / 1000);
 
-  // December before Christmas is busier than early February (yearly seasonality).
-  CHECK(db.number("SELECT count(*) FROM sales WHERE sold_at BETWEEN '2025-12-01' AND '2025-12-21'") >
-        db.number("SELECT count(*) FROM sales WHERE sold_at BETWEEN '2026-02-02' AND '2026-02-22'"));
+  // December before Christmas is busier than early February (yearly seasonality), in the stores open
+  // (and past their ramp-up) in both: a store opening in between would add to February alone.
+  const std::string open_stores = " AND store_id IN (SELECT store_id FROM stores WHERE opened_on < '2025-09-01')";
+  CHECK(db.number("SELECT count(*) FROM sales WHERE sold_at BETWEEN '2025-12-01' AND '2025-12-21'" + open_stores) >
+        db.number("SELECT count(*) FROM sales WHERE sold_at BETWEEN '2026-02-02' AND '2026-02-22'" + open_stores));
 }
 
 TEST_CASE("demo-data refuses bad options with messages that say how to fix them") {

@@ -64,3 +64,19 @@ TEST_CASE("upstream and downstream closures") {
   CHECK(dag.with_downstream({1}) == std::vector<bool>{false, true, true, false});
   CHECK(dag.with_upstream({2}) == std::vector<bool>{true, true, true, true});
 }
+
+TEST_CASE("an unknown input and a cycle among the other inputs are reported together") {
+  const std::string toml = "[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\ninputs = [\"b\", \"nope\"]\n"
+                           "[nodes.b]\nplugin = \"x.y\"\ninputs = [\"a\"]\n";
+  std::vector<Problem> problems;
+  const Dag dag = Dag::build(parse_pipeline(toml, "p.toml"), problems);
+  REQUIRE(problems.size() == 2);
+  CHECK(problems[0].str() == "p.toml:5:16: node 'a' takes input from unknown node 'nope'; inputs name other [nodes.<id>] tables");
+  CHECK(problems[1].str().find("the pipeline has a cycle: ") != std::string::npos);
+  CHECK(dag.find("b") != nullptr);  // the graph still resolves ids, for the schema check
+  // The throwing form lists both, the one without a line first.
+  const std::string e = cycle_error(toml);
+  const auto second_line = e.find('\n');
+  CHECK(e.substr(0, second_line).find("the pipeline has a cycle: ") != std::string::npos);
+  CHECK(e.substr(second_line + 1).rfind("p.toml:5:16: node 'a' takes input from unknown node 'nope'", 0) == 0);
+}

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include "common/errors.hpp"
 #include "pipeline/pipeline_loader.hpp"
 
@@ -70,6 +72,26 @@ TEST_CASE("--set must name a variable or node the pipeline has") {
   CHECK(error_of(uses_undeclared, {"vars.h=7", "vars.k=7"}).rfind("--set vars.k=7: the pipeline neither declares nor uses", 0) == 0);
 }
 
+TEST_CASE("a problem with a value given by --set names the --set argument, not the file") {
+  CHECK(error_of(kMinimal, {"nodes.squares.retries=abc"}) ==
+        "--set nodes.squares.retries=abc: node 'squares' retries: expected an integer >= 0, got a string");
+  CHECK(error_of(kMinimal, {"nodes.numbers.params.stop=${vars.nope}"})
+            .rfind("--set nodes.numbers.params.stop=${vars.nope}: unknown reference ${vars.nope}", 0) == 0);
+  CHECK(error_of(kMinimal, {"nodes.numbers.params.stop=[1, {a = 1}]"}) ==
+        "--set nodes.numbers.params.stop=[1, {a = 1}]: node 'numbers' param 'stop': list elements must be strings, "
+        "numbers or booleans, got a table");
+  CHECK(error_of(kMinimal, {"vars.n=${vars.n}"}).rfind("--set vars.n=${vars.n}: [vars] refer to each other in a cycle", 0) == 0);
+  // The schema check (schema_check.hpp) reports a parameter at its recorded place: the argument for
+  // a value --set gave, the file for the others; the last --set of a key is the one that counts.
+  const PipelineSpec p = parse(kMinimal, {"nodes.numbers.params.stop=abc", "nodes.numbers.params.stop=7",
+                                          "nodes.squares.params.sleep_ms=5"});
+  CHECK(p.nodes[0].param_locs.at("stop").str() == "--set nodes.numbers.params.stop=7");
+  CHECK(p.nodes[0].param_locs.at("column").str() == "p.toml:9:41");
+  CHECK(p.nodes[1].param_locs.at("sleep_ms").str() == "--set nodes.squares.params.sleep_ms=5");
+  // A params table --set created for a node without one has no place in the file: the node is named.
+  CHECK(p.nodes[1].params_loc.line == 0);
+}
+
 TEST_CASE("broken TOML reports file:line:col and what to fix") {
   CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = sluice.range\n") ==
         "p.toml:4:10: invalid TOML: Error while parsing value: could not determine value type; fix the syntax at that position (strings need quotes, "
@@ -77,10 +99,11 @@ TEST_CASE("broken TOML reports file:line:col and what to fix") {
 }
 
 TEST_CASE("structural errors name their position") {
+  // Listed in the order of the file.
   CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugn = \"sluice.range\"\n") ==
+        "p.toml:3:1: node 'a' has no 'plugin'; add plugin = \"<stage id>\" (see `sluice plugins`)\n"
         "p.toml:4:9: unknown key 'plugn' in [nodes.a] (did you mean 'plugin'?); allowed keys: plugin, inputs, params, "
-        "foreach, partitions, batch_size, max_parallel, retries, timeout, always_run, isolation, description\n"
-        "p.toml:3:1: node 'a' has no 'plugin'; add plugin = \"<stage id>\" (see `sluice plugins`)");
+        "foreach, partitions, batch_size, max_parallel, retries, timeout, always_run, isolation, description");
   CHECK(error_of("[pipeline]\nname = \"x\"\n") ==
         "p.toml:1:1: the pipeline has no nodes; add at least one [nodes.<id>] table with plugin = \"...\"");
   CHECK(error_of("[nodes.a]\nplugin = \"x.y\"\n") == "p.toml:1:1: missing [pipeline] table; add [pipeline] with name = \"...\"");
@@ -88,6 +111,23 @@ TEST_CASE("structural errors name their position") {
         "p.toml:5:11: node 'a' retries: expected an integer >= 0, got -1");
   CHECK(error_of("[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\ntimeout = \"soon\"\n") ==
         "p.toml:5:11: node 'a': timeout must be a duration string such as \"30s\", \"10m\" or \"2h\"");
+}
+
+TEST_CASE("the collecting loader reads on past problems and marks the keys it could not read") {
+  const std::string text = "[pipeline]\nname = \"x\"\n[nodes.a]\nplugin = \"x.y\"\ntimeout = \"soon\"\n"
+                           "params = { s = \"${vars.nope}\", t = [1, {a = 1}], u = 3 }\ninputs = [\"b\", 7]\n"
+                           "[nodes.b]\nplugn = \"x.y\"\nparams = 3\n";
+  std::vector<Problem> problems;
+  const PipelineSpec p = parse_pipeline(text, "p.toml", {}, problems);
+  CHECK(problems.size() == 7);  // timeout, ${vars.nope}, the table in t, the input 7, plugn, no plugin, params
+  REQUIRE(p.nodes.size() == 2);
+  CHECK(p.nodes[0].invalid_keys == std::set<std::string>{"params.s", "params.t", "inputs"});
+  CHECK(p.nodes[0].params.at("u").as_int() == 3);
+  CHECK(p.nodes[0].param_locs.count("t") == 1);  // given, though unreadable: not "missing"
+  CHECK(p.nodes[1].invalid_keys == std::set<std::string>{"plugin", "params"});
+  // A missing [pipeline] table ends the reading: nothing else can be checked.
+  CHECK_THROWS_WITH_AS(parse_pipeline("[nodes.a]\nplugin = 3\n", "p.toml", {}, problems),
+                       doctest::Contains("missing [pipeline] table"), UsageError);
 }
 
 TEST_CASE("partition settings are checked against foreach") {
