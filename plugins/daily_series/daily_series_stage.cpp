@@ -99,6 +99,11 @@ class DailySeriesStage : public Stage {
         throw ParamError("keys", "parameter 'keys': a key column cannot be named '" + keys_[i] +
                                      "', which is an output column; rename it upstream");
       }
+      if (keys_[i] == ts_) {
+        // Each distinct time would be a series of its own, one row long.
+        throw ParamError("keys", "parameter 'keys': '" + ts_ + "' is the ts column, which gives the days; keys "
+                                     "name the columns that identify a series (e.g. keys = [\"store_id\"])");
+      }
       if (std::find(keys_.begin(), keys_.begin() + static_cast<std::ptrdiff_t>(i), keys_[i]) != keys_.begin() + static_cast<std::ptrdiff_t>(i)) {
         throw ParamError("keys", "parameter 'keys': column '" + keys_[i] + "' is listed twice");
       }

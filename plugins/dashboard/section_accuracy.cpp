@@ -48,6 +48,13 @@ std::string metric_chart(const AccuracyTable& t, bool coverage) {
     }
     if (any) c.lines.push_back(std::move(s));
   }
+  if (c.lines.empty()) {
+    // Axes around no line would show a scale that no data has.
+    Markup m;
+    m.element("p", {{"class", "empty"}},
+              coverage ? "No coverage values to plot." : "No MAPE values to plot (MAPE is null when an actual value is 0).");
+    return m.take();
+  }
   if (coverage) c.hlines.push_back({kTargetCoverage, "80% target", "#16a34a"});
   return render_line_chart(c);
 }
@@ -74,6 +81,32 @@ std::string metric_cell(const std::string& model, std::int64_t h, const char* na
             format_percent(v));
   return m.take();
 }
+// Whether `model` beats the baseline on mean MAPE, and at how many horizons.
+void verdict(Markup& m, const AccuracyTable& t, const std::string& model) {
+  int wins = 0, compared = 0;
+  for (auto h : t.horizons) {
+    const double a = metric(t, model, h, false), b = metric(t, kBaselineModel, h, false);
+    if (!std::isfinite(a) || !std::isfinite(b)) continue;
+    ++compared;
+    wins += a < b;
+  }
+  if (compared == 0) {
+    // Nothing was won or lost: "does not beat, n/a vs n/a" would read as a loss.
+    m.element("p", {{"class", "verdict"}, {"id", "accuracy-verdict"}, {"data-compared", "0"}},
+              "No horizon has a MAPE for both " + model + " and the seasonal-naive baseline (the backtest leaves MAPE "
+              "null when an actual value is 0), so no comparison is made.");
+    return;
+  }
+  const double mm = t.by_model.at(model).mape, bm = t.by_model.at(kBaselineModel).mape;
+  const bool beats = std::isfinite(mm) && std::isfinite(bm) && mm < bm;
+  std::string text = beats ? model + " beats the seasonal-naive baseline: " : model + " does not beat the seasonal-naive baseline: ";
+  text += "mean MAPE " + format_percent(mm) + " vs " + format_percent(bm) + ", lower at " + std::to_string(wins) +
+          " of " + std::to_string(compared) + " horizons.";
+  m.element("p", {{"class", beats ? "verdict good" : "verdict poor"}, {"id", "accuracy-verdict"},
+                  {"data-beats", beats ? "true" : "false"}, {"data-wins", std::to_string(wins)},
+                  {"data-compared", std::to_string(compared)}},
+            text);
+}
 }  // namespace
 
 std::string accuracy_section(const PageData& d) {
@@ -90,24 +123,8 @@ std::string accuracy_section(const PageData& d) {
   }
   const AccuracyTable& t = *d.accuracy;
   const std::string& model = t.models.front();
-  const auto base_it = t.by_model.find(kBaselineModel);
-  if (model != kBaselineModel && base_it != t.by_model.end()) {
-    int wins = 0, compared = 0;
-    for (auto h : t.horizons) {
-      const double a = metric(t, model, h, false), b = metric(t, kBaselineModel, h, false);
-      if (!std::isfinite(a) || !std::isfinite(b)) continue;
-      ++compared;
-      wins += a < b;
-    }
-    const double mm = t.by_model.at(model).mape, bm = base_it->second.mape;
-    const bool beats = std::isfinite(mm) && std::isfinite(bm) && mm < bm;
-    std::string verdict = beats ? model + " beats the seasonal-naive baseline: " : model + " does not beat the seasonal-naive baseline: ";
-    verdict += "mean MAPE " + format_percent(mm) + " vs " + format_percent(bm) + ", lower at " + std::to_string(wins) +
-               " of " + std::to_string(compared) + " horizons.";
-    m.element("p", {{"class", beats ? "verdict good" : "verdict poor"}, {"id", "accuracy-verdict"},
-                    {"data-beats", beats ? "true" : "false"}, {"data-wins", std::to_string(wins)},
-                    {"data-compared", std::to_string(compared)}},
-              verdict);
+  if (model != kBaselineModel && t.by_model.count(kBaselineModel) > 0) {
+    verdict(m, t, model);
   } else {
     m.element("p", {{"class", "verdict"}, {"id", "accuracy-verdict"}},
               "The metrics do not contain both a model and the seasonal_naive baseline, so no comparison is made.");

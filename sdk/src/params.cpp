@@ -204,9 +204,11 @@ std::string check_param(const ParamSpec& spec, const ParamValue& value) {
   }
   if ((spec.min || spec.max) && (value.is_int() || value.is_double())) {
     const double x = value.as_double();
-    if ((spec.min && x < *spec.min) || (spec.max && x > *spec.max)) {
+    // Written so that NaN (TOML's nan), which compares false with every bound, is out of range too.
+    if ((spec.min && !(x >= *spec.min)) || (spec.max && !(x <= *spec.max))) {
       std::string range = "[" + (spec.min ? ParamValue(*spec.min).canonical() : std::string("-inf")) + ", " +
                           (spec.max ? ParamValue(*spec.max).canonical() : std::string("inf")) + "]";
+      if (std::isnan(x)) return "value nan is not a number; use one in " + range;
       return "value " + value.canonical() + " is out of range " + range;
     }
   }

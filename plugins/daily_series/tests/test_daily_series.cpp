@@ -194,6 +194,11 @@ TEST_CASE("errors: missing columns list what exists, bad types and timestamps na
                        "parameter 'value' is required unless agg = \"count\"; e.g. value = \"quantity * unit_price\"", ParamError);
   CHECK_THROWS_WITH_AS(run({{"keys", ParamValue::strings({"ds"})}, {"ts", "sold_at"}, {"value", "quantity"}}, kSales),
                        "parameter 'keys': a key column cannot be named 'ds', which is an output column; rename it upstream", ParamError);
+  // It made one series per distinct sold_at, each one row long.
+  CHECK_THROWS_WITH_AS(run({{"keys", ParamValue::strings({"sold_at"})}, {"ts", "sold_at"}, {"value", "quantity"}}, kSales),
+                       "parameter 'keys': 'sold_at' is the ts column, which gives the days; keys name the columns "
+                       "that identify a series (e.g. keys = [\"store_id\"])",
+                       ParamError);
   CHECK_THROWS_WITH_AS(run({{"ts", "sold_at"}, {"value", "quantity"}, {"agg", "median"}}, kSales),
                        doctest::Contains("median"), ParamError);
 }

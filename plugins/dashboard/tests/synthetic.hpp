@@ -83,7 +83,8 @@ inline Table make_stores(int stores, bool hostile = true) {
 inline double model_mape(int store, int h) { return 0.05 + 0.002 * h + 0.001 * store; }
 inline double baseline_mape(int store, int h) { return h == 1 ? 0.04 : 0.09 + 0.001 * h + 0.001 * store; }
 
-inline Table make_metrics(int stores, int horizons) {
+// with_mape = false: mape and mdape null, as sluice.backtest gives them for a series with a y of 0.
+inline Table make_metrics(int stores, int horizons, bool with_mape = true) {
   Column id("store_id", ColumnType::Int64), model("model", ColumnType::String), h("horizon_days", ColumnType::Int64),
       mse("mse", ColumnType::Double), rmse("rmse", ColumnType::Double), mae("mae", ColumnType::Double),
       mape("mape", ColumnType::Double), mdape("mdape", ColumnType::Double), smape("smape", ColumnType::Double),
@@ -99,8 +100,13 @@ inline Table make_metrics(int stores, int horizons) {
         mse.push_double(1e4 * mp);
         rmse.push_double(100 * mp);
         mae.push_double(80 * mp);
-        mape.push_double(mp);
-        mdape.push_double(mp * 0.9);
+        if (with_mape) {
+          mape.push_double(mp);
+          mdape.push_double(mp * 0.9);
+        } else {
+          mape.push_null();
+          mdape.push_null();
+        }
         smape.push_double(mp * 1.05);
         if (base) coverage.push_null();
         else coverage.push_double(0.82 - 0.002 * k);

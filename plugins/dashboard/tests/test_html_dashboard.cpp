@@ -148,6 +148,24 @@ TEST_CASE("the numbers on the page equal the input tables' values") {
   CHECK(number_attribute(html, "id=\"store-1\"", "data-mape") == doctest::Approx(store2_mape).epsilon(1e-12));
 }
 
+TEST_CASE("metrics without any MAPE make no verdict and no empty MAPE chart") {
+  TempDir dir;
+  const auto path = dir / "d.html";
+  SyntheticShape shape;
+  RunInfoContext ctx(make_run_info());
+  sluice::testing::run_stage(html_dashboard_descriptor(), make_html_dashboard, {{"path", path.string()}},
+                             {{"forecast", Value(make_forecast(shape))}, {"metrics", Value(make_metrics(3, 30, false))}},
+                             ctx);
+  const std::string html = slurp(path);
+  // It said "prophet does not beat the seasonal-naive baseline: mean MAPE n/a vs n/a, lower at 0 of 0 horizons."
+  CHECK(html.find("does not beat") == std::string::npos);
+  CHECK(html.find("No horizon has a MAPE for both prophet and the seasonal-naive baseline") != std::string::npos);
+  CHECK(attribute_after(html, "id=\"accuracy-verdict\"", "data-compared") == "0");
+  CHECK(html.find("id=\"chart-mape\"") == std::string::npos);
+  CHECK(html.find("No MAPE values to plot") != std::string::npos);
+  CHECK(html.find("id=\"chart-coverage\"") != std::string::npos);  // coverage is still defined
+}
+
 TEST_CASE("without metrics the store badge is the recent in-sample error") {
   TempDir dir;
   const auto path = dir / "d.html";

@@ -75,6 +75,8 @@ TEST_CASE("apply_schema names the parameter and the problem") {
   CHECK(schema_error({{"n", -1}}) == "n: parameter 'n': value -1 is out of range [0.0, 10.0]");
   CHECK(schema_error({{"n", 1}, {"rate", -0.5}}) == "rate: parameter 'rate': value -0.5 is out of range [0.0, inf]");
   CHECK(schema_error({{"n", 1}, {"rate", true}}) == "rate: parameter 'rate': expected double, got true");
+  CHECK(schema_error({{"n", 1}, {"rate", std::nan("")}}) ==
+        "rate: parameter 'rate': value nan is not a number; use one in [0.0, inf]");
   CHECK(schema_error({{"n", 1}, {"method", "cubic"}}) ==
         "method: parameter 'method': value \"cubic\" is not one of: linear, flat");
   CHECK(schema_error({{"n", 1}, {"keys", ParamValue(std::vector<Scalar>{std::string("a"), std::int64_t{1}})}}) ==
