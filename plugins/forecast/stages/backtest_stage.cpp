@@ -16,14 +16,14 @@ StageDescriptor backtest_descriptor() {
   StageDescriptor d;
   d.id = "sluice.backtest";
   d.kind = StageKind::Forecast;
-  d.version = "1.5.0";  // 1.5: X'X of a cutoff from prefix sums; 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
+  d.version = "1.6.0";  // 1.6: mdape null where mape is (a y near 0); 1.5: X'X of a cutoff from prefix sums; 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
   d.summary = "Prophet's cross_validation + performance_metrics on one series, optionally against a seasonal-naive baseline";
   d.inputs = {
       {"history", PortType::Table, false, false, "ds, y and constant key columns, as for sluice.prophet_forecast"},
       {"holidays", PortType::Table, true, false, "optional: ds, holiday, [lower_window, upper_window, prior_scale]"},
   };
   d.outputs = {{"metrics", PortType::Table, false, false,
-                "keys..., model, horizon_days, mse, rmse, mae, mape (null when some |y| ~ 0), mdape, smape, coverage"}};
+                "keys..., model, horizon_days, mse, rmse, mae, mape, mdape (both null when some |y| ~ 0), smape, coverage"}};
   d.params = {
       {"horizon", ParamType::Int, ParamValue(30), false, 1.0, 100000.0, {}, "forecast horizon of each cutoff, in days"},
       {"period", ParamType::Double, {}, false, 1e-6, {}, {}, "days between cutoffs (default horizon / 2)"},
@@ -142,9 +142,11 @@ class BacktestStage : public Stage {
       t.column(c++).push_string(model);
       t.column(c++).push_int(r.horizon_us / prophet::kDayUs);
       for (double v : {r.mse, r.rmse, r.mae}) t.column(c++).push_double(v);
-      if (r.has_mape && std::isfinite(r.mape)) t.column(c++).push_double(r.mape);
-      else t.column(c++).push_null();
-      for (double v : {r.mdape, r.smape, r.coverage}) t.column(c++).push_double(v);
+      for (double v : {r.mape, r.mdape}) {
+        if (r.has_mape && std::isfinite(v)) t.column(c++).push_double(v);
+        else t.column(c++).push_null();
+      }
+      for (double v : {r.smape, r.coverage}) t.column(c++).push_double(v);
     }
   }
 

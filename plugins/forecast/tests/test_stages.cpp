@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include <sluice/testing.hpp>
 
 #include "stages.hpp"
@@ -274,4 +276,27 @@ TEST_CASE("prophet_forecast keeps timestamp ds and steps whole days past the his
   CHECK(f.column("ds").int_at(24 * 20 + 1) == start + (24 * 20 - 1) * hour + 2 * kMicrosPerDay);
   CHECK(f.column("y").double_at(5) == 110.0);
   CHECK(f.column("weekly").double_at(5) != 0.0);  // 20 days, hourly: weekly (and daily) are on
+}
+
+TEST_CASE("backtest reports mdape as null, like mape, when some y is 0") {
+  // A closed day in a series filled with zeros (sluice.daily_series' default): |e / y| is inf there.
+  const Table days = daily_table(120, false);
+  Table in = days.empty_like();
+  for (std::size_t r = 0; r < days.num_rows(); ++r) {
+    in.column("ds").push_from(days.column("ds"), r);
+    if (r >= 100 && r % 3 == 0) in.column("y").push_double(0.0);
+    else in.column("y").push_from(days.column("y"), r);
+  }
+  testing::TestContext ctx;
+  auto out = testing::run_stage(backtest_descriptor(), make_backtest,
+                                {{"horizon", 7}, {"initial", 90.0}, {"period", 5.0}, {"uncertainty_samples", 0}},
+                                {{"history", Value(in)}}, ctx);
+  const Table& t = table_of(out, "metrics");
+  REQUIRE(t.num_rows() > 0);
+  for (std::size_t i = 0; i < t.num_rows(); ++i) {
+    CAPTURE(i);
+    CHECK(t.column("mape").is_null(i));
+    CHECK(t.column("mdape").is_null(i));
+    CHECK(std::isfinite(t.column("smape").double_at(i)));
+  }
 }
