@@ -76,6 +76,9 @@ ModelSettings model_settings_from(const Params& p) {
   s.floor = p.get_double("floor");
   if (p.has("cap")) s.cap = p.get_double("cap");
   if (!std::isfinite(s.floor)) throw ParamError("floor", "parameter 'floor' must be a finite number");
+  // An infinite cap scales every y to 0 and the forecast to NaN: only a finite one is a carrying capacity.
+  if (s.cap && !std::isfinite(*s.cap))
+    throw ParamError("cap", "parameter 'cap' must be a finite number, got " + number_text(*s.cap));
   if (o.growth == prophet::Growth::Logistic) {
     if (!s.cap)
       throw ParamError("cap", "parameter 'cap' is required when growth is 'logistic' (the saturating maximum of y)");

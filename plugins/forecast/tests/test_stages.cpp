@@ -302,6 +302,14 @@ TEST_CASE("backtest reports mdape as null, like mape, when some y is 0") {
   }
 }
 
+TEST_CASE("prophet_forecast rejects an infinite cap instead of forecasting nulls") {
+  testing::TestContext ctx;
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast,
+                                          {{"growth", "logistic"}, {"cap", INFINITY}},
+                                          {{"history", Value(daily_table(30))}}, ctx),
+                       "parameter 'cap' must be a finite number, got inf", ParamError);
+}
+
 TEST_CASE("holiday windows are whole days within a year, and holiday errors name the holidays input") {
   const auto holidays = [](double lower, std::optional<double> prior = {}) {
     Table h;
