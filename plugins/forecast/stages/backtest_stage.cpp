@@ -26,8 +26,9 @@ StageDescriptor backtest_descriptor() {
                 "keys..., model, horizon_days, mse, rmse, mae, mape, mdape (both null when some |y| ~ 0), smape, coverage"}};
   d.params = {
       {"horizon", ParamType::Int, ParamValue(30), false, 1.0, 100000.0, {}, "forecast horizon of each cutoff, in days"},
-      {"period", ParamType::Double, {}, false, 1e-6, {}, {}, "days between cutoffs (default horizon / 2)"},
-      {"initial", ParamType::Double, {}, false, 0.0, {}, {},
+      // Bounded so that a span in days fits int64 microseconds.
+      {"period", ParamType::Double, {}, false, 1e-6, 1e6, {}, "days between cutoffs (default horizon / 2)"},
+      {"initial", ParamType::Double, {}, false, 0.0, 1e6, {},
        "days of training before the first cutoff (default max(3 * horizon, longest seasonal period))"},
       {"rolling_window", ParamType::Double, ParamValue(0.1), false, 0.0, 1.0, {},
        "share of the points averaged per reported horizon"},
@@ -85,6 +86,7 @@ class BacktestStage : public Stage {
       std::vector<std::int64_t> observed;
       for (std::size_t i = 0; i < series.ds_us.size(); ++i)
         if (!std::isnan(series.y[i])) observed.push_back(series.ds_us[i]);
+      check_cutoff_count(observed, horizon, period, initial);
       const std::vector<std::int64_t> cutoffs = prophet::generate_cutoffs(observed, horizon, period, initial);
       ctx.debug(std::to_string(cutoffs.size()) + " cutoffs from " + describe_ds(cutoffs.front()) + " to " +
                describe_ds(cutoffs.back()));
@@ -125,6 +127,23 @@ class BacktestStage : public Stage {
   }
 
  private:
+  // Each cutoff is a model fit. Cutoffs closer together than the observations repeat the same training data,
+  // and a tiny period would allocate millions of them before the first fit: more cutoffs than observed rows
+  // is a period too short for the data. The count is an upper bound (gaps only remove cutoffs).
+  void check_cutoff_count(const std::vector<std::int64_t>& observed, std::int64_t horizon, std::int64_t period,
+                          std::int64_t initial) const {
+    if (observed.empty() || period <= 0) return;
+    const std::int64_t span = observed.back() - horizon - (observed.front() + initial);
+    if (span < 0) return;  // no cutoff fits: generate_cutoffs says so
+    const std::int64_t count = span / period + 1;
+    if (count <= static_cast<std::int64_t>(observed.size())) return;
+    const double period_days = static_cast<double>(period) / static_cast<double>(prophet::kDayUs);
+    throw Error("parameter 'period' (" + number_text(period_days) + " days) gives " + std::to_string(count) +
+                " cutoffs, more than the " + std::to_string(observed.size()) +
+                " observed rows of input 'history'; each cutoff fits a model, and cutoffs closer than the data "
+                "repeat its training rows: raise 'period' (the default is horizon / 2)");
+  }
+
   // The metrics columns, after the key columns of `keys` (their names and types).
   static Table empty_result(const Table& keys) {
     Table t;

@@ -370,3 +370,22 @@ TEST_CASE("a missing or mistyped forecast column names its input and how to get 
                        "a date 'ds' and a string 'holiday' per row",
                        MissingColumn);
 }
+
+TEST_CASE("backtest refuses a period that gives more cutoffs than observations, before allocating them") {
+  testing::TestContext ctx;
+  // 1e-6 days: 30 million cutoffs over 30 days (it used to run out of memory generating them).
+  CHECK_THROWS_WITH_AS(testing::run_stage(backtest_descriptor(), make_backtest,
+                                          {{"horizon", 7}, {"initial", 90.0}, {"period", 1e-6}},
+                                          {{"history", Value(daily_table(128, false))}}, ctx),
+                       "parameter 'period' (1e-06 days) gives 30000001 cutoffs, more than the 128 observed rows of "
+                       "input 'history'; each cutoff fits a model, and cutoffs closer than the data repeat its "
+                       "training rows: raise 'period' (the default is horizon / 2)",
+                       Error);
+  // Days beyond what int64 microseconds hold are refused by the schema (inf and 1e12 overflowed the conversion).
+  for (double days : {1e12, static_cast<double>(INFINITY)}) {
+    CAPTURE(days);
+    CHECK_THROWS_AS(testing::run_stage(backtest_descriptor(), make_backtest, {{"initial", days}},
+                                       {{"history", Value(daily_table(128, false))}}, ctx),
+                    ParamError);
+  }
+}
