@@ -152,15 +152,16 @@ std::vector<MetricsRow> performance_metrics(std::vector<CvPoint> points, double 
   w = std::clamp<std::size_t>(w, 1, n);
   std::vector<std::int64_t> h(n);
   std::vector<double> se(n), ae(n), ape(n), sape(n), cov(n);
-  bool has_mape = true;
+  // As Prophet, a y near 0 drops both percentage errors: its |e / y| is inf or NaN, and a NaN would also
+  // break the median's sort. Their columns are then zeros that no row reports.
+  const bool has_mape = std::none_of(points.begin(), points.end(), [](const CvPoint& p) { return std::abs(p.y) < 1e-8; });
   for (std::size_t i = 0; i < n; ++i) {
     const CvPoint& p = points[i];
     h[i] = p.ds_us - p.cutoff_us;
     const double e = p.y - p.yhat;
     se[i] = e * e;
     ae[i] = std::abs(e);
-    if (std::abs(p.y) < 1e-8) has_mape = false;
-    ape[i] = std::abs(e / p.y);
+    ape[i] = has_mape ? std::abs(e / p.y) : 0.0;
     const double s = std::abs(e) / ((std::abs(p.y) + std::abs(p.yhat)) / 2.0);
     sape[i] = std::isnan(s) ? 0.0 : s;
     cov[i] = p.covered ? 1.0 : 0.0;

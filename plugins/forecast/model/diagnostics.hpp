@@ -48,7 +48,7 @@ std::vector<CvPoint> cross_validation(const std::vector<std::int64_t>& ds, const
 struct MetricsRow {
   std::int64_t horizon_us = 0;
   double mse = 0, rmse = 0, mae = 0, mape = 0, mdape = 0, smape = 0, coverage = 0;
-  bool has_mape = true;  // false when some |y| < 1e-8
+  bool has_mape = true;  // false when some |y| < 1e-8: mape and mdape are then undefined (as in Prophet)
 };
 std::vector<MetricsRow> performance_metrics(std::vector<CvPoint> points, double rolling_window = 0.1);
 

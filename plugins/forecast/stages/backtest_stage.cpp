@@ -16,18 +16,19 @@ StageDescriptor backtest_descriptor() {
   StageDescriptor d;
   d.id = "sluice.backtest";
   d.kind = StageKind::Forecast;
-  d.version = "1.5.0";  // 1.5: X'X of a cutoff from prefix sums; 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
+  d.version = "1.6.0";  // 1.6: mdape null where mape is (a y near 0); 1.5: X'X of a cutoff from prefix sums; 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
   d.summary = "Prophet's cross_validation + performance_metrics on one series, optionally against a seasonal-naive baseline";
   d.inputs = {
       {"history", PortType::Table, false, false, "ds, y and constant key columns, as for sluice.prophet_forecast"},
       {"holidays", PortType::Table, true, false, "optional: ds, holiday, [lower_window, upper_window, prior_scale]"},
   };
   d.outputs = {{"metrics", PortType::Table, false, false,
-                "keys..., model, horizon_days, mse, rmse, mae, mape (null when some |y| ~ 0), mdape, smape, coverage"}};
+                "keys..., model, horizon_days, mse, rmse, mae, mape, mdape (both null when some |y| ~ 0), smape, coverage"}};
   d.params = {
       {"horizon", ParamType::Int, ParamValue(30), false, 1.0, 100000.0, {}, "forecast horizon of each cutoff, in days"},
-      {"period", ParamType::Double, {}, false, 1e-6, {}, {}, "days between cutoffs (default horizon / 2)"},
-      {"initial", ParamType::Double, {}, false, 0.0, {}, {},
+      // Bounded so that a span in days fits int64 microseconds.
+      {"period", ParamType::Double, {}, false, 1e-6, 1e6, {}, "days between cutoffs (default horizon / 2)"},
+      {"initial", ParamType::Double, {}, false, 0.0, 1e6, {},
        "days of training before the first cutoff (default max(3 * horizon, longest seasonal period))"},
       {"rolling_window", ParamType::Double, ParamValue(0.1), false, 0.0, 1.0, {},
        "share of the points averaged per reported horizon"},
@@ -85,6 +86,7 @@ class BacktestStage : public Stage {
       std::vector<std::int64_t> observed;
       for (std::size_t i = 0; i < series.ds_us.size(); ++i)
         if (!std::isnan(series.y[i])) observed.push_back(series.ds_us[i]);
+      check_cutoff_count(observed, horizon, period, initial);
       const std::vector<std::int64_t> cutoffs = prophet::generate_cutoffs(observed, horizon, period, initial);
       ctx.debug(std::to_string(cutoffs.size()) + " cutoffs from " + describe_ds(cutoffs.front()) + " to " +
                describe_ds(cutoffs.back()));
@@ -125,6 +127,23 @@ class BacktestStage : public Stage {
   }
 
  private:
+  // Each cutoff is a model fit. Cutoffs closer together than the observations repeat the same training data,
+  // and a tiny period would allocate millions of them before the first fit: more cutoffs than observed rows
+  // is a period too short for the data. The count is an upper bound (gaps only remove cutoffs).
+  void check_cutoff_count(const std::vector<std::int64_t>& observed, std::int64_t horizon, std::int64_t period,
+                          std::int64_t initial) const {
+    if (observed.empty() || period <= 0) return;
+    const std::int64_t span = observed.back() - horizon - (observed.front() + initial);
+    if (span < 0) return;  // no cutoff fits: generate_cutoffs says so
+    const std::int64_t count = span / period + 1;
+    if (count <= static_cast<std::int64_t>(observed.size())) return;
+    const double period_days = static_cast<double>(period) / static_cast<double>(prophet::kDayUs);
+    throw Error("parameter 'period' (" + number_text(period_days) + " days) gives " + std::to_string(count) +
+                " cutoffs, more than the " + std::to_string(observed.size()) +
+                " observed rows of input 'history'; each cutoff fits a model, and cutoffs closer than the data "
+                "repeat its training rows: raise 'period' (the default is horizon / 2)");
+  }
+
   // The metrics columns, after the key columns of `keys` (their names and types).
   static Table empty_result(const Table& keys) {
     Table t;
@@ -142,9 +161,11 @@ class BacktestStage : public Stage {
       t.column(c++).push_string(model);
       t.column(c++).push_int(r.horizon_us / prophet::kDayUs);
       for (double v : {r.mse, r.rmse, r.mae}) t.column(c++).push_double(v);
-      if (r.has_mape && std::isfinite(r.mape)) t.column(c++).push_double(r.mape);
-      else t.column(c++).push_null();
-      for (double v : {r.mdape, r.smape, r.coverage}) t.column(c++).push_double(v);
+      for (double v : {r.mape, r.mdape}) {
+        if (r.has_mape && std::isfinite(v)) t.column(c++).push_double(v);
+        else t.column(c++).push_null();
+      }
+      for (double v : {r.smape, r.coverage}) t.column(c++).push_double(v);
     }
   }
 

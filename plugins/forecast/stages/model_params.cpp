@@ -1,7 +1,9 @@
 #include "model_params.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
+#include "features.hpp"
 #include "series_table.hpp"
 
 namespace sluice::forecast {
@@ -74,6 +76,9 @@ ModelSettings model_settings_from(const Params& p) {
   s.floor = p.get_double("floor");
   if (p.has("cap")) s.cap = p.get_double("cap");
   if (!std::isfinite(s.floor)) throw ParamError("floor", "parameter 'floor' must be a finite number");
+  // An infinite cap scales every y to 0 and the forecast to NaN: only a finite one is a carrying capacity.
+  if (s.cap && !std::isfinite(*s.cap))
+    throw ParamError("cap", "parameter 'cap' must be a finite number, got " + number_text(*s.cap));
   if (o.growth == prophet::Growth::Logistic) {
     if (!s.cap)
       throw ParamError("cap", "parameter 'cap' is required when growth is 'logistic' (the saturating maximum of y)");
@@ -86,7 +91,15 @@ ModelSettings model_settings_from(const Params& p) {
 
 prophet::ProphetOptions ModelSettings::options_for(const Inputs& in) const {
   prophet::ProphetOptions run_options = options;
-  if (in.has("holidays")) run_options.holidays = read_holidays(in.table("holidays"));
+  if (in.has("holidays")) {
+    run_options.holidays = read_holidays(in.table("holidays"));
+    // The model checks the holidays' prior scales only when it fits, and its message could not name this input.
+    try {
+      prophet::holiday_columns(run_options.holidays, run_options.holidays_prior_scale);
+    } catch (const std::invalid_argument& e) {
+      throw Error("input 'holidays': " + std::string(e.what()));
+    }
+  }
   return run_options;
 }
 

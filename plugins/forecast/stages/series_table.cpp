@@ -12,6 +12,13 @@ std::string describe_ds(std::int64_t ds_us) {
   return ds_us % kMicrosPerDay == 0 ? format_date(ds_us / kMicrosPerDay) : format_timestamp(ds_us);
 }
 
+std::string number_text(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (v == std::trunc(v) && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));  // -100000, not -1e+05
+  return ParamValue(v).display();
+}
+
 namespace {
 
 std::int64_t ds_micros(const Column& ds, std::size_t row) {
@@ -39,14 +46,44 @@ bool same_cell(const Column& c, std::size_t a, std::size_t b) {
   }
 }
 
+// Table::require with the port named: a forecast node has two table inputs, and the message alone would
+// not say which one lacks the column. `fix` says how to get the column right.
+const Column& require_column(const Table& table, const std::string& port, const char* name,
+                             std::initializer_list<ColumnType> types, const std::string& fix) {
+  try {
+    return table.require(name, types);
+  } catch (const MissingColumn& e) {
+    throw MissingColumn("input '" + port + "': " + e.what() + "; " + fix);
+  } catch (const Error& e) {
+    throw Error("input '" + port + "': " + e.what() + "; " + fix);
+  }
+}
+
+// Holiday windows add one model column per day of offset, so they are whole days within a year.
+constexpr double kMaxHolidayWindow = 365;
+
+int window_days(const Column* c, std::size_t row, const char* name, const std::string& holiday) {
+  if (c == nullptr || c->is_null(row)) return 0;
+  const double v = c->numeric_at(row);
+  if (!(std::abs(v) <= kMaxHolidayWindow) || v != std::trunc(v))
+    throw Error("input 'holidays': holiday '" + holiday + "', row " + std::to_string(row + 1) + ": " + name + " " +
+                number_text(v) + " is not a whole number of days within [-365, 365]; each day of a window " +
+                "is one model column");
+  return static_cast<int>(v);
+}
+
 }  // namespace
 
 SeriesInput read_series(const Table& table, const std::string& port) {
   SeriesInput s;
   s.port = port;
   const std::string where = "input '" + port + "'";
-  const Column& ds = table.require("ds", {ColumnType::Date, ColumnType::Timestamp});
-  const Column& y = table.require("y", {ColumnType::Double, ColumnType::Int64});
+  const Column& ds = require_column(table, port, "ds", {ColumnType::Date, ColumnType::Timestamp},
+                                    "a forecast reads its dates from a date or timestamp column 'ds': sluice.daily_series "
+                                    "writes one, or name and type it upstream (e.g. schema = [\"ds:date\"] in sluice.csv_read)");
+  const Column& y = require_column(table, port, "y", {ColumnType::Double, ColumnType::Int64},
+                                   "a forecast reads its values from a numeric column 'y': sluice.daily_series "
+                                   "writes one, or name it upstream (e.g. with sluice.sql)");
   s.ds_type = ds.type();
   const std::size_t n = table.num_rows();
 
@@ -91,8 +128,9 @@ SeriesInput read_series(const Table& table, const std::string& port) {
 }
 
 std::vector<prophet::HolidayEvent> read_holidays(const Table& table) {
-  const Column& ds = table.require("ds", {ColumnType::Date, ColumnType::Timestamp});
-  const Column& name = table.require("holiday", {ColumnType::String});
+  const std::string fix = "the holidays table has a date 'ds' and a string 'holiday' per row";
+  const Column& ds = require_column(table, "holidays", "ds", {ColumnType::Date, ColumnType::Timestamp}, fix);
+  const Column& name = require_column(table, "holidays", "holiday", {ColumnType::String}, fix);
   auto optional_numeric = [&](const char* col) -> const Column* {
     const Column* c = table.find(col);
     if (c && c->type() == ColumnType::String)
@@ -109,8 +147,8 @@ std::vector<prophet::HolidayEvent> read_holidays(const Table& table) {
     prophet::HolidayEvent e;
     e.name = std::string(name.string_at(r));
     e.day = ds.type() == ColumnType::Date ? ds.int_at(r) : prophet::calendar_day(ds.int_at(r));
-    if (lower && !lower->is_null(r)) e.lower_window = static_cast<int>(lower->numeric_at(r));
-    if (upper && !upper->is_null(r)) e.upper_window = static_cast<int>(upper->numeric_at(r));
+    e.lower_window = window_days(lower, r, "lower_window", e.name);
+    e.upper_window = window_days(upper, r, "upper_window", e.name);
     if (prior && !prior->is_null(r)) e.prior_scale = prior->numeric_at(r);
     if (e.lower_window > 0 || e.upper_window < 0)
       throw Error("input 'holidays': holiday '" + e.name + "' on " + format_date(e.day) +

@@ -25,6 +25,10 @@ SeriesInput read_series(const Table& table, const std::string& port);
 // Holiday events from a table with ds, holiday and optional lower_window, upper_window, prior_scale.
 std::vector<prophet::HolidayEvent> read_holidays(const Table& table);
 
+// Formats a number for messages: whole numbers as integers, others as the shortest round-trip text, and nan,
+// inf or -inf unquoted.
+std::string number_text(double v);
+
 // Formats a timestamp for messages: a date when it is midnight, otherwise date and time.
 std::string describe_ds(std::int64_t ds_us);
 

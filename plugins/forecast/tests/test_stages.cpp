@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <optional>
+
 #include <sluice/testing.hpp>
 
 #include "stages.hpp"
@@ -274,4 +277,115 @@ TEST_CASE("prophet_forecast keeps timestamp ds and steps whole days past the his
   CHECK(f.column("ds").int_at(24 * 20 + 1) == start + (24 * 20 - 1) * hour + 2 * kMicrosPerDay);
   CHECK(f.column("y").double_at(5) == 110.0);
   CHECK(f.column("weekly").double_at(5) != 0.0);  // 20 days, hourly: weekly (and daily) are on
+}
+
+TEST_CASE("backtest reports mdape as null, like mape, when some y is 0") {
+  // A closed day in a series filled with zeros (sluice.daily_series' default): |e / y| is inf there.
+  const Table days = daily_table(120, false);
+  Table in = days.empty_like();
+  for (std::size_t r = 0; r < days.num_rows(); ++r) {
+    in.column("ds").push_from(days.column("ds"), r);
+    if (r >= 100 && r % 3 == 0) in.column("y").push_double(0.0);
+    else in.column("y").push_from(days.column("y"), r);
+  }
+  testing::TestContext ctx;
+  auto out = testing::run_stage(backtest_descriptor(), make_backtest,
+                                {{"horizon", 7}, {"initial", 90.0}, {"period", 5.0}, {"uncertainty_samples", 0}},
+                                {{"history", Value(in)}}, ctx);
+  const Table& t = table_of(out, "metrics");
+  REQUIRE(t.num_rows() > 0);
+  for (std::size_t i = 0; i < t.num_rows(); ++i) {
+    CAPTURE(i);
+    CHECK(t.column("mape").is_null(i));
+    CHECK(t.column("mdape").is_null(i));
+    CHECK(std::isfinite(t.column("smape").double_at(i)));
+  }
+}
+
+TEST_CASE("prophet_forecast rejects an infinite cap instead of forecasting nulls") {
+  testing::TestContext ctx;
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast,
+                                          {{"growth", "logistic"}, {"cap", INFINITY}},
+                                          {{"history", Value(daily_table(30))}}, ctx),
+                       "parameter 'cap' must be a finite number, got inf", ParamError);
+}
+
+TEST_CASE("holiday windows are whole days within a year, and holiday errors name the holidays input") {
+  const auto holidays = [](double lower, std::optional<double> prior = {}) {
+    Table h;
+    h.add_column("ds", ColumnType::Date);
+    h.add_column("holiday", ColumnType::String);
+    h.add_column("lower_window", ColumnType::Double);
+    h.add_column("prior_scale", ColumnType::Double);
+    h.column("ds").push_int(parse_date("2021-01-10"));
+    h.column("holiday").push_string("promo");
+    h.column("lower_window").push_double(lower);
+    if (prior) h.column("prior_scale").push_double(*prior);
+    else h.column("prior_scale").push_null();
+    return h;
+  };
+  const auto run = [](const Table& h) {
+    testing::TestContext ctx;
+    return testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {{"uncertainty_samples", 0}},
+                              {{"history", Value(daily_table(40, false))}, {"holidays", Value(h)}}, ctx);
+  };
+  CHECK(table_of(run(holidays(-2.0)), "forecast").num_rows() == 70);
+  const std::string tail = " is not a whole number of days within [-365, 365]; each day of a window is one model column";
+  // Before: 200,001 holiday columns (bad_alloc), or a cast of a value no int holds.
+  CHECK_THROWS_WITH_AS(run(holidays(-100000.0)),
+                       ("input 'holidays': holiday 'promo', row 1: lower_window -100000" + tail).c_str(), Error);
+  CHECK_THROWS_WITH_AS(run(holidays(-1.5)), ("input 'holidays': holiday 'promo', row 1: lower_window -1.5" + tail).c_str(),
+                       Error);
+  CHECK_THROWS_WITH_AS(run(holidays(std::nan(""))),
+                       ("input 'holidays': holiday 'promo', row 1: lower_window nan" + tail).c_str(), Error);
+  // The model's own checks, reported against the input they are about (they said input 'history').
+  CHECK_THROWS_WITH_AS(run(holidays(0.0, 0.0)), "input 'holidays': holiday 'promo': prior_scale must be > 0", Error);
+}
+
+TEST_CASE("a missing or mistyped forecast column names its input and how to get it") {
+  Table no_y;
+  no_y.add_column("ds", ColumnType::Date);
+  no_y.add_column("sales", ColumnType::Double);
+  testing::TestContext ctx;
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {},
+                                          {{"history", Value(no_y)}}, ctx),
+                       "input 'history': missing column 'y'; the input has: ds, sales; a forecast reads its values from "
+                       "a numeric column 'y': sluice.daily_series writes one, or name it upstream (e.g. with sluice.sql)",
+                       MissingColumn);
+  Table text_ds;
+  text_ds.add_column("ds", ColumnType::String);
+  text_ds.add_column("y", ColumnType::Double);
+  CHECK_THROWS_WITH_AS(testing::run_stage(backtest_descriptor(), make_backtest, {},
+                                          {{"history", Value(text_ds)}}, ctx),
+                       "input 'history': column 'ds' has type string, expected date or timestamp; a forecast reads "
+                       "its dates from a date or timestamp column 'ds': sluice.daily_series writes one, or name and "
+                       "type it upstream (e.g. schema = [\"ds:date\"] in sluice.csv_read)",
+                       Error);
+  Table holidays;
+  holidays.add_column("ds", ColumnType::Date);
+  holidays.add_column("name", ColumnType::String);
+  CHECK_THROWS_WITH_AS(testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {},
+                                          {{"history", Value(daily_table(30))}, {"holidays", Value(holidays)}}, ctx),
+                       "input 'holidays': missing column 'holiday'; the input has: ds, name; the holidays table has "
+                       "a date 'ds' and a string 'holiday' per row",
+                       MissingColumn);
+}
+
+TEST_CASE("backtest refuses a period that gives more cutoffs than observations, before allocating them") {
+  testing::TestContext ctx;
+  // 1e-6 days: 30 million cutoffs over 30 days (it used to run out of memory generating them).
+  CHECK_THROWS_WITH_AS(testing::run_stage(backtest_descriptor(), make_backtest,
+                                          {{"horizon", 7}, {"initial", 90.0}, {"period", 1e-6}},
+                                          {{"history", Value(daily_table(128, false))}}, ctx),
+                       "parameter 'period' (1e-06 days) gives 30000001 cutoffs, more than the 128 observed rows of "
+                       "input 'history'; each cutoff fits a model, and cutoffs closer than the data repeat its "
+                       "training rows: raise 'period' (the default is horizon / 2)",
+                       Error);
+  // Days beyond what int64 microseconds hold are refused by the schema (inf and 1e12 overflowed the conversion).
+  for (double days : {1e12, static_cast<double>(INFINITY)}) {
+    CAPTURE(days);
+    CHECK_THROWS_AS(testing::run_stage(backtest_descriptor(), make_backtest, {{"initial", days}},
+                                       {{"history", Value(daily_table(128, false))}}, ctx),
+                    ParamError);
+  }
 }
