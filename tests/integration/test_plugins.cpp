@@ -161,55 +161,53 @@ std::string contradiction(const std::string& fixture, const std::string& stage, 
   return "plugin " + fixture_lib(fixture) + ": stage '" + stage + "': " + problem;
 }
 
+// The whole error output of a plugin refused for one contradiction.
+std::string refusal(const std::string& fixture, const std::string& stage, const std::string& problem) {
+  return "sluice: error: " + contradiction(fixture, stage, problem) + "\n";
+}
+
 TEST_CASE("a parameter default that its own declaration refuses is refused at load, with the fix") {
   SUBCASE("outside min/max") {
     CHECK(load_error("default_out_of_range") ==
-          "sluice: error: " + contradiction("default_out_of_range", "fixture.default_out_of_range",
-                                            "parameter 'width': its default value 0 is out of range [1.0, 100.0]; "
-                                            "change the default, or the bounds (min/max) so that they include it") +
-              "\n");
+          refusal("default_out_of_range", "fixture.default_out_of_range",
+                  "parameter 'width': its default value 0 is out of range [1.0, 100.0]; "
+                  "change the default, or the bounds (min/max) so that they include it"));
   }
   SUBCASE("not one of the choices") {
     CHECK(load_error("default_not_a_choice") ==
-          "sluice: error: " + contradiction("default_not_a_choice", "fixture.default_not_a_choice",
-                                            "parameter 'style': its default value \"loud\" is not one of: plain, "
-                                            "shout; change the default to one of the choices, or add it to them") +
-              "\n");
+          refusal("default_not_a_choice", "fixture.default_not_a_choice",
+                  "parameter 'style': its default value \"loud\" is not one of: plain, "
+                  "shout; change the default to one of the choices, or add it to them"));
   }
   SUBCASE("of another type") {
     CHECK(load_error("default_wrong_type") ==
-          "sluice: error: " + contradiction("default_wrong_type", "fixture.default_wrong_type",
-                                            "parameter 'retries': its default \"3\" is not of its declared type "
-                                            "(int); give it a default of that type, or declare the type the default "
-                                            "has") +
-              "\n");
+          refusal("default_wrong_type", "fixture.default_wrong_type",
+                  "parameter 'retries': its default \"3\" is not of its declared type "
+                  "(int); give it a default of that type, or declare the type the default "
+                  "has"));
   }
   SUBCASE("bounds that admit no value") {
     CHECK(load_error("empty_bounds") ==
-          "sluice: error: " + contradiction("empty_bounds", "fixture.empty_bounds",
-                                            "parameter 'level' declares min 9.0 above max 1.0, so no value is "
-                                            "allowed; swap them, or correct the one that is wrong") +
-              "\n");
+          refusal("empty_bounds", "fixture.empty_bounds",
+                  "parameter 'level' declares min 9.0 above max 1.0, so no value is "
+                  "allowed; swap them, or correct the one that is wrong"));
   }
 }
 
 TEST_CASE("two ports of one name in the same direction are refused at load") {
   CHECK(load_error("duplicate_input") ==
-        "sluice: error: " + contradiction("duplicate_input", "fixture.duplicate_input",
-                                          "input port 'in' is declared twice; give each input port its own name") +
-            "\n");
+        refusal("duplicate_input", "fixture.duplicate_input",
+                "input port 'in' is declared twice; give each input port its own name"));
   CHECK(load_error("duplicate_output") ==
-        "sluice: error: " + contradiction("duplicate_output", "fixture.duplicate_output",
-                                          "output port 'out' is declared twice; give each output port its own name") +
-            "\n");
+        refusal("duplicate_output", "fixture.duplicate_output",
+                "output port 'out' is declared twice; give each output port its own name"));
 }
 
 TEST_CASE("a plugin that registers one stage id twice is refused, not reported as two plugins") {
   CHECK(load_error("id_twice") ==
-        "sluice: error: " + contradiction("id_twice", "fixture.registered_twice",
-                                          "the plugin registers this id twice; give each stage its own id, or remove "
-                                          "the second registration") +
-            "\n");
+        refusal("id_twice", "fixture.registered_twice",
+                "the plugin registers this id twice; give each stage its own id, or remove "
+                "the second registration"));
 }
 
 TEST_CASE("every contradiction in a plugin is reported, one line each, and run and plugins refuse it too") {
