@@ -162,6 +162,7 @@ RunReport run_pipeline(const RunOptions& options) {
   RunReport report;
   std::vector<std::string> used;
   try {
+    const RunHeartbeat heartbeat(p.cache_dir, history_id);  // until the run ends, however it ends
     CacheUseLock use(p.cache_dir, CacheUseLock::Mode::Shared);
     p.exec.run_id = new_run_id();
     std::vector<std::string> ids;

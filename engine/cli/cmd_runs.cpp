@@ -37,7 +37,8 @@ std::string duration_of(const engine::RunRecord& r) {
   try {
     const auto ms = std::chrono::duration<double, std::milli>(engine::parse_iso_instant(r.ended_at) -
                                                               engine::parse_iso_instant(r.started_at));
-    return engine::format_duration_ms(ms.count());
+    // An interrupted run ended at its last heartbeat: it lasted that long at least.
+    return (r.status == "interrupted" ? ">= " : "") + engine::format_duration_ms(ms.count());
   } catch (const std::invalid_argument&) {
     return "?";
   }
@@ -110,9 +111,10 @@ void add_runs_command(CLI::App& app, ExitCode& exit) {
       if (!args->pipeline.empty()) pipeline = args->pipeline;
       else if (!args->pipeline_file.empty()) pipeline = engine::read_pipeline_name(args->pipeline_file);
       std::vector<engine::RunRecord> runs;
-      // Do not create a history just to report that it is empty.
+      // Read-only: no history is created just to report that it is empty, and listing one never
+      // changes it (a run whose process is gone is shown as interrupted; the next run records it).
       if (std::filesystem::exists(engine::RunHistory::db_path(dir)))
-        runs = engine::RunHistory(dir).list(pipeline, args->limit);
+        runs = engine::RunHistory(dir, engine::RunHistory::Access::ReadOnly).list(pipeline, args->limit);
       if (args->json) print_json(runs);
       else if (runs.empty()) std::cout << "no runs recorded in " << dir.string() << (pipeline ? " for " + *pipeline : "") << '\n';
       else print_table(runs);

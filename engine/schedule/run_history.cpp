@@ -8,8 +8,10 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 
 #include "common/errors.hpp"
+#include "common/log.hpp"
 #include "schedule/clock.hpp"
 
 namespace sluice::engine {
@@ -23,11 +25,47 @@ std::string this_host() {
   return buf;
 }
 
-bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+// A killed process stays a zombie until its parent reaps it, but it runs no more.
+bool zombie(long pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  std::getline(stat, text);
+  const auto name_end = text.rfind(')');  // "pid (name) state ...": the name may hold anything
+  return name_end != std::string::npos && name_end + 2 < text.size() && text[name_end + 2] == 'Z';
+}
+
+bool process_alive(long pid) {
+  if (pid <= 0) return false;
+  if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
+  return !zombie(pid);
+}
 
 std::optional<std::string> optional_text(const SQLite::Column& c) {
   if (c.isNull()) return std::nullopt;
   return c.getString();
+}
+
+// A run left "running" by a process of this host that no longer exists never wrote its end
+// (SIGKILL, OOM kill, power loss). Another host's processes cannot be checked from here.
+bool vanished(const std::string& row_host, long pid, const std::string& host) {
+  return row_host == host && pid != ::getpid() && !process_alive(pid);
+}
+
+std::string vanished_error(long pid) {
+  return "process " + std::to_string(pid) + " ended without recording a result (killed or crashed)";
+}
+
+bool has_table(SQLite::Database& db, const std::string& table) {
+  SQLite::Statement query(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  query.bind(1, table);
+  return query.executeStep();
+}
+
+bool has_column(SQLite::Database& db, const std::string& table, const std::string& column) {
+  SQLite::Statement query(db, "SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+  query.bind(1, table);
+  query.bind(2, column);
+  return query.executeStep();
 }
 
 }  // namespace
@@ -44,26 +82,49 @@ std::int64_t runs_to_keep() {
     throw UsageError(std::string("SLUICE_RUNS_KEEP must be a positive number of runs, got '") + env + "'");
   return n;
 }
+// A runs.db from before heartbeats gets the column; its rows have none (an interrupted one then
+// shows no end). Another process may be adding it at the same moment.
+void add_heartbeat_column(SQLite::Database& db) {
+  if (has_column(db, "runs", "heartbeat_at")) return;
+  try {
+    db.exec(R"(ALTER TABLE "runs" ADD COLUMN "heartbeat_at" TEXT NOT NULL DEFAULT '')");
+  } catch (const SQLite::Exception&) {
+    if (!has_column(db, "runs", "heartbeat_at")) throw;
+  }
+}
 }  // namespace
 
 struct RunHistory::Impl {
-  explicit Impl(const std::filesystem::path& file)
-      : db(file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs) {}
+  Impl(const std::filesystem::path& file, int flags) : db(file, flags, kBusyTimeoutMs) {}
   SQLite::Database db;
   std::string host = this_host();
   std::int64_t keep = runs_to_keep();
+  bool read_only = false;
+  bool has_runs = true;       // false only in a runs.db opened read-only while its first writer creates it
+  bool has_heartbeat = true;  // false only in a runs.db from before heartbeats, opened read-only
 };
 
 std::filesystem::path RunHistory::db_path(const std::filesystem::path& cache_dir) { return cache_dir / "runs.db"; }
 
-RunHistory::RunHistory(const std::filesystem::path& cache_dir) {
+RunHistory::RunHistory(const std::filesystem::path& cache_dir, Access access) {
+  if (access == Access::ReadOnly) {
+    try {
+      impl_ = std::make_unique<Impl>(db_path(cache_dir), SQLite::OPEN_READONLY);
+      impl_->read_only = true;
+      impl_->has_runs = has_table(impl_->db, "runs");
+      impl_->has_heartbeat = has_column(impl_->db, "runs", "heartbeat_at");
+    } catch (const SQLite::Exception& e) {
+      throw std::runtime_error("cannot read run history " + db_path(cache_dir).string() + ": " + e.what());
+    }
+    return;
+  }
   std::error_code ec;
   std::filesystem::create_directories(cache_dir, ec);
   if (ec)
     throw std::runtime_error("cannot create cache directory " + cache_dir.string() + " for the run history: " +
                              ec.message());
   try {
-    impl_ = std::make_unique<Impl>(db_path(cache_dir));
+    impl_ = std::make_unique<Impl>(db_path(cache_dir), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     auto& db = impl_->db;
     tune_engine_database(db);
     db.exec(R"sql(
@@ -81,22 +142,14 @@ RunHistory::RunHistory(const std::filesystem::path& cache_dir) {
         "error" TEXT,
         "report_json" TEXT NOT NULL DEFAULT '',
         "host" TEXT NOT NULL DEFAULT '',
-        "pid" INTEGER NOT NULL DEFAULT 0);
+        "pid" INTEGER NOT NULL DEFAULT 0,
+        "heartbeat_at" TEXT NOT NULL DEFAULT '');
       CREATE INDEX IF NOT EXISTS "runs_by_pipeline" ON "runs" ("pipeline", "id");
       CREATE INDEX IF NOT EXISTS "runs_by_slot" ON "runs" ("pipeline", "scheduled_for");
     )sql");
 
-    // A run whose process vanished (SIGKILL, power loss) never wrote its end: mark it.
-    SQLite::Statement running(db, R"(SELECT "id", "pid" FROM "runs" WHERE "status" = 'running' AND "host" = ?)");
-    running.bind(1, impl_->host);
-    std::vector<std::pair<std::int64_t, long>> vanished;
-    while (running.executeStep()) {
-      const long pid = static_cast<long>(running.getColumn(1).getInt64());
-      if (pid != ::getpid() && !process_alive(pid)) vanished.emplace_back(running.getColumn(0).getInt64(), pid);
-    }
-    for (const auto& [id, pid] : vanished)
-      complete(id, "interrupted", 0, 0, 0,
-               "process " + std::to_string(pid) + " ended without recording a result (killed or crashed)", "");
+    add_heartbeat_column(db);
+    mark_vanished_runs();
   } catch (const SQLite::Exception& e) {
     throw std::runtime_error("cannot open run history " + db_path(cache_dir).string() + ": " + e.what() +
                              "; check that the cache directory is writable");
@@ -104,7 +157,27 @@ RunHistory::RunHistory(const std::filesystem::path& cache_dir) {
 }
 
 RunHistory::~RunHistory() {
-  if (impl_) checkpoint_if_large(impl_->db);
+  if (impl_ && !impl_->read_only) checkpoint_if_large(impl_->db);
+}
+
+void RunHistory::mark_vanished_runs() {
+  auto& db = impl_->db;
+  SQLite::Statement running(db, R"(SELECT "id", "pid" FROM "runs" WHERE "status" = 'running' AND "host" = ?)");
+  running.bind(1, impl_->host);
+  std::vector<std::pair<std::int64_t, long>> gone;
+  while (running.executeStep()) {
+    const long pid = static_cast<long>(running.getColumn(1).getInt64());
+    if (vanished(impl_->host, pid, impl_->host)) gone.emplace_back(running.getColumn(0).getInt64(), pid);
+  }
+  // Ended at its last heartbeat, as list() shows it before this write: the same end whenever it is noticed.
+  SQLite::Statement mark(db, R"(UPDATE "runs" SET "status" = 'interrupted', "ended_at" = "heartbeat_at", "error" = ?
+      WHERE "id" = ? AND "status" = 'running')");
+  for (const auto& run : gone) {
+    mark.bind(1, vanished_error(run.second));
+    mark.bind(2, run.first);
+    mark.exec();
+    mark.reset();
+  }
 }
 RunHistory::RunHistory(RunHistory&&) noexcept = default;
 RunHistory& RunHistory::operator=(RunHistory&&) noexcept = default;
@@ -112,7 +185,7 @@ RunHistory& RunHistory::operator=(RunHistory&&) noexcept = default;
 std::int64_t RunHistory::begin(const std::string& pipeline, const std::string& trigger,
                                std::optional<std::chrono::system_clock::time_point> scheduled_for) {
   SQLite::Statement insert(impl_->db, R"(INSERT INTO "runs" ("pipeline", "trigger", "scheduled_for", "started_at",
-      "status", "host", "pid") VALUES (?, ?, ?, ?, 'running', ?, ?))");
+      "status", "host", "pid", "heartbeat_at") VALUES (?, ?, ?, ?4, 'running', ?, ?, ?4))");
   insert.bind(1, pipeline);
   insert.bind(2, trigger);
   if (scheduled_for) insert.bind(3, format_utc(*scheduled_for));
@@ -152,10 +225,12 @@ void RunHistory::complete(std::int64_t id, const std::string& status, std::int64
 }
 
 std::vector<RunRecord> RunHistory::list(const std::optional<std::string>& pipeline, std::size_t limit) const {
+  if (!impl_->has_runs) return {};  // nothing recorded yet
   const std::string where = pipeline ? R"(WHERE "pipeline" = ?)" : "";
+  const std::string heartbeat = impl_->has_heartbeat ? R"("heartbeat_at")" : "''";
   SQLite::Statement query(impl_->db, R"(SELECT "id", "pipeline", "trigger", "scheduled_for", "started_at",
-      "ended_at", "status", "nodes_ran", "nodes_cached", "nodes_failed", "error", "report_json" FROM "runs" )" +
-                                         where + R"( ORDER BY "id" DESC LIMIT ?)");
+      "ended_at", "status", "nodes_ran", "nodes_cached", "nodes_failed", "error", "report_json", "host", "pid", )" +
+                                         heartbeat + R"( FROM "runs" )" + where + R"( ORDER BY "id" DESC LIMIT ?)");
   int index = 1;
   if (pipeline) query.bind(index++, *pipeline);
   query.bind(index, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
@@ -174,6 +249,13 @@ std::vector<RunRecord> RunHistory::list(const std::optional<std::string>& pipeli
     r.nodes_failed = query.getColumn(9).getInt64();
     r.error = optional_text(query.getColumn(10));
     r.report_json = query.getColumn(11).getString();
+    const long pid = static_cast<long>(query.getColumn(13).getInt64());
+    // What mark_vanished_runs() records, shown without writing it (a read-only history cannot).
+    if (r.status == "running" && vanished(query.getColumn(12).getString(), pid, impl_->host)) {
+      r.status = "interrupted";
+      r.ended_at = query.getColumn(14).getString();
+      r.error = vanished_error(pid);
+    }
     records.push_back(std::move(r));
   }
   return records;
@@ -181,12 +263,65 @@ std::vector<RunRecord> RunHistory::list(const std::optional<std::string>& pipeli
 
 std::optional<std::chrono::system_clock::time_point> RunHistory::last_scheduled_slot(
     const std::string& pipeline) const {
+  if (!impl_->has_runs) return std::nullopt;
   // One timestamp format (format_utc) is stored, so text order is time order.
   SQLite::Statement query(impl_->db,
                           R"(SELECT MAX("scheduled_for") FROM "runs" WHERE "pipeline" = ? AND "scheduled_for" IS NOT NULL)");
   query.bind(1, pipeline);
   if (!query.executeStep() || query.getColumn(0).isNull()) return std::nullopt;
   return parse_iso_instant(query.getColumn(0).getString());
+}
+
+namespace {
+// Writes one run's heartbeat on a connection of its own, opened at the first beat: a run shorter
+// than one interval opens none. A failed beat is skipped: without it an interrupted run only shows
+// an earlier end, and the run itself goes on.
+class HeartbeatWriter {
+ public:
+  HeartbeatWriter(std::filesystem::path file, std::int64_t id) : file_(std::move(file)), id_(id) {}
+  void beat() noexcept {
+    try {
+      if (!statement_) open();
+      statement_->bind(1, format_utc_ms(process_clock().now()));
+      statement_->bind(2, id_);
+      statement_->exec();
+    } catch (const std::exception& e) {
+      log::debug(std::string("run history heartbeat skipped: ") + e.what());
+    }
+    if (statement_) (void)statement_->tryReset();  // ready for the next beat, after a failed one too
+  }
+
+ private:
+  void open() {
+    db_.emplace(file_, SQLite::OPEN_READWRITE);
+    tune_engine_database(*db_);
+    db_->setBusyTimeout(1000);  // a beat that would wait longer is better skipped
+    statement_.emplace(*db_, R"(UPDATE "runs" SET "heartbeat_at" = ? WHERE "id" = ? AND "status" = 'running')");
+  }
+  std::filesystem::path file_;
+  std::int64_t id_;
+  std::optional<SQLite::Database> db_;
+  std::optional<SQLite::Statement> statement_;  // after db_: destroyed first
+};
+}  // namespace
+
+RunHeartbeat::RunHeartbeat(const std::filesystem::path& cache_dir, std::int64_t id, std::chrono::milliseconds every)
+    : thread_([this, db = RunHistory::db_path(cache_dir), id, every] { beat_until_stopped(db, id, every); }) {}
+
+RunHeartbeat::~RunHeartbeat() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void RunHeartbeat::beat_until_stopped(const std::filesystem::path& file, std::int64_t id,
+                                      std::chrono::milliseconds every) {
+  HeartbeatWriter writer(file, id);
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, every, [this] { return stopping_; })) writer.beat();
 }
 
 }  // namespace sluice::engine

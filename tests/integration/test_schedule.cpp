@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -214,4 +216,43 @@ TEST_CASE("SIGTERM during a scheduled run cancels it cleanly and leaves the cach
   CHECK(rerun.exit_code == 0);
   runs = runs_json(cache);
   CHECK(runs[0]["status"] == "ok");
+}
+
+TEST_CASE("sluice runs shows a SIGKILLed run as interrupted without writing, and the next run records it") {
+  TempDir dir;
+  sluice::test::write_file(dir / "slow.toml", pipeline_toml("slow", 40, 250));
+  const auto cache = dir / "cache";
+  sluice::test::Background killed(dir.path(), {"run", (dir / "slow.toml").string(), "--cache-dir", cache.string()});
+  REQUIRE(wait_for_lock(cache, "slow"));
+  for (int i = 0; i < 300 && runs_json(cache).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ::kill(killed.pid, SIGKILL);
+  const pid_t pid = killed.pid;
+  CHECK(killed.wait() == 128 + SIGKILL);
+  const auto stored = [&] {
+    SQLite::Database db((cache / "runs.db").string(), SQLite::OPEN_READONLY);
+    return db.execAndGet(R"(SELECT "status" || ' ' || "ended_at" FROM "runs" WHERE "id" = 1)").getString();
+  };
+
+  auto runs = runs_json(cache);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0]["status"] == "interrupted");
+  CHECK(runs[0]["error"] == "process " + std::to_string(pid) + " ended without recording a result (killed or crashed)");
+  CHECK(runs[0]["ended_at"] == runs[0]["started_at"]);  // killed before its first heartbeat
+  const auto table = sluice::test::sluice("runs --cache-dir " + shell_quote(cache.string()));
+  CHECK(table.out.find(" >= 0 ms ") != std::string::npos);
+  CHECK(table.out.find(" interrupted ") != std::string::npos);
+  CHECK(stored() == "running ");  // listing wrote nothing
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(runs_json(cache)[0]["ended_at"] == runs[0]["ended_at"]);  // fixed, not growing
+
+  // The next run takes over the stale lock and records the interrupted run as it was shown.
+  sluice::test::write_file(dir / "slow.toml", pipeline_toml("slow", 40, 0));
+  CHECK(sluice::test::sluice("run -q " + shell_quote((dir / "slow.toml").string()) + " --cache-dir " +
+                             shell_quote(cache.string()))
+            .exit_code == 0);
+  CHECK(stored() == "interrupted " + runs[0]["ended_at"].get<std::string>());
+  const auto after = runs_json(cache);
+  REQUIRE(after.size() == 2);
+  CHECK(after[0]["status"] == "ok");
+  CHECK(after[1] == runs[0]);
 }

@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <thread>
 
 #include "app/run_pipeline.hpp"
@@ -105,6 +107,110 @@ TEST_CASE("history: a run whose process died is marked interrupted") {
   CHECK(runs[0].error ==
         std::optional<std::string>("process " + std::to_string(child) +
                                    " ended without recording a result (killed or crashed)"));
+}
+
+namespace {
+std::string stored(const std::filesystem::path& dir, const std::string& column) {
+  SQLite::Database db((dir / "runs.db").string(), SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT \"" + column + "\" FROM \"runs\"").getString();
+}
+std::string stored_status(const std::filesystem::path& dir) { return stored(dir, "status"); }
+
+// Waits (up to 10 s, for slow sanitizer builds) until the only run's heartbeat has moved past its start.
+bool wait_for_heartbeat(const std::filesystem::path& dir) {
+  for (int i = 0; i < 1000; ++i) {
+    if (stored(dir, "heartbeat_at") > stored(dir, "started_at")) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("history: a dead run reads as interrupted at its last heartbeat, and a listing writes nothing") {
+  TempDir dir;
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    RunHistory history(dir.path());
+    const RunHeartbeat heartbeat(dir.path(), history.begin("sales", "manual", std::nullopt), std::chrono::milliseconds(20));
+    ::_exit(wait_for_heartbeat(dir.path()) ? 0 : 1);  // dies without finishing the run, as under SIGKILL
+  }
+  siginfo_t info{};
+  REQUIRE(::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT) == 0);  // ended, not reaped
+  const auto listed = [&] { return RunHistory(dir.path(), RunHistory::Access::ReadOnly).list(std::nullopt, 10); };
+  const auto runs = listed();
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].status == "interrupted");
+  CHECK(runs[0].error == std::optional<std::string>("process " + std::to_string(child) +
+                                                    " ended without recording a result (killed or crashed)"));
+  CHECK(runs[0].ended_at > runs[0].started_at);  // its last heartbeat, not its start
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(listed()[0].ended_at == runs[0].ended_at);  // the same end however late one looks
+  CHECK(stored_status(dir.path()) == "running");    // read-only: nothing was written
+  int status = 0;
+  ::waitpid(child, &status, 0);  // a zombie until here: gone all the same
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // it had written a heartbeat
+
+  // The next writer records what the listing showed.
+  const auto recorded = RunHistory(dir.path()).list(std::nullopt, 10);
+  CHECK(stored_status(dir.path()) == "interrupted");
+  CHECK(recorded[0].ended_at == runs[0].ended_at);
+  CHECK(recorded[0].error == runs[0].error);
+}
+
+TEST_CASE("history: the heartbeat moves while the run lives and a finished run keeps its end") {
+  TempDir dir;
+  RunHistory history(dir.path());
+  const auto id = history.begin("sales", "manual", std::nullopt);
+  CHECK(stored(dir.path(), "heartbeat_at") == stored(dir.path(), "started_at"));
+  {
+    const RunHeartbeat heartbeat(dir.path(), id, std::chrono::milliseconds(10));
+    CHECK(wait_for_heartbeat(dir.path()));
+    CHECK(history.list(std::nullopt, 1)[0].status == "running");  // alive: not derived as interrupted
+  }
+  history.complete(id, "ok", 1, 0, 0, std::nullopt, "");
+  const std::string ended = history.list(std::nullopt, 1)[0].ended_at;
+  {
+    const RunHeartbeat late(dir.path(), id, std::chrono::milliseconds(10));  // touches running rows only
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(history.list(std::nullopt, 1)[0].ended_at == ended);
+}
+
+TEST_CASE("history: a runs.db from before heartbeats is read as it is and upgraded by a writer") {
+  TempDir dir;
+  {
+    SQLite::Database db((dir / "runs.db").string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(R"(CREATE TABLE "runs" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "pipeline" TEXT NOT NULL,
+        "trigger" TEXT NOT NULL, "scheduled_for" TEXT, "started_at" TEXT NOT NULL, "ended_at" TEXT NOT NULL DEFAULT '',
+        "status" TEXT NOT NULL, "nodes_ran" INTEGER NOT NULL DEFAULT 0, "nodes_cached" INTEGER NOT NULL DEFAULT 0,
+        "nodes_failed" INTEGER NOT NULL DEFAULT 0, "error" TEXT, "report_json" TEXT NOT NULL DEFAULT '',
+        "host" TEXT NOT NULL DEFAULT '', "pid" INTEGER NOT NULL DEFAULT 0))");
+    char host[256] = {};
+    REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+    SQLite::Statement insert(db, R"(INSERT INTO "runs" ("pipeline", "trigger", "started_at", "status", "host", "pid")
+        VALUES ('sales', 'manual', '2024-03-04T06:00:00.000Z', 'running', ?, 2147483646))");
+    insert.bind(1, std::string(host));
+    insert.exec();
+  }
+  const auto old = RunHistory(dir.path(), RunHistory::Access::ReadOnly).list(std::nullopt, 10);
+  REQUIRE(old.size() == 1);
+  CHECK(old[0].status == "interrupted");
+  CHECK(old[0].ended_at.empty());  // no heartbeat to end at: the end is unknown
+  RunHistory upgraded(dir.path());
+  CHECK(upgraded.list(std::nullopt, 10)[0].status == "interrupted");
+  CHECK(stored_status(dir.path()) == "interrupted");
+  const auto id = upgraded.begin("sales", "manual", std::nullopt);
+  CHECK(upgraded.list(std::nullopt, 1)[0].id == id);
+}
+
+TEST_CASE("history: read-only, a runs.db its first writer is still creating lists no runs") {
+  TempDir dir;
+  sluice::test::write_file(dir / "runs.db", "");  // created, no table yet
+  const RunHistory history(dir.path(), RunHistory::Access::ReadOnly);
+  CHECK(history.list(std::nullopt, 10).empty());
+  CHECK_FALSE(history.last_scheduled_slot("sales"));
 }
 
 TEST_CASE("history: concurrent writers from several connections") {
