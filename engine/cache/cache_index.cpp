@@ -123,7 +123,7 @@ CacheIndex::CacheIndex(const std::filesystem::path& cache_dir) {
 
 void CacheIndex::open() {
   db_ = std::make_unique<SQLite::Database>(path_.string(),
-                                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+                                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
   // Objects are fsynced before their index entry commits, so NORMAL sync is enough.
   tune_engine_database(*db_);
   db_->exec("PRAGMA foreign_keys=OFF");
