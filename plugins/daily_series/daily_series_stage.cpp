@@ -4,6 +4,7 @@
 
 #include "key_groups.hpp"
 #include "row_days.hpp"
+#include "series_gaps.hpp"
 #include "stages.hpp"
 #include "value_expression.hpp"
 
@@ -13,7 +14,7 @@ StageDescriptor daily_series_descriptor() {
   StageDescriptor d;
   d.id = "sluice.daily_series";
   d.kind = StageKind::Transform;
-  d.version = "1.0.0";
+  d.version = "1.1.0";
   d.summary = "Aggregates transactions into one row per key and calendar day (ds, y), filling missing days";
   d.inputs = {{"in", PortType::Table, false, false, "transactions: key columns, a timestamp and numeric columns"}};
   d.outputs = {{"out", PortType::Table, false, false, "key columns..., ds (date), y (double), sorted by keys then ds"}};
@@ -34,6 +35,9 @@ StageDescriptor daily_series_descriptor() {
        "\"Europe/Berlin\": timestamps are UTC and days are taken in that zone"},
       {"start", ParamType::String, {}, false, {}, {}, {}, "first day to keep (YYYY-MM-DD, optional)"},
       {"end", ParamType::String, {}, false, {}, {}, {}, "last day to keep (YYYY-MM-DD, inclusive, optional)"},
+      {"max_gap_days", ParamType::Int, {}, false, 0.0, 1000000.0, {},
+       "fail when a series has more consecutive days without rows than this (optional; without it, gaps over "
+       "366 days are a warning)"},
   };
   return d;
 }
@@ -85,7 +89,8 @@ class DailySeriesStage : public Stage {
         fill_null_(p.get_string("fill") == "null"),
         rule_(p.get_string("timezone")),
         start_(date_param(p, "start")),
-        end_(date_param(p, "end")) {
+        end_(date_param(p, "end")),
+        max_gap_days_(p.has("max_gap_days") ? std::optional<std::int64_t>(p.get_int("max_gap_days")) : std::nullopt) {
     if (p.has("value")) {
       value_ = parse_value_expression(p.get_string("value"));
     } else if (agg_ != Agg::Count) {
@@ -173,11 +178,32 @@ class DailySeriesStage : public Stage {
       }
     }
     ctx.progress(rows, rows, "rows");
+    check_gaps(ctx, keys, groups, first, offset, n);
 
     outputs.set("out", build_output(in, keys, groups, first, offset, acc, n));
   }
 
  private:
+  // A day whose rows all have a null value counts as a day without values, as it does for filling.
+  void check_gaps(Context& ctx, const std::vector<const Column*>& keys, const KeyGroups& groups,
+                  const std::vector<std::int32_t>& first, const std::vector<std::size_t>& offset,
+                  const std::vector<std::uint32_t>& n) const {
+    const std::vector<SeriesGap> gaps = gaps_longer_than(max_gap_days_.value_or(kWarnGapDays), first, offset, n);
+    if (gaps.empty()) return;
+    const auto longest = std::max_element(gaps.begin(), gaps.end(),
+                                          [](const SeriesGap& a, const SeriesGap& b) { return a.days() < b.days(); });
+    std::string what = "series " + series_label(keys, groups.first_row[longest->group]) + " has " + describe_gap(*longest);
+    if (gaps.size() > 1) what += " (and " + std::to_string(gaps.size() - 1) + " more series have a long gap)";
+    if (max_gap_days_) {
+      throw Error(what + ", more than max_gap_days = " + std::to_string(*max_gap_days_) +
+                  "; a mistyped date? Fix the source, drop the early rows with 'start', or raise max_gap_days");
+    }
+    ctx.warn(what + ", which are filled as missing days; a mistyped date? Drop the early rows with 'start', or set "
+                    "max_gap_days to make such a gap an error");
+  }
+
+  static constexpr std::int64_t kWarnGapDays = 366;
+
   Table build_output(const Table& in, const std::vector<const Column*>& keys, const KeyGroups& groups,
                      const std::vector<std::int32_t>& first, const std::vector<std::size_t>& offset,
                      const std::vector<double>& acc, const std::vector<std::uint32_t>& n) const {
@@ -229,6 +255,7 @@ class DailySeriesStage : public Stage {
   bool fill_null_;
   DayRule rule_;
   std::optional<std::int32_t> start_, end_;
+  std::optional<std::int64_t> max_gap_days_;
 };
 
 }  // namespace

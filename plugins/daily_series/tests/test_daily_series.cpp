@@ -203,6 +203,42 @@ TEST_CASE("errors: missing columns list what exists, bad types and timestamps na
                        doctest::Contains("median"), ParamError);
 }
 
+TEST_CASE("a gap of years inside a series (a mistyped year) is a warning, or an error past max_gap_days") {
+  // Store 7's first sale says 2012 where 2021 was meant: its series would start nine years early.
+  const Table typo = sales({{7, "2012-03-04 10:00", 1, 2.0}, {7, "2021-03-04 10:00", 1, 2.0}, {7, "2021-03-05 10:00", 1, 2.0},
+                            {8, "2021-03-04 10:00", 1, 2.0}, {8, "2021-03-06 10:00", 1, 2.0}});
+  testing::TestContext ctx;
+  const auto out = testing::run_stage(daily_series_descriptor(), make_daily_series,
+                                      {{"keys", ParamValue::strings({"store_id"})}, {"ts", "sold_at"}, {"value", "quantity"}},
+                                      {{"in", Value(typo)}}, ctx);
+  CHECK(std::get<Table>(out.values().at("out")).num_rows() == 3289 + 3);  // still filled, as documented
+  REQUIRE(ctx.messages.size() == 1);
+  CHECK(ctx.messages[0] ==
+        "series store_id=7 has 3,286 days without values, from 2012-03-05 to 2021-03-03, which are filled as missing "
+        "days; a mistyped date? Drop the early rows with 'start', or set max_gap_days to make such a gap an error");
+
+  // Store 8's one-day gap is within any limit; store 7's is not.
+  CHECK_THROWS_WITH_AS(run({{"keys", ParamValue::strings({"store_id"})}, {"ts", "sold_at"}, {"value", "quantity"},
+                            {"max_gap_days", ParamValue(std::int64_t{30})}},
+                           typo),
+                       "series store_id=7 has 3,286 days without values, from 2012-03-05 to 2021-03-03, more than "
+                       "max_gap_days = 30; a mistyped date? Fix the source, drop the early rows with 'start', or raise "
+                       "max_gap_days",
+                       Error);
+  // With max_gap_days = 0 both stores fail; the longest gap is named and the other counted.
+  CHECK_THROWS_WITH_AS(run({{"keys", ParamValue::strings({"store_id"})}, {"ts", "sold_at"}, {"value", "quantity"},
+                            {"max_gap_days", ParamValue(std::int64_t{0})}},
+                           typo),
+                       doctest::Contains("store_id=7 has 3,286 days without values, from 2012-03-05 to 2021-03-03 (and 1 "
+                                         "more series have a long gap)"),
+                       Error);
+  // Short gaps (a store closed on Sundays) say nothing.
+  testing::TestContext quiet;
+  testing::run_stage(daily_series_descriptor(), make_daily_series, {{"ts", "sold_at"}, {"value", "quantity"}},
+                     {{"in", Value(kSales)}}, quiet);
+  CHECK(quiet.messages.empty());
+}
+
 TEST_CASE("empty input gives an empty series with the right columns") {
   const Table t = run({{"keys", ParamValue::strings({"store_id"})}, {"ts", "sold_at"}, {"value", "quantity"}}, sales({}));
   CHECK(t.num_rows() == 0);

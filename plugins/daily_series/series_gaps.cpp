@@ -1,0 +1,66 @@
+#include "series_gaps.hpp"
+
+#include <cstdio>
+
+namespace sluice::daily {
+
+std::vector<SeriesGap> gaps_longer_than(std::int64_t limit, const std::vector<std::int32_t>& first_day,
+                                        const std::vector<std::size_t>& offset, const std::vector<std::uint32_t>& rows) {
+  std::vector<SeriesGap> out;
+  for (std::size_t g = 0; g + 1 < offset.size(); ++g) {
+    std::optional<SeriesGap> longest;
+    std::size_t run_start = offset[g];
+    for (std::size_t s = offset[g]; s <= offset[g + 1]; ++s) {
+      if (s < offset[g + 1] && rows[s] == 0) continue;
+      // Slots run_start..s-1 had no rows.
+      if (s > run_start && (!longest || static_cast<std::int64_t>(s - run_start) > longest->days())) {
+        const auto day = [&](std::size_t slot) { return first_day[g] + static_cast<std::int32_t>(slot - offset[g]); };
+        longest = SeriesGap{static_cast<std::uint32_t>(g), day(run_start), day(s - 1)};
+      }
+      run_start = s + 1;
+    }
+    if (longest && longest->days() > limit) out.push_back(*longest);
+  }
+  return out;
+}
+
+namespace {
+std::string cell_text(const Column& c, std::size_t row) {
+  if (c.is_null(row)) return "null";
+  switch (c.type()) {
+    case ColumnType::String: return "'" + std::string(c.string_at(row)) + "'";
+    case ColumnType::Double: {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%g", c.double_at(row));
+      return buf;
+    }
+    case ColumnType::Date: return format_date(c.int_at(row));
+    case ColumnType::Timestamp: return format_timestamp(c.int_at(row));
+    default: return std::to_string(c.int_at(row));
+  }
+}
+
+// 3287 -> "3,287".
+std::string with_thousands(std::int64_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+}  // namespace
+
+std::string series_label(const std::vector<const Column*>& keys, std::size_t row) {
+  if (keys.empty()) return "all rows";
+  std::string out;
+  for (const Column* k : keys) out += (out.empty() ? "" : ", ") + k->name() + "=" + cell_text(*k, row);
+  return out;
+}
+
+std::string describe_gap(const SeriesGap& gap) {
+  return with_thousands(gap.days()) + (gap.days() == 1 ? " day" : " days") + " without values, from " +
+         format_date(gap.first_day) + " to " + format_date(gap.last_day);
+}
+
+}  // namespace sluice::daily
