@@ -12,6 +12,7 @@
 
 #include "common/errors.hpp"
 #include "common/log.hpp"
+#include "schedule/run_lock.hpp"
 #include "schedule/clock.hpp"
 
 namespace sluice::engine {
@@ -53,6 +54,24 @@ bool vanished(const std::string& row_host, long pid, const std::string& host) {
 
 std::string vanished_error(long pid) {
   return "process " + std::to_string(pid) + " ended without recording a result (killed or crashed)";
+}
+
+// Another host's process cannot be checked from here, but its heartbeat can: silent for as long as
+// makes another host's pipeline lock stale (24 missed beats), the run is taken to be gone. Only
+// shown, never recorded: its own host records it, or the run itself if it is alive after all.
+bool silent_elsewhere(const std::string& row_host, const std::string& heartbeat, const std::string& host) {
+  if (row_host == host || heartbeat.empty()) return false;
+  try {
+    return process_clock().now() - parse_iso_instant(heartbeat) > PipelineLock::kStaleAfter;
+  } catch (const std::invalid_argument&) {
+    return false;  // not a time this history wrote: no judgement
+  }
+}
+
+std::string silent_error(const std::string& row_host, long pid) {
+  return "no heartbeat from process " + std::to_string(pid) + " on host " + row_host + " for over " +
+         std::to_string(PipelineLock::kStaleAfter.count()) +
+         " s: presumed ended without recording a result (only that host can tell for sure)";
 }
 
 bool has_table(SQLite::Database& db, const std::string& table) {
@@ -251,10 +270,16 @@ std::vector<RunRecord> RunHistory::list(const std::optional<std::string>& pipeli
     r.report_json = query.getColumn(11).getString();
     const long pid = static_cast<long>(query.getColumn(13).getInt64());
     // What mark_vanished_runs() records, shown without writing it (a read-only history cannot).
-    if (r.status == "running" && vanished(query.getColumn(12).getString(), pid, impl_->host)) {
+    const std::string host = query.getColumn(12).getString();
+    const std::string heartbeat = query.getColumn(14).getString();
+    if (r.status == "running" && vanished(host, pid, impl_->host)) {
       r.status = "interrupted";
-      r.ended_at = query.getColumn(14).getString();
+      r.ended_at = heartbeat;
       r.error = vanished_error(pid);
+    } else if (r.status == "running" && silent_elsewhere(host, heartbeat, impl_->host)) {
+      r.status = "interrupted";
+      r.ended_at = heartbeat;
+      r.error = silent_error(host, pid);
     }
     records.push_back(std::move(r));
   }

@@ -159,6 +159,37 @@ TEST_CASE("history: a dead run reads as interrupted at its last heartbeat, and a
   CHECK(recorded[0].error == runs[0].error);
 }
 
+TEST_CASE("history: another host's run whose heartbeat stopped over 120 s ago reads as interrupted, and is not rewritten") {
+  TempDir dir;
+  RunHistory(dir.path()).begin("sales", "manual", std::nullopt);  // creates the history (this host's run, alive)
+  const auto now = process_clock().now();
+  {
+    SQLite::Database db((dir.path() / "runs.db").string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement insert(db, R"(INSERT INTO "runs" ("pipeline", "trigger", "started_at", "status", "host", "pid",
+        "heartbeat_at") VALUES ('sales', 'schedule', ?, 'running', ?, ?, ?))");
+    const auto add = [&](const std::string& host, int pid, std::chrono::seconds silent_for) {
+      insert.bind(1, format_utc_ms(now - std::chrono::hours(1)));
+      insert.bind(2, host);
+      insert.bind(3, pid);
+      insert.bind(4, format_utc_ms(now - silent_for));
+      insert.exec();
+      insert.reset();
+    };
+    add("build-2", 41873, std::chrono::seconds(600));  // silent for 10 minutes
+    add("build-3", 52984, std::chrono::seconds(30));   // a few beats late: still running
+  }
+  const auto runs = RunHistory(dir.path()).list(std::nullopt, 10);  // a writer, too
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0].status == "running");
+  CHECK(runs[1].status == "interrupted");
+  CHECK(runs[1].ended_at == format_utc_ms(now - std::chrono::seconds(600)));
+  CHECK(runs[1].error == std::optional<std::string>("no heartbeat from process 41873 on host build-2 for over 120 s: presumed "
+                                                    "ended without recording a result (only that host can tell for sure)"));
+  CHECK(runs[2].status == "running");
+  SQLite::Database db((dir.path() / "runs.db").string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet(R"(SELECT COUNT(*) FROM "runs" WHERE "status" = 'running')").getInt() == 3);  // only shown
+}
+
 TEST_CASE("history: the heartbeat moves while the run lives and a finished run keeps its end") {
   TempDir dir;
   RunHistory history(dir.path());
