@@ -624,8 +624,8 @@ params = { sleep_ms = 300 }
   INFO("max_parallel 1: " << one << " ms, max_parallel 2: " << two << " ms");
   CHECK(one >= 1200);
   CHECK(two >= 600);
-  // Below the 1,200 ms of one at a time, with room for a sanitizer build's slower bookkeeping.
-  CHECK(two < 1100);
+  // About half of one at a time, measured in the same conditions (a loaded machine stretches both).
+  CHECK(two < 0.75 * one);
 }
 
 TEST_CASE("the partitions to recompute are shared among the threads even when they are neighbours in key order") {
