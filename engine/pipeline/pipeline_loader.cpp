@@ -235,8 +235,9 @@ void check_partition_settings(const toml::table& table, const NodeSpec& spec, Pr
 
 // Resolves [vars] into spec.vars and the interpolator. A variable may refer to others in any order
 // (TOML tables do not keep the file's order): each is resolved after those it refers to, and a cycle
-// is reported with its path.
-void define_vars(const toml::table& vars, PipelineSpec& spec, Interpolator& interp, Problems& problems) {
+// is reported with its path. Returns the variables given by --set, each with its argument.
+std::map<std::string, std::string> define_vars(const toml::table& vars, PipelineSpec& spec, Interpolator& interp,
+                                               Problems& problems) {
   struct Raw {
     ParamValue value;
     SourceLoc loc;
@@ -268,6 +269,10 @@ void define_vars(const toml::table& vars, PipelineSpec& spec, Interpolator& inte
     done.insert(name);
   };
   for (const auto& [name, var] : raw) resolve(name);
+  std::map<std::string, std::string> given_by_set;
+  for (const auto& [name, var] : raw)
+    if (var.loc.line == 0 && var.loc.file.rfind("--set ", 0) == 0) given_by_set.emplace(name, var.loc.file);
+  return given_by_set;
 }
 
 // Node ids name SQL tables (sluice.sql) and files, where case may not tell them apart.
@@ -475,8 +480,17 @@ NodeSpec parse_node(const std::string& id, const toml::node& node, Problems& pro
 
 // Resolves the ${...} references in a node's parameters. A parameter whose reference cannot be
 // resolved is marked invalid, so the schema check does not also call its unresolved text a wrong type.
-void interpolate_params(NodeSpec& node, const Interpolator& interp, Problems& problems) {
+// A parameter referring to a variable given by --set (`given_by_set`) says so where it is reported:
+// the file shows only the reference, and the value to fix is in the command line.
+void interpolate_params(NodeSpec& node, const Interpolator& interp, Problems& problems,
+                        const std::map<std::string, std::string>& given_by_set) {
   for (auto& [name, value] : node.params) {
+    for (const auto& var : Interpolator::referenced_vars(value)) {
+      const auto given = given_by_set.find(var);
+      if (given == given_by_set.end()) continue;
+      std::string& via = node.param_locs[name].via;
+      via += (via.empty() ? "" : "; ") + ("${vars." + var + "} is given by " + given->second);
+    }
     const std::size_t before = problems.count();
     value = interp.apply(value, node.param_locs[name], problems_sink(problems));
     if (problems.count() != before) node.invalid_keys.insert("params." + name);
@@ -548,8 +562,9 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   }
 
   Interpolator interp(spec.name, spec.dir);
+  std::map<std::string, std::string> given_by_set;  // variable -> its --set argument
   if (const auto* vars = doc.get("vars")) {
-    if (const auto* vt = vars->as_table()) define_vars(*vt, spec, interp, problems);
+    if (const auto* vt = vars->as_table()) given_by_set = define_vars(*vt, spec, interp, problems);
     else problems.add(*vars, "[vars] must be a table of name = value");
   }
   if (const auto* dirs = ptable.get("plugin_dirs")) {
@@ -566,7 +581,7 @@ PipelineSpec parse_pipeline(std::string_view text, const std::filesystem::path& 
   } else {
     for (const auto& [key, node] : *nodes->as_table()) {
       NodeSpec n = parse_node(std::string(key.str()), node, problems);
-      interpolate_params(n, interp, problems);
+      interpolate_params(n, interp, problems, given_by_set);
       spec.nodes.push_back(std::move(n));
     }
     // toml++ keeps tables in key order; users expect file order in listings.

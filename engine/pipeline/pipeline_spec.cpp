@@ -13,8 +13,9 @@ std::string SourceLoc::str() const {
 }
 
 std::string Problem::str() const {
-  if (loc.file.empty()) return message;
-  return loc.str() + ": " + message;
+  const std::string text = loc.via.empty() ? message : message + "; " + loc.via;
+  if (loc.file.empty()) return text;
+  return loc.str() + ": " + text;
 }
 
 void throw_problems(std::vector<Problem> problems) {

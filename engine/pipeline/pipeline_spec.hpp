@@ -18,6 +18,9 @@ struct SourceLoc {
   std::string file;
   std::uint32_t line = 0;
   std::uint32_t column = 0;
+  // How a value written here as a reference got its value, when the file does not show it:
+  // "${vars.n} is given by --set vars.n=abc". Problem::str() appends it to the message.
+  std::string via;
   std::string str() const;  // "file:line:col" (or "file" when unknown)
 };
 
