@@ -203,6 +203,18 @@ TEST_CASE("two ports of one name in the same direction are refused at load") {
                 "output port 'out' is declared twice; give each output port its own name"));
 }
 
+TEST_CASE("each element of a list parameter with choices is checked before anything runs, naming the choices") {
+  TempDir dir;
+  const fs::path file = write_pipeline(dir, {fixture_dir("working")},
+                                       kOneSource + "[nodes.copy]\nplugin = \"fixture.echo\"\ninputs = [\"numbers\"]\n"
+                                                    "params = { tags = [\"fast\", \"loud\"] }\n");
+  const auto r = validate(file);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "sluice: error: " + file.string() +
+                     ":11:19: node 'copy' (fixture.echo): parameter 'tags': value [\"fast\",\"loud\"] has \"loud\", "
+                     "which is not one of: fast, cheap (labels of the node)\n");
+}
+
 TEST_CASE("a plugin that registers one stage id twice is refused, not reported as two plugins") {
   CHECK(load_error("id_twice") ==
         refusal("id_twice", "fixture.registered_twice",
