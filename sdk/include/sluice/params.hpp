@@ -72,7 +72,9 @@ struct SLUICE_API ParamSpec {
   bool required = false;
   std::optional<double> min;  // numeric bounds, inclusive
   std::optional<double> max;
-  std::vector<std::string> choices;  // allowed strings, if not empty
+  // Allowed strings, if not empty: of a String value, or of each element of a StringList. The
+  // registry refuses choices on any other type, where no value is a string they could restrict.
+  std::vector<std::string> choices;
   std::string doc;
 };
 
