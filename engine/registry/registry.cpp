@@ -24,33 +24,10 @@ namespace {
 
 std::string stamp_field(const char* text, std::size_t cap) { return std::string(text, strnlen(text, cap)); }
 
-// Collects what a plugin registers, validating each descriptor.
+// Collects what a plugin registers; registration_problems checks it once the plugin is done.
 class CollectingRegistrar : public Registrar {
  public:
   void add(StageDescriptor descriptor, StageFactory factory) override {
-    if (!is_stage_id(descriptor.id)) {
-      throw std::runtime_error("stage id '" + descriptor.id +
-                               "' is not reverse-DNS (lowercase words separated by dots, e.g. \"acme.resize\")");
-    }
-    if (descriptor.version.empty()) throw std::runtime_error("stage '" + descriptor.id + "' has no version");
-    if (!factory) throw std::runtime_error("stage '" + descriptor.id + "' has no factory");
-    for (std::size_t i = 0; i < descriptor.params.size(); ++i) {
-      for (std::size_t j = 0; j < i; ++j) {
-        if (descriptor.params[i].name == descriptor.params[j].name) {
-          throw std::runtime_error("stage '" + descriptor.id + "' declares parameter '" + descriptor.params[i].name + "' twice");
-        }
-      }
-    }
-    for (const auto& group : descriptor.one_of_inputs) {
-      if (group.empty()) throw std::runtime_error("stage '" + descriptor.id + "' declares an empty one_of_inputs group");
-      for (const auto& name : group) {
-        const bool known = std::any_of(descriptor.inputs.begin(), descriptor.inputs.end(),
-                                       [&](const PortSpec& p) { return p.name == name && p.optional; });
-        if (!known)
-          throw std::runtime_error("stage '" + descriptor.id + "' lists '" + name +
-                                   "' in one_of_inputs, which is not one of its optional input ports");
-      }
-    }
     entries.emplace_back(std::move(descriptor), std::move(factory));
   }
   std::vector<std::pair<StageDescriptor, StageFactory>> entries;
@@ -64,6 +41,24 @@ std::size_t times_registered(const Registered& entries, std::size_t count, const
                                                 [&](const auto& entry) { return entry.first.id == id; }));
 }
 
+// What makes a registered stage unusable whatever its descriptor says: an id pipelines cannot name,
+// no version for the cache keys, no way to create it.
+std::vector<std::string> entry_problems(const StageDescriptor& descriptor, const StageFactory& factory) {
+  std::vector<std::string> problems;
+  if (!is_stage_id(descriptor.id)) {
+    problems.emplace_back("the id is not reverse-DNS; use lowercase words separated by dots, e.g. \"acme.resize\"");
+  }
+  if (descriptor.version.empty()) {
+    problems.emplace_back("it has no version, which every cache key of the stage includes; give it a semantic "
+                          "version, e.g. \"1.0.0\"");
+  }
+  if (!factory) {
+    problems.emplace_back("it has no factory; register it with a function that creates the stage, or with "
+                          "Registrar::add<StageT>(descriptor)");
+  }
+  return problems;
+}
+
 // Every reason to refuse what the plugin `name` registered, one line each. They are all found
 // before any stage is kept, so a refused plugin leaves nothing of itself in the registry.
 std::vector<std::string> registration_problems(const std::string& name, const Registered& entries,
@@ -72,6 +67,7 @@ std::vector<std::string> registration_problems(const std::string& name, const Re
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string& id = entries[i].first.id;
     const std::string stage = "plugin " + name + ": stage '" + id + "': ";
+    for (const auto& problem : entry_problems(entries[i].first, entries[i].second)) problems.push_back(stage + problem);
     for (const auto& problem : descriptor_contradictions(entries[i].first)) problems.push_back(stage + problem);
     const std::size_t before = times_registered(entries, i, id);
     if (before == 1) {

@@ -1,5 +1,6 @@
 #include "sluice/params.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -48,33 +49,87 @@ void append_json_string(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void append_double(std::string& out, double v) {
-  if (std::isnan(v)) { out += "\"nan\""; return; }
-  if (std::isinf(v)) { out += v > 0 ? "\"inf\"" : "\"-inf\""; return; }
+// Canonical text is JSON, for cache keys; display text is for the people reading a message.
+enum class TextStyle : std::uint8_t { Canonical, Display };
+
+void append_double(std::string& out, double v, TextStyle style) {
+  if (std::isnan(v) || std::isinf(v)) {
+    const std::string word = std::isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
+    out += style == TextStyle::Canonical ? "\"" + word + "\"" : word;  // JSON has no literal for them
+    return;
+  }
   // Shortest text that reads back to the same double: exact, canonical and readable (0.05, not 0.05000000000000000277).
+  // A message writes a whole number out (-100000.0, not -1e+05) while every digit of it is exact.
+  const bool written_out = style == TextStyle::Display && v == std::trunc(v) && std::abs(v) < 1e15;
   char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  const auto res = written_out ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                               : std::to_chars(buf, buf + sizeof buf, v);
   std::string s(buf, res.ptr);
-  // Keep doubles distinguishable from ints in the canonical text.
+  // Keep doubles distinguishable from ints: 1.0, not 1.
   if (s.find_first_of(".eE") == std::string::npos) s += ".0";
   out += s;
 }
 
-void append_scalar(std::string& out, const Scalar& s) {
+void append_scalar(std::string& out, const Scalar& s, TextStyle style) {
   std::visit(
       [&](const auto& v) {
         using T = std::decay_t<decltype(v)>;
         if constexpr (std::is_same_v<T, std::monostate>) out += "null";
         else if constexpr (std::is_same_v<T, bool>) out += v ? "true" : "false";
         else if constexpr (std::is_same_v<T, std::int64_t>) out += std::to_string(v);
-        else if constexpr (std::is_same_v<T, double>) append_double(out, v);
+        else if constexpr (std::is_same_v<T, double>) append_double(out, v, style);
         else append_json_string(out, v);
       },
       s);
 }
 
+Scalar scalar_of(const ParamValue& value) {
+  if (value.is_bool()) return value.as_bool();
+  if (value.is_int()) return value.as_int();
+  if (value.is_double()) return value.as_double();
+  if (value.is_string()) return value.as_string();
+  return std::monostate{};
+}
+
+std::string text_of(const ParamValue& value, TextStyle style) {
+  std::string out;
+  if (!value.is_list()) {
+    append_scalar(out, scalar_of(value), style);
+    return out;
+  }
+  out += '[';
+  bool first = true;
+  for (const auto& s : value.as_list()) {
+    if (!first) out += ',';
+    first = false;
+    append_scalar(out, s, style);
+  }
+  out += ']';
+  return out;
+}
+
 bool scalar_is_number(const Scalar& s) {
   return std::holds_alternative<std::int64_t>(s) || std::holds_alternative<double>(s);
+}
+
+// Choices restrict a string, or each string of a list (the descriptor check allows them on String and
+// StringList only). Empty when the value keeps to them.
+std::string choices_problem(const ParamSpec& spec, const ParamValue& value) {
+  if (spec.choices.empty()) return {};
+  const auto allowed = [&](const std::string& s) {
+    return std::find(spec.choices.begin(), spec.choices.end(), s) != spec.choices.end();
+  };
+  std::string list;
+  for (const auto& c : spec.choices) list += (list.empty() ? "" : ", ") + c;
+  if (value.is_string() && !allowed(value.as_string())) return "value " + value.display() + " is not one of: " + list;
+  if (!value.is_list()) return {};
+  for (const auto& element : value.as_list()) {
+    const auto* text = std::get_if<std::string>(&element);
+    if (text != nullptr && !allowed(*text)) {
+      return "value " + value.display() + " has " + ParamValue(*text).display() + ", which is not one of: " + list;
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -84,30 +139,9 @@ ParamValue ParamValue::strings(const std::vector<std::string>& items) {
   return ParamValue(std::move(list));
 }
 
-std::string ParamValue::canonical() const {
-  std::string out;
-  if (is_list()) {
-    out += '[';
-    bool first = true;
-    for (const auto& s : as_list()) {
-      if (!first) out += ',';
-      first = false;
-      append_scalar(out, s);
-    }
-    out += ']';
-    return out;
-  }
-  std::visit(
-      [&](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::vector<Scalar>>) {
-        } else {
-          append_scalar(out, Scalar(v));
-        }
-      },
-      v_);
-  return out;
-}
+std::string ParamValue::canonical() const { return text_of(*this, TextStyle::Canonical); }
+
+std::string ParamValue::display() const { return text_of(*this, TextStyle::Display); }
 
 bool Params::has(const std::string& name) const {
   auto it = values_.find(name);
@@ -126,7 +160,7 @@ static decltype(auto) typed_get(const Params& p, const std::string& name, const 
   try {
     return static_cast<std::invoke_result_t<F, const ParamValue&>>(f(v));
   } catch (const std::bad_variant_access&) {
-    throw ParamError(name, "parameter '" + name + "' must be " + type + ", got " + v.canonical());
+    throw ParamError(name, "parameter '" + name + "' must be " + type + ", got " + v.display());
   }
 }
 
@@ -179,7 +213,7 @@ std::string Params::canonical() const {
 }
 
 std::string check_param(const ParamSpec& spec, const ParamValue& value) {
-  auto expected = [&] { return "expected " + std::string(to_string(spec.type)) + ", got " + value.canonical(); };
+  auto expected = [&] { return "expected " + std::string(to_string(spec.type)) + ", got " + value.display(); };
   auto list_of = [&](auto pred) {
     if (!value.is_list()) return false;
     for (const auto& s : value.as_list())
@@ -206,22 +240,13 @@ std::string check_param(const ParamSpec& spec, const ParamValue& value) {
     const double x = value.as_double();
     // Written so that NaN (TOML's nan), which compares false with every bound, is out of range too.
     if ((spec.min && !(x >= *spec.min)) || (spec.max && !(x <= *spec.max))) {
-      std::string range = "[" + (spec.min ? ParamValue(*spec.min).canonical() : std::string("-inf")) + ", " +
-                          (spec.max ? ParamValue(*spec.max).canonical() : std::string("inf")) + "]";
+      std::string range = "[" + (spec.min ? ParamValue(*spec.min).display() : std::string("-inf")) + ", " +
+                          (spec.max ? ParamValue(*spec.max).display() : std::string("inf")) + "]";
       if (std::isnan(x)) return "value nan is not a number; use one in " + range;
-      return "value " + value.canonical() + " is out of range " + range;
+      return "value " + value.display() + " is out of range " + range;
     }
   }
-  if (!spec.choices.empty() && value.is_string()) {
-    bool found = false;
-    std::string list;
-    for (const auto& c : spec.choices) {
-      found = found || c == value.as_string();
-      list += (list.empty() ? "" : ", ") + c;
-    }
-    if (!found) return "value " + value.canonical() + " is not one of: " + list;
-  }
-  return {};
+  return choices_problem(spec, value);
 }
 
 Params apply_schema(const StageDescriptor& descriptor, Params given) {

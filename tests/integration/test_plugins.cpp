@@ -144,18 +144,6 @@ TEST_CASE("an exception thrown while registering names the plugin and keeps its 
             "found\n");
 }
 
-TEST_CASE("a stage id that is not reverse-DNS is refused at registration") {
-  CHECK(load_error("bad_stage_id") == "sluice: error: plugin " + fixture_lib("bad_stage_id") +
-                                          ": failed while registering its stages: stage id 'Fixture Bad Id' is not "
-                                          "reverse-DNS (lowercase words separated by dots, e.g. \"acme.resize\")\n");
-}
-
-TEST_CASE("a one_of_inputs group that names no optional input port of the stage is refused at registration") {
-  CHECK(load_error("bad_one_of") == "sluice: error: plugin " + fixture_lib("bad_one_of") +
-                                        ": failed while registering its stages: stage 'fixture.bad_one_of' lists 'b' in "
-                                        "one_of_inputs, which is not one of its optional input ports\n");
-}
-
 // What the loader says about one contradiction in a fixture's stage (tests/fixtures/plugins/bad_descriptor).
 std::string contradiction(const std::string& fixture, const std::string& stage, const std::string& problem) {
   return "plugin " + fixture_lib(fixture) + ": stage '" + stage + "': " + problem;
@@ -164,6 +152,19 @@ std::string contradiction(const std::string& fixture, const std::string& stage, 
 // The whole error output of a plugin refused for one contradiction.
 std::string refusal(const std::string& fixture, const std::string& stage, const std::string& problem) {
   return "sluice: error: " + contradiction(fixture, stage, problem) + "\n";
+}
+
+TEST_CASE("a stage id that is not reverse-DNS is refused at registration, with the fix") {
+  CHECK(load_error("bad_stage_id") ==
+        refusal("bad_stage_id", "Fixture Bad Id",
+                "the id is not reverse-DNS; use lowercase words separated by dots, e.g. \"acme.resize\""));
+}
+
+TEST_CASE("a one_of_inputs group that names no optional input port of the stage is refused at registration") {
+  CHECK(load_error("bad_one_of") ==
+        refusal("bad_one_of", "fixture.bad_one_of",
+                "one_of_inputs lists 'b', which is not one of its optional input ports; declare an optional input "
+                "port 'b', or remove it from the group"));
 }
 
 TEST_CASE("a parameter default that its own declaration refuses is refused at load, with the fix") {
@@ -194,6 +195,24 @@ TEST_CASE("a parameter default that its own declaration refuses is refused at lo
   }
 }
 
+TEST_CASE("a parameter declared against itself is refused at load, with the fix") {
+  // fixture case -> the problem reported for its stage fixture.<case>
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"choices_on_number",
+       "parameter 'level' declares choices, but its type (int) is not a string or a list of strings, so they restrict "
+       "nothing; remove the choices, or declare it a string or a list of strings"},
+      {"required_with_default",
+       "parameter 'path' is required and also has a default (\"out.csv\"), which is never used; remove the default, "
+       "or make the parameter optional (required = false)"},
+      {"duplicate_param", "parameter 'path' is declared twice; give each parameter its own name"},
+  };
+  for (const auto& c : cases) {
+    const std::string& fixture = c.first;  // not a structured binding: CAPTURE's lambda takes it (clang 14)
+    CAPTURE(fixture);
+    CHECK(load_error(fixture) == refusal(fixture, "fixture." + fixture, c.second));
+  }
+}
+
 TEST_CASE("two ports of one name in the same direction are refused at load") {
   CHECK(load_error("duplicate_input") ==
         refusal("duplicate_input", "fixture.duplicate_input",
@@ -201,6 +220,18 @@ TEST_CASE("two ports of one name in the same direction are refused at load") {
   CHECK(load_error("duplicate_output") ==
         refusal("duplicate_output", "fixture.duplicate_output",
                 "output port 'out' is declared twice; give each output port its own name"));
+}
+
+TEST_CASE("each element of a list parameter with choices is checked before anything runs, naming the choices") {
+  TempDir dir;
+  const fs::path file = write_pipeline(dir, {fixture_dir("working")},
+                                       kOneSource + "[nodes.copy]\nplugin = \"fixture.echo\"\ninputs = [\"numbers\"]\n"
+                                                    "params = { tags = [\"fast\", \"loud\"] }\n");
+  const auto r = validate(file);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == "sluice: error: " + file.string() +
+                     ":11:19: node 'copy' (fixture.echo): parameter 'tags': value [\"fast\",\"loud\"] has \"loud\", "
+                     "which is not one of: fast, cheap (labels of the node)\n");
 }
 
 TEST_CASE("a plugin that registers one stage id twice is refused, not reported as two plugins") {

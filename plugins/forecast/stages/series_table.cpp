@@ -13,10 +13,9 @@ std::string describe_ds(std::int64_t ds_us) {
 }
 
 std::string number_text(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  if (v == std::trunc(v) && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));  // -100000, not -1e+05
-  return ParamValue(v).display();
+  std::string text = ParamValue(v).display();
+  if (text.ends_with(".0")) text.resize(text.size() - 2);  // days and counts read as whole numbers
+  return text;
 }
 
 namespace {

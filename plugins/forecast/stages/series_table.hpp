@@ -25,8 +25,8 @@ SeriesInput read_series(const Table& table, const std::string& port);
 // Holiday events from a table with ds, holiday and optional lower_window, upper_window, prior_scale.
 std::vector<prophet::HolidayEvent> read_holidays(const Table& table);
 
-// Formats a number for messages: whole numbers as integers, others as the shortest round-trip text, and nan,
-// inf or -inf unquoted.
+// Formats a number for messages as ParamValue::display does (nan, inf and -inf unquoted, no exponent on a whole
+// number), but a whole number without the ".0" that marks a double: -100000, not -100000.0.
 std::string number_text(double v);
 
 // Formats a timestamp for messages: a date when it is midnight, otherwise date and time.

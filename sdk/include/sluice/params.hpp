@@ -55,8 +55,9 @@ class SLUICE_API ParamValue {
 
   // Canonical, stable text (JSON) used for cache keys and explanations.
   std::string canonical() const;
-  // Short human form for messages: 30, 0.05, "linear", ["a","b"].
-  std::string display() const { return canonical(); }
+  // Short human form for messages: 30, 0.05, "linear", ["a","b"]. Unlike canonical(), nan and inf are
+  // unquoted and whole doubles never take an exponent (-100000.0, not -1e+05); doubles keep their ".0".
+  std::string display() const;
 
   friend bool operator==(const ParamValue& a, const ParamValue& b) { return a.v_ == b.v_; }
 
@@ -71,7 +72,9 @@ struct SLUICE_API ParamSpec {
   bool required = false;
   std::optional<double> min;  // numeric bounds, inclusive
   std::optional<double> max;
-  std::vector<std::string> choices;  // allowed strings, if not empty
+  // Allowed strings, if not empty: of a String value, or of each element of a StringList. The
+  // registry refuses choices on any other type, where no value is a string they could restrict.
+  std::vector<std::string> choices;
   std::string doc;
 };
 

@@ -86,3 +86,61 @@ TEST_CASE("descriptor check: each contradiction names the parameter or port and 
   CHECK(descriptor_contradictions(ports) ==
         std::vector<std::string>{"input port 'a' is declared twice; give each input port its own name"});
 }
+
+TEST_CASE("descriptor check: choices belong to strings and lists of strings only") {
+  auto word = param(ParamType::String, ParamValue("a"));
+  word.choices = {"a", "b"};
+  CHECK(descriptor_contradictions(with_param(word)).empty());
+  auto words = param(ParamType::StringList, ParamValue::strings({"b", "a"}));
+  words.choices = {"a", "b"};
+  CHECK(descriptor_contradictions(with_param(words)).empty());
+  // Each element of a list default is held to the choices, as a pipeline's list is.
+  words.default_value = ParamValue::strings({"a", "c"});
+  CHECK(descriptor_contradictions(with_param(words)) ==
+        std::vector<std::string>{"parameter 'p': its default value [\"a\",\"c\"] has \"c\", which is not one of: a, b; "
+                                 "change the default to one of the choices, or add it to them"});
+
+  for (const ParamType type : {ParamType::Bool, ParamType::Int, ParamType::Double, ParamType::IntList,
+                               ParamType::DoubleList, ParamType::List, ParamType::Any}) {
+    CAPTURE(to_string(type));
+    auto numeric = param(type, std::nullopt);
+    numeric.choices = {"1", "2"};
+    CHECK(descriptor_contradictions(with_param(numeric)) ==
+          std::vector<std::string>{"parameter 'p' declares choices, but its type (" + std::string(to_string(type)) +
+                                   ") is not a string or a list of strings, so they restrict nothing; remove the "
+                                   "choices, or declare it a string or a list of strings"});
+  }
+}
+
+TEST_CASE("descriptor check: a required parameter with a default is refused, a null default is no default") {
+  auto required = param(ParamType::Int, ParamValue(3));
+  required.required = true;
+  CHECK(descriptor_contradictions(with_param(required)) ==
+        std::vector<std::string>{"parameter 'p' is required and also has a default (3), which is never used; remove "
+                                 "the default, or make the parameter optional (required = false)"});
+  required.default_value = ParamValue();
+  CHECK(descriptor_contradictions(with_param(required)).empty());
+  required.default_value.reset();
+  CHECK(descriptor_contradictions(with_param(required)).empty());
+}
+
+TEST_CASE("descriptor check: parameter names are unique and one_of_inputs names optional input ports") {
+  sluice::StageDescriptor twice;
+  twice.params = {param(ParamType::Int, std::nullopt), param(ParamType::String, std::nullopt)};
+  CHECK(descriptor_contradictions(twice) ==
+        std::vector<std::string>{"parameter 'p' is declared twice; give each parameter its own name"});
+
+  sluice::StageDescriptor one_of;
+  one_of.inputs = {{"a", sluice::PortType::Table, true, false, ""}, {"b", sluice::PortType::Table, false, false, ""}};
+  one_of.one_of_inputs = {{"a"}};
+  CHECK(descriptor_contradictions(one_of).empty());
+  one_of.one_of_inputs = {{"a", "b", "c"}, {}};
+  CHECK(descriptor_contradictions(one_of) ==
+        std::vector<std::string>{
+            "one_of_inputs lists 'b', which is not one of its optional input ports; declare an optional input port "
+            "'b', or remove it from the group",
+            "one_of_inputs lists 'c', which is not one of its optional input ports; declare an optional input port "
+            "'c', or remove it from the group",
+            "one_of_inputs has an empty group; list the optional input ports of which one must be connected, or "
+            "remove the group"});
+}

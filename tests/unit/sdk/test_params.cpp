@@ -25,6 +25,7 @@ StageDescriptor schema() {
       {"flag", ParamType::Bool, ParamValue(false), false, {}, {}, {}, ""},
       {"bind", ParamType::List, {}, false, {}, {}, {}, ""},
       {"anything", ParamType::Any, {}, false, {}, {}, {}, ""},
+      {"columns", ParamType::StringList, {}, false, {}, {}, {"ds", "y"}, ""},
   };
   return d;
 }
@@ -89,6 +90,25 @@ TEST_CASE("apply_schema names the parameter and the problem") {
         "anything: parameter 'anything': expected scalar, got [\"a\"]");
 }
 
+TEST_CASE("choices of a list of strings apply to each element, and the error lists them") {
+  CHECK(schema_error({{"n", 1}, {"columns", ParamValue::strings({"y", "ds"})}}) == "no error");
+  CHECK(schema_error({{"n", 1}, {"columns", ParamValue::strings({"ds", "yhat", "trend"})}}) ==
+        "columns: parameter 'columns': value [\"ds\",\"yhat\",\"trend\"] has \"yhat\", which is not one of: ds, y");
+  // A single string given for the list is checked as its one element.
+  CHECK(schema_error({{"n", 1}, {"columns", "yhat"}}) ==
+        "columns: parameter 'columns': value \"yhat\" is not one of: ds, y");
+  CHECK(schema_error({{"n", 1}, {"columns", ParamValue(std::vector<Scalar>{})}}) == "no error");
+}
+
+TEST_CASE("range messages show nan and inf bare, as the bounds are") {
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(schema_error({{"n", 1}, {"rate", -inf}}) == "rate: parameter 'rate': value -inf is out of range [0.0, inf]");
+  ParamSpec capped{"cap", ParamType::Double, {}, false, {}, 100.0, {}, ""};
+  CHECK(check_param(capped, ParamValue(inf)) == "value inf is out of range [-inf, 100.0]");
+  ParamSpec floor{"floor", ParamType::Double, {}, false, 0.0, {}, {}, ""};
+  CHECK(check_param(floor, ParamValue(-100000.0)) == "value -100000.0 is out of range [0.0, inf]");
+}
+
 TEST_CASE("bounds are inclusive and lists of mixed numbers pass DoubleList") {
   CHECK(schema_error({{"n", 0}}) == "no error");
   CHECK(schema_error({{"n", 10}}) == "no error");
@@ -128,6 +148,24 @@ TEST_CASE("ParamValue::canonical is stable JSON that keeps ints and doubles apar
         R"([null,true,1,2.0,"x"])");
   CHECK(ParamValue(std::vector<Scalar>{}).canonical() == "[]");
   CHECK(ParamValue(1).canonical() != ParamValue(1.0).canonical());
+}
+
+TEST_CASE("ParamValue::display is for messages: nan and inf bare, whole numbers written out") {
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(ParamValue(std::nan("")).display() == "nan");
+  CHECK(ParamValue(inf).display() == "inf");
+  CHECK(ParamValue(-inf).display() == "-inf");
+  CHECK(ParamValue(3.0).display() == "3.0");  // still a double, unlike 3
+  CHECK(ParamValue(3).display() == "3");
+  CHECK(ParamValue(-100000.0).display() == "-100000.0");
+  CHECK(ParamValue(-100000.0).canonical() == "-1e+05");  // cache keys keep their text
+  CHECK(ParamValue(123456789012345.0).display() == "123456789012345.0");
+  CHECK(ParamValue(1e300).display() == "1e+300");  // past the exact integers: the shortest text
+  CHECK(ParamValue(0.05).display() == "0.05");
+  CHECK(ParamValue(-1.5).display() == "-1.5");
+  CHECK(ParamValue(1e-06).display() == "1e-06");
+  CHECK(ParamValue("linear").display() == "\"linear\"");
+  CHECK(ParamValue(std::vector<Scalar>{1.0, -inf, std::string("a")}).display() == "[1.0,-inf,\"a\"]");
 }
 
 TEST_CASE("Params::canonical sorts keys whatever the insertion order") {
