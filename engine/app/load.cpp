@@ -24,6 +24,29 @@ std::unique_ptr<Registry> load_plugins(const PipelineSpec& spec, std::vector<Pro
   }
   return registry;
 }
+
+// Each stage is created once with its checked parameters, so that the checks a stage makes itself
+// as it reads them (one parameter against another, the form of a date) are reported with the
+// others, before anything runs. Only for a pipeline with no other problem: a stage given
+// parameters that failed their schema would report the same problem again in other words.
+void check_stage_creation(const PipelineSpec& spec, const Registry& registry, const std::vector<ResolvedNode>& resolved,
+                          std::vector<Problem>& problems) {
+  if (!problems.empty()) return;
+  for (std::size_t i = 0; i < spec.nodes.size(); ++i) {
+    const NodeSpec& node = spec.nodes[i];
+    const LoadedStage* stage = registry.find(node.plugin);
+    if (stage == nullptr) continue;
+    const std::string who = "node '" + node.id + "' (" + node.plugin + "): ";
+    try {
+      (void)stage->factory(resolved[i].params);
+    } catch (const ParamError& e) {
+      const auto at = node.param_locs.find(e.param());
+      problems.push_back(Problem{at != node.param_locs.end() ? at->second : node.loc, who + param_error_text(e)});
+    } catch (const std::exception& e) {
+      problems.push_back(Problem{node.loc, who + "the stage could not be created: " + e.what()});
+    }
+  }
+}
 }  // namespace
 
 LoadedPipeline load_and_validate(const std::filesystem::path& file, const std::vector<std::string>& overrides) {
@@ -41,6 +64,7 @@ LoadedPipeline load_and_validate(const std::filesystem::path& file, const std::v
         return s ? &s->descriptor : nullptr;
       },
       registry->ids(), problems);
+  check_stage_creation(spec, *registry, resolved, problems);
   throw_problems(std::move(problems));
   return LoadedPipeline{std::move(spec), std::move(dag), std::move(registry), std::move(resolved)};
 }

@@ -231,7 +231,7 @@ struct Executor::Impl {
     } catch (const ParamError& e) {
       auto it = nodes[v].spec->param_locs.find(e.param());
       const std::string where = it != nodes[v].spec->param_locs.end() ? it->second.str() + ": " : "";
-      throw NodeFailure(where + "invalid parameter '" + e.param() + "': " + e.what());
+      throw NodeFailure(where + param_error_text(e));
     } catch (const std::exception& e) {
       throw NodeFailure(std::string("could not create the stage: ") + e.what());
     }

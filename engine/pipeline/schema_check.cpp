@@ -205,4 +205,11 @@ std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const 
   return Checker(spec, dag, lookup, known_ids, problems).run();
 }
 
+std::string param_error_text(const ParamError& e) {
+  const std::string prefix = "parameter '" + e.param() + "'";
+  const std::string_view message = e.what();
+  if (message.substr(0, prefix.size()) == prefix) return std::string(message);
+  return prefix + ": " + std::string(message);
+}
+
 }  // namespace sluice::engine

@@ -38,4 +38,8 @@ std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const 
                                                 const std::vector<std::string>& known_ids,
                                                 std::vector<Problem>& problems);
 
+// A stage's ParamError as one message that names the parameter once ("parameter 'weekly': ..."):
+// most stages write that prefix themselves, some do not.
+std::string param_error_text(const ParamError& e);
+
 }  // namespace sluice::engine
