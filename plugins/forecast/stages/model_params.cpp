@@ -89,8 +89,9 @@ ModelSettings model_settings_from(const Params& p) {
   return s;
 }
 
-prophet::ProphetOptions ModelSettings::options_for(const Inputs& in) const {
+prophet::ProphetOptions ModelSettings::options_for(const Inputs& in, const Context& ctx) const {
   prophet::ProphetOptions run_options = options;
+  run_options.cancelled = [&ctx] { return ctx.cancelled(); };
   if (in.has("holidays")) {
     run_options.holidays = read_holidays(in.table("holidays"));
     // The model checks the holidays' prior scales only when it fits, and its message could not name this input.
