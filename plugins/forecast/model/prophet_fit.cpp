@@ -262,7 +262,7 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
   try {
     features_.holidays = holiday_columns(options_.holidays, options_.holidays_prior_scale);
   } catch (const std::invalid_argument& e) {
-    throw ModelError(e.what());
+    throw HolidayError(e.what());
   }
   features_.holidays_mode = options_.holidays_mode.value_or(options_.seasonality_mode);
   features_.regressors = standardise_regressors(h);

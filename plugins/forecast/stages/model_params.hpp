@@ -30,13 +30,16 @@ struct ModelSettings {
 
 // Runs the model calls of `work` and reports the model's exceptions in the SDK's terms: work stopped by
 // the run's cancellation (see options_for) is Cancelled, so the engine treats it as a cancellation and
-// not a failure; a ModelError is an error of input 'history'.
+// not a failure; a holiday's bad settings are an error of input 'holidays' (the model checks them when
+// it builds its holiday columns, before it optimises), and any other ModelError one of input 'history'.
 template <class Work>
 void run_model(Work&& work) {
   try {
     std::forward<Work>(work)();
   } catch (const prophet::Cancelled&) {
     throw sluice::Cancelled();
+  } catch (const prophet::HolidayError& e) {
+    throw Error("input 'holidays': " + std::string(e.what()));
   } catch (const prophet::ModelError& e) {
     throw Error("input 'history': " + std::string(e.what()));
   }

@@ -268,6 +268,11 @@ TEST_CASE("model errors say what is wrong") {
   o = {};
   o.interval_width = 1.5;
   CHECK_THROWS_WITH_AS(Prophet{o}, "interval_width must be strictly between 0 and 1", ModelError);
+  // A holiday's settings have their own type, so that a caller can name where the holidays came from.
+  o = {};
+  o.holidays = {{"promo", 1, 0, 0, 1.0}, {"promo", 2, 0, 0, 2.0}};
+  CHECK_THROWS_WITH_AS(Prophet(o).fit(f), "holiday 'promo' has different prior_scale values; use one per holiday",
+                       HolidayError);
 }
 
 TEST_CASE("holidays and regressors enter the fit") {

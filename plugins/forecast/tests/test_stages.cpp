@@ -343,6 +343,12 @@ TEST_CASE("holiday windows are whole days within a year, and holiday errors name
                        ("input 'holidays': holiday 'promo', row 1: lower_window nan" + tail).c_str(), Error);
   // The model's own checks, reported against the input they are about (they said input 'history').
   CHECK_THROWS_WITH_AS(run(holidays(0.0, 0.0)), "input 'holidays': holiday 'promo': prior_scale must be > 0", Error);
+  // The backtest's too, from the full-history model it resolves before any cutoff.
+  testing::TestContext ctx;
+  CHECK_THROWS_WITH_AS(testing::run_stage(backtest_descriptor(), make_backtest, {},
+                                          {{"history", Value(daily_table(40, false))}, {"holidays", Value(holidays(0.0, 0.0))}},
+                                          ctx),
+                       "input 'holidays': holiday 'promo': prior_scale must be > 0", Error);
 }
 
 TEST_CASE("a missing or mistyped forecast column names its input and how to get it") {
