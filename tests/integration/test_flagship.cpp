@@ -240,13 +240,10 @@ params = { path = "out.csv" }
   while (slurp(run.err).find("history: ran") == std::string::npos && std::chrono::steady_clock::now() < give_up)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  const auto signalled = std::chrono::steady_clock::now();
-  REQUIRE(::kill(run.pid, SIGTERM) == 0);
-  const int code = run.wait();
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  const Ended ended = signal_and_wait(run, SIGTERM);
   INFO("stderr: " << slurp(run.err));
-  CHECK(code == 130);
-  CHECK(took < 3.0 * time_scale());
+  CHECK(ended.exit_code == 130);
+  CHECK(ended.seconds < 3.0 * time_scale());
   CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
   const auto report = nlohmann::json::parse(slurp(run.out));
   CHECK(statuses(report)["forecast"] == "skipped");
