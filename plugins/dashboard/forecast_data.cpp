@@ -184,9 +184,9 @@ ForecastSeries sum_series(const std::vector<ForecastSeries>& parts) {
   };
   std::map<std::int64_t, Acc> by_day;
   bool components = !parts.empty();
-  auto add = [](double& acc, double v) {
-    if (std::isfinite(v)) acc += v;
-  };
+  // A store without a forecast value makes the day's total unknown (NaN propagates): skipping it
+  // would show a partial sum, or 0 for a single store, as if it were the forecast.
+  auto add = [](double& acc, double v) { acc += v; };
   for (const auto& p : parts) {
     components = components && p.has_components;
     for (std::size_t i = 0; i < p.size(); ++i) {
@@ -225,7 +225,7 @@ OverviewNumbers overview_numbers(const ForecastSeries& total) {
     if (o.forecast_days == 0) o.forecast_first = total.ds[i];
     o.forecast_last = total.ds[i];
     ++o.forecast_days;
-    if (std::isfinite(total.yhat[i])) o.forecast_total += total.yhat[i];
+    o.forecast_total += total.yhat[i];  // a day without a forecast leaves the total unknown (NaN)
     // 364 days back lands on the same weekday, which matters for weekly retail patterns.
     const auto it = observed.find(total.ds[i] - 364);
     if (it == observed.end()) last_year_complete = false;

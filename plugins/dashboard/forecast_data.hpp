@@ -30,14 +30,15 @@ struct ForecastSeries {
 std::vector<ForecastSeries> split_forecast(const Table& table, const std::string& key_column, const std::string& port);
 // Reads a forecast table that holds a single series (no key column).
 ForecastSeries read_forecast(const Table& table, const std::string& port);
-// The total series: per-ds sums of every store's values (y only where observed).
+// The total series: per-ds sums of every store's values (y only where observed). A forecast value
+// (yhat, its bounds, a component) that is null for some store is null in the total on that day.
 ForecastSeries sum_series(const std::vector<ForecastSeries>& parts);
 
 struct OverviewNumbers {
   std::optional<std::int64_t> data_through;  // last observed day
   std::int64_t forecast_first = 0, forecast_last = 0;
   int forecast_days = 0;
-  double forecast_total = 0;  // sum of yhat over the forecast rows
+  double forecast_total = 0;  // sum of yhat over the forecast rows; NaN when some row has no yhat
   // Sum of y over the same days 52 weeks earlier (same weekdays); NaN when history is too short.
   double last_year_total = 0;
   double change = 0;  // forecast_total / last_year_total - 1, or NaN

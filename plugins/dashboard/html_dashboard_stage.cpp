@@ -18,7 +18,7 @@ StageDescriptor html_dashboard_descriptor() {
   StageDescriptor d;
   d.id = "sluice.html_dashboard";
   d.kind = StageKind::Report;
-  d.version = "1.2.0";  // 1.2: pre-rendered cards choose the page layout
+  d.version = "1.3.0";  // 1.3: a null forecast value reads n/a (it summed as 0), a seasonality that is off gets a note; 1.2: pre-rendered cards choose the page layout
   d.summary = "Writes the sales-forecast dashboard as one self-contained HTML file (inline SVG charts, no network)";
   d.inputs = {
       {"forecast", PortType::Table, true, false,

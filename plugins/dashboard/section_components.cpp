@@ -1,5 +1,6 @@
 // Components of the total forecast, in the spirit of Prophet's plot_components:
 // trend over time, the average weekday effect, and the time-of-year effect.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -111,6 +112,18 @@ std::string component_card(const std::string& title, const std::string& note, co
   m.close("figure");
   return m.take();
 }
+
+// Zero (or null) on every day: the model has no such component, e.g. a seasonality that is off.
+bool all_zero(const std::vector<double>& component) {
+  return std::none_of(component.begin(), component.end(), [](double v) { return std::isfinite(v) && v != 0; });
+}
+
+// In place of the chart of a seasonality the model does not have (off, or "auto" on a history too short
+// for it): a flat line at zero would read as a measured "no effect".
+std::string seasonality_off_card(const std::string& title) {
+  return component_card(title, title + " seasonality is off in this forecast (its component is zero on every day), "
+                                       "so there is no effect to draw.", "");
+}
 }  // namespace
 
 std::string components_section(const PageData& d) {
@@ -129,12 +142,13 @@ std::string components_section(const PageData& d) {
             "relative to the trend.");
   m.open("div", {{"class", "grid-2"}});
   m.raw(component_card("Trend", "The long-run level of daily sales; dashed where it is extrapolated.", trend_chart(s)));
-  m.raw(component_card("Weekly", "Average effect of each weekday compared with the trend.", weekly_chart(s)));
-  m.raw(component_card("Yearly", "Effect of the time of year (latest fitted value for each calendar day).",
-                       yearly_chart(s)));
-  bool any_holiday = false;
-  for (double v : s.holidays) any_holiday = any_holiday || (std::isfinite(v) && v != 0);
-  if (any_holiday)
+  m.raw(all_zero(s.weekly)
+            ? seasonality_off_card("Weekly")
+            : component_card("Weekly", "Average effect of each weekday compared with the trend.", weekly_chart(s)));
+  m.raw(all_zero(s.yearly) ? seasonality_off_card("Yearly")
+                           : component_card("Yearly", "Effect of the time of year (latest fitted value for each calendar day).",
+                                            yearly_chart(s)));
+  if (!all_zero(s.holidays))
     m.raw(component_card("Holidays", "Effect of holidays over the last year and the forecast period.",
                          holidays_chart(s)));
   m.close("div");

@@ -40,8 +40,11 @@ void append_store_figure(const StoreCard& c, std::size_t index, bool hidden, Mar
 std::string summary_table(const std::vector<StoreCard>& cards, bool selectable) {
   std::vector<std::size_t> order(cards.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](auto a, auto b) { return cards[a].forecast_total > cards[b].forecast_total; });
+  // Largest forecast first; a store without one (n/a) last, since NaN compares false with everything.
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+    const double x = cards[a].forecast_total, y = cards[b].forecast_total;
+    return std::isnan(y) ? !std::isnan(x) : x > y;
+  });
   Markup m;
   m.open("div", {{"class", "card table-card"}});
   m.element("h3", {}, "All stores, by forecast");

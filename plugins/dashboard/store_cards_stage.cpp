@@ -12,7 +12,7 @@ StageDescriptor store_cards_descriptor() {
   StageDescriptor d;
   d.id = "sluice.store_cards";
   d.kind = StageKind::Report;
-  d.version = "1.1.0";  // 1.1: the cards say which layout they were drawn for
+  d.version = "1.2.0";  // 1.2: a null forecast value reads n/a (it summed as 0); 1.1: the cards say which layout they were drawn for
   d.summary = "Renders each store's dashboard card (numbers, error badge, chart) for sluice.html_dashboard's cards input";
   d.inputs = {
       {"forecast", PortType::Table, false, false,

@@ -13,7 +13,7 @@ StageDescriptor svg_chart_descriptor() {
   StageDescriptor d;
   d.id = "sluice.svg_chart";
   d.kind = StageKind::Report;
-  d.version = "1.0.0";
+  d.version = "1.1.0";  // 1.1: a null forecast value reads n/a in the tooltips (the total summed it as 0)
   d.summary = "Writes the forecast overview chart (last year, forecast, 80% band, today) as a standalone SVG file";
   d.inputs = {
       {"forecast", PortType::Table, false, false,

@@ -59,12 +59,17 @@ std::string band_path(const BandSeries& b, const Scale& sx, const Scale& sy) {
   return d;
 }
 
-// Value of a series at x (series x ascending), or NaN.
-double value_at(const std::vector<double>& xs, const std::vector<double>& ys, double x) {
+// Index of x in a series (series x ascending), or ys.size() when the series has no point there.
+std::size_t point_index(const std::vector<double>& xs, const std::vector<double>& ys, double x) {
   const auto it = std::lower_bound(xs.begin(), xs.end(), x);
-  if (it == xs.end() || *it != x) return kNaN;
-  const auto i = static_cast<std::size_t>(it - xs.begin());
-  return i < ys.size() ? ys[i] : kNaN;
+  if (it == xs.end() || *it != x) return ys.size();
+  return std::min(static_cast<std::size_t>(it - xs.begin()), ys.size());
+}
+
+// "lo – hi"; "n/a" (a null, as format_value prints it) unless both bounds are known.
+std::string interval_text(double lo, double hi, ValueFormat format) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return format_value(kNaN, format);
+  return format_value(lo, format) + " – " + format_value(hi, format);
 }
 
 }  // namespace
@@ -169,14 +174,15 @@ std::string render_line_chart(const LineChart& c) {
   draw_guide(m, f);
   for (std::size_t i = 0; i < xs.size(); ++i) {
     std::string tip = x_tooltip_label(xs[i], c.x_scale, c.x_unit);
+    // Every series with a point at this x is listed, and a null value reads "n/a": a day without a
+    // forecast is not a forecast of 0.
     for (const auto& l : c.lines) {
-      const double v = value_at(l.x, l.y, xs[i]);
-      if (std::isfinite(v)) tip += "\n" + l.name + ": " + format_value(v, c.y_format);
+      const std::size_t at = point_index(l.x, l.y, xs[i]);
+      if (at < l.y.size()) tip += "\n" + l.name + ": " + format_value(l.y[at], c.y_format);
     }
     for (const auto& b : c.bands) {
-      const double lo = value_at(b.x, b.lo, xs[i]), hi = value_at(b.x, b.hi, xs[i]);
-      if (std::isfinite(lo) && std::isfinite(hi))
-        tip += "\n" + b.name + ": " + format_value(lo, c.y_format) + " – " + format_value(hi, c.y_format);
+      const std::size_t at = point_index(b.x, b.lo, xs[i]);
+      if (at < b.lo.size() && at < b.hi.size()) tip += "\n" + b.name + ": " + interval_text(b.lo[at], b.hi[at], c.y_format);
     }
     const double gx = sx(xs[i]);
     const double left = i == 0 ? f.left : (gx + sx(xs[i - 1])) / 2;

@@ -1,7 +1,13 @@
 // The flagship scenario end to end: demo data -> pipelines/sales_forecast.toml -> warehouse and
 // dashboard, then the weekly update. Checks real outputs and what must not happen (duplicates, reruns).
+#include <signal.h>
+
+#include <chrono>
 #include <cmath>
 #include <regex>
+#include <thread>
+
+#include <sluice/table.hpp>
 
 #include "cli_fixture.hpp"
 
@@ -206,4 +212,41 @@ TEST_CASE("a chain with less history than min_backtest_days gets forecasts and a
                                  {"forecast_total", "cached"}, {"load_forecast", "cached"},
                                  {"load_forecast_total", "cached"}, {"backtest", "cached"}, {"load_metrics", "cached"}, {"cards", "cached"},
                                  {"dashboard", "cached"}});
+}
+
+TEST_CASE("SIGTERM during a forecast fit of minutes exits 130 at once and writes no forecast") {
+  PipelineDir p(R"(
+[pipeline]
+name = "slow_fit"
+[nodes.history]
+plugin = "sluice.csv_read"
+params = { path = "history.csv", schema = ["ds:date", "y:double"] }
+[nodes.forecast]
+plugin = "sluice.prophet_forecast"
+inputs = ["history"]
+params = { yearly = 1000 }
+[nodes.write]
+plugin = "sluice.csv_write"
+inputs = ["forecast"]
+params = { path = "out.csv" }
+)");
+  std::string csv = "ds,y\n";
+  for (int i = 0; i < 400; ++i)
+    csv += sluice::format_date(sluice::parse_date("2021-01-01") + i) + "," + std::to_string(100.0 + std::sin(i / 7.0 * 6.28)) + "\n";
+  write_file(p.path("history.csv"), csv);
+  Background run(p.path(), {"run", "p.toml", "--json"});
+  // 2,000 yearly Fourier columns on 400 days: the fit starts once the history is read, then runs for minutes.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (slurp(run.err).find("history: ran") == std::string::npos && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const Ended ended = signal_and_wait(run, SIGTERM);
+  INFO("stderr: " << slurp(run.err));
+  CHECK(ended.exit_code == 130);
+  CHECK(ended.seconds < 3.0 * time_scale());
+  CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
+  const auto report = nlohmann::json::parse(slurp(run.out));
+  CHECK(statuses(report)["forecast"] == "skipped");
+  for (const auto& n : report["nodes"])
+    if (n["id"] == "forecast") CHECK(n["wall_ms"].get<double>() >= 500.0);  // it was fitting when the signal came
 }

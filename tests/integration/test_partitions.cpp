@@ -140,10 +140,6 @@ bool wait_for_partitions(const std::filesystem::path& index, std::int64_t at_lea
   }
   return false;
 }
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
 }  // namespace
 
 TEST_CASE("changing the rows of 3 keys out of 50 reruns exactly those 3 partitions") {
@@ -580,13 +576,10 @@ params = { path = "out.csv" }
   Background run(p.path(), {"run", "p.toml", "--jobs", "2"});
   // Signal once a few partitions are recorded, however slowly the machine starts the run.
   REQUIRE(wait_for_partitions(p.path(".sluice/cache/index.db"), 2));
-  const auto signalled = std::chrono::steady_clock::now();
-  REQUIRE(::kill(run.pid, SIGINT) == 0);
-  const int code = run.wait();
-  const double took = seconds_since(signalled);
+  const Ended ended = signal_and_wait(run, SIGINT);
   INFO("stderr: " << slurp(run.err));
-  CHECK(code == 130);
-  CHECK(took < 1.5 * time_scale());  // a partition sleeps 300 ms at most before it sees the flag
+  CHECK(ended.exit_code == 130);
+  CHECK(ended.seconds < 1.5 * time_scale());  // a partition sleeps 300 ms at most before it sees the flag
   CHECK_FALSE(std::filesystem::exists(p.path("out.csv")));
   for (const auto& e : std::filesystem::directory_iterator(p.path())) {
     CHECK(e.path().filename().string().find(".tmp") == std::string::npos);

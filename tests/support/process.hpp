@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -146,6 +147,19 @@ class Background {
   pid_t pid = -1;
   std::filesystem::path out, err;
 };
+
+// How a signalled process ended: its exit code (128 + signal when killed) and the seconds it took.
+struct Ended {
+  int exit_code = -1;
+  double seconds = 0;
+};
+// Sends `signal` to the process and waits for it to end (exit code -1 when the signal cannot be sent).
+inline Ended signal_and_wait(Background& run, int signal) {
+  const auto sent = std::chrono::steady_clock::now();
+  if (::kill(run.pid, signal) != 0) return {};
+  const int code = run.wait();
+  return {code, std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count()};
+}
 #endif
 
 }  // namespace sluice::test

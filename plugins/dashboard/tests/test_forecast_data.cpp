@@ -152,3 +152,23 @@ TEST_CASE("several rows for one day are rejected with a hint") {
   CHECK_THROWS_WITH_AS(split_forecast(twice, "store_id", "forecast"),
                        doctest::Contains("input 'forecast': store_id 1 has more than one row for ds 2024-01-01"), Error);
 }
+
+TEST_CASE("a day without a forecast value has no total forecast, instead of a partial sum or 0") {
+  SyntheticShape shape;
+  shape.history_days = 10;
+  shape.horizon = 3;
+  auto parts = split_forecast(make_forecast(shape), "store_id", "forecast");
+  for (auto* v : {&parts[1].yhat, &parts[1].yhat_lower, &parts[1].yhat_upper}) (*v)[11] = NAN;
+  const ForecastSeries total = sum_series(parts);
+  CHECK(std::isnan(total.yhat[11]));  // it was the sum of the two other stores
+  CHECK(std::isnan(total.yhat_lower[11]));
+  CHECK(std::isnan(total.yhat_upper[11]));
+  CHECK(total.yhat[12] == doctest::Approx(parts[0].yhat[12] + parts[1].yhat[12] + parts[2].yhat[12]));
+  CHECK(std::isnan(overview_numbers(total).forecast_total));
+
+  const ForecastSeries alone = sum_series({parts[1]});
+  CHECK(std::isnan(alone.yhat[11]));  // it was 0
+  CHECK(std::isnan(overview_numbers(parts[1]).forecast_total));
+  CHECK(overview_numbers(parts[0]).forecast_total ==
+        doctest::Approx(parts[0].yhat[10] + parts[0].yhat[11] + parts[0].yhat[12]));
+}

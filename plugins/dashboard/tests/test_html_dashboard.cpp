@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
+#include <optional>
 #include <sluice/errors.hpp>
 
 #include "../../../tests/support/process.hpp"
@@ -308,4 +310,76 @@ TEST_CASE("sluice.svg_chart writes the overview chart as a standalone, well-form
   CHECK(stage->verify(ctx, out.receipt()));
   std::filesystem::remove(path);
   CHECK_FALSE(stage->verify(ctx, out.receipt()));
+}
+
+namespace {
+// A copy of `t` in which column `name` holds value(row) on every row (nullopt: null).
+Table with_values(const Table& t, const std::string& name, const std::function<std::optional<double>(std::size_t)>& value) {
+  Table out;
+  for (const Column& c : t.columns()) {
+    Column copy(c.name(), c.type());
+    for (std::size_t row = 0; row < t.num_rows(); ++row) {
+      if (c.name() != name) copy.push_from(c, row);
+      else if (const auto v = value(row)) copy.push_double(*v);
+      else copy.push_null();
+    }
+    out.add_column(std::move(copy));
+  }
+  return out;
+}
+
+std::string render_one_store(const std::filesystem::path& path, const Table& forecast) {
+  RunInfoContext ctx(make_run_info());
+  sluice::testing::run_stage(html_dashboard_descriptor(), make_html_dashboard, {{"path", path.string()}},
+                             {{"forecast", Value(forecast)}}, ctx);
+  return slurp(path);
+}
+}  // namespace
+
+TEST_CASE("a forecast row without yhat reads n/a in tooltips, cards, tables and the total, never 0") {
+  TempDir dir;
+  SyntheticShape shape;
+  shape.stores = 1;
+  const Table full = make_forecast(shape);
+  const Column& yhat = full.column("yhat");
+  const Column& is_forecast = full.column("is_forecast");
+  const std::size_t last = full.num_rows() - 1;
+  // The last forecast day has no yhat (and no interval).
+  const auto without_last = [&](const Column& c) {
+    return [&c, last](std::size_t row) -> std::optional<double> {
+      if (row == last) return std::nullopt;
+      return c.double_at(row);
+    };
+  };
+  Table forecast = with_values(full, "yhat", without_last(yhat));
+  forecast = with_values(forecast, "yhat_lower", without_last(full.column("yhat_lower")));
+  forecast = with_values(forecast, "yhat_upper", without_last(full.column("yhat_upper")));
+  REQUIRE(is_forecast.int_at(last) == 1);
+  const std::string html = render_one_store(dir / "d.html", forecast);
+  const std::string day = iso_date(full.column("ds").int_at(last));
+  // Overview chart and store chart tooltips.
+  CHECK(count_of(html, day + "\nForecast: n/a\n80% interval: n/a</title>") == 2);
+  CHECK(html.find("Forecast: 0.00") == std::string::npos);
+  // The 30-day totals: the KPI, the card and the table say n/a, with no number to read back.
+  CHECK(html.find("id=\"forecast-total\" data-value=\"\">n/a<") != std::string::npos);
+  CHECK(html.find("days: <strong>n/a</strong>") != std::string::npos);
+  CHECK(html.find("<td class=\"num\" data-value=\"\">n/a</td>") != std::string::npos);
+}
+
+TEST_CASE("a seasonality that is off gets a note instead of a flat chart") {
+  TempDir dir;
+  SyntheticShape shape;
+  shape.stores = 1;
+  const auto zero = [](std::size_t) -> std::optional<double> { return 0.0; };
+  const std::string html = render_one_store(dir / "d.html", with_values(make_forecast(shape), "yearly", zero));
+  CHECK(html.find("id=\"chart-yearly\"") == std::string::npos);
+  CHECK(html.find("Yearly seasonality is off in this forecast") != std::string::npos);
+  CHECK(html.find("id=\"chart-weekly\"") != std::string::npos);  // weekly is on
+  CHECK(html.find("Weekly seasonality is off") == std::string::npos);
+
+  const auto none = [](std::size_t) -> std::optional<double> { return std::nullopt; };
+  const std::string no_weekly = render_one_store(dir / "w.html", with_values(make_forecast(shape), "weekly", none));
+  CHECK(no_weekly.find("id=\"chart-weekly\"") == std::string::npos);
+  CHECK(no_weekly.find("Weekly seasonality is off in this forecast") != std::string::npos);
+  CHECK(no_weekly.find("id=\"chart-yearly\"") != std::string::npos);
 }

@@ -47,11 +47,26 @@ TEST_CASE("line chart tooltips carry exact formatted values per date") {
   CHECK(count_of(svg, "class=\"hv\"") == 10);  // one hover column per distinct x
   CHECK(svg.find("<title>Sun 2025-06-01\nActual &lt;raw&gt;: 1,000</title>") != std::string::npos);
   CHECK(svg.find("Mon 2025-06-09\nActual &lt;raw&gt;: 3,000\n80% interval: 900 – 1,100") != std::string::npos);
-  // The NaN day has no value line and splits the path into two segments.
-  CHECK(svg.find("<title>Thu 2025-06-05</title>") != std::string::npos);
+  // The NaN day reads n/a (not a number it does not have) and splits the path into two segments.
+  CHECK(svg.find("<title>Thu 2025-06-05\nActual &lt;raw&gt;: n/a</title>") != std::string::npos);
+  // A series without a point on a day (the band, before June 9) is left out of its tooltip.
+  CHECK(svg.find("<title>Sat 2025-06-07\nActual &lt;raw&gt;: 2,500</title>") != std::string::npos);
   const auto path_at = svg.find("stroke=\"#000\"");
   const auto d_at = svg.rfind(" d=\"", path_at);
   CHECK(count_of(svg.substr(d_at, path_at - d_at), "M") == 2);
+}
+
+TEST_CASE("a null forecast value reads n/a in the tooltip, and so does an interval without both bounds") {
+  LineChart c;
+  c.id = "chart-nulls";
+  c.aria_label = "nulls";
+  const double d0 = static_cast<double>(days_from_civil(2025, 6, 1));
+  c.lines.push_back(LineSeries{"Forecast", "#00f", {d0, d0 + 1}, {NAN, 1200.0}, 2, false, false});
+  c.bands.push_back(BandSeries{"80% interval", "#00f", 0.2, {d0, d0 + 1}, {NAN, 1100.0}, {1300.0, 1300.0}});
+  const std::string svg = render_line_chart(c);
+  CHECK(svg.find("<title>Sun 2025-06-01\nForecast: n/a\n80% interval: n/a</title>") != std::string::npos);
+  CHECK(svg.find("<title>Mon 2025-06-02\nForecast: 1,200\n80% interval: 1,100 – 1,300</title>") != std::string::npos);
+  CHECK(svg.find("0.00") == std::string::npos);
 }
 
 TEST_CASE("axis labels use thousands separators") {

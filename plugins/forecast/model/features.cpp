@@ -177,13 +177,14 @@ Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::in
   return X;
 }
 
-void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates) {
+void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates, const CancelCheck& cancelled) {
   const Eigen::MatrixXd X = design_matrix(rows.spec, dates, {}, &rows);
   const Eigen::Index K = X.cols(), step = PrefixGram::kStep;
   PrefixGram gram;
   gram.ds_us = std::move(dates);
   gram.sums.emplace_back(Eigen::MatrixXd::Zero(K, K));
   for (Eigen::Index end = step; end <= X.rows(); end += step) {
+    throw_if_cancelled(cancelled);
     Eigen::MatrixXd next = gram.sums.back();
     next.selfadjointView<Eigen::Lower>().rankUpdate(X.middleRows(end - step, step).transpose());
     gram.sums.push_back(std::move(next));
@@ -192,9 +193,9 @@ void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates) {
 }
 
 DesignRows cutoff_design_rows(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
-                              std::vector<std::int64_t> observed) {
+                              std::vector<std::int64_t> observed, const CancelCheck& cancelled) {
   DesignRows rows = design_rows(spec, ds_us);
-  add_prefix_gram(rows, std::move(observed));
+  add_prefix_gram(rows, std::move(observed), cancelled);
   return rows;
 }
 

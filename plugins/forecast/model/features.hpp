@@ -80,12 +80,13 @@ struct DesignRows {
 // Throws std::invalid_argument when the spec has extra regressors (their scaling depends on the fit).
 DesignRows design_rows(const FeatureSpec& spec, std::vector<std::int64_t> ds_us);
 // Adds rows.gram over `dates` (ascending, distinct: the dates that fits take their training days
-// from, in order; usually all of them among rows.ds_us).
-void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates);
+// from, in order; usually all of them among rows.ds_us). Asks `cancelled` before every block of kStep
+// rows and throws Cancelled once it returns true.
+void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates, const CancelCheck& cancelled = {});
 // What cross-validation shares between its cutoff models: the design rows of every date of the series
 // and the prefix sums of X'X over its observed dates (training days are the observed ones up to a cutoff).
 DesignRows cutoff_design_rows(const FeatureSpec& spec, const std::vector<std::int64_t>& ds_us,
-                              std::vector<std::int64_t> observed);
+                              std::vector<std::int64_t> observed, const CancelCheck& cancelled = {});
 // The lower triangle of X'X for X = design_matrix(spec, ds_us, {}, &rows), from rows.gram when rows
 // hold it for the same columns and ds_us are its first dates; nullopt otherwise. Equal to X'X formed
 // directly up to rounding (the rows are summed in a different order).

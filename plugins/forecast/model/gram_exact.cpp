@@ -189,7 +189,8 @@ class ReducedLasso {
 
 }  // namespace
 
-std::optional<GramExactResult> minimize_gram_exact(const Objective& f, const Eigen::VectorXd& x) {
+std::optional<GramExactResult> minimize_gram_exact(const Objective& f, const Eigen::VectorXd& x,
+                                                   const CancelCheck& cancelled) {
   const GramForm* gram = f.gram();
   if (gram == nullptr) return std::nullopt;
   const ParamLayout& L = f.layout();
@@ -209,6 +210,7 @@ std::optional<GramExactResult> minimize_gram_exact(const Objective& f, const Eig
   Eigen::MatrixXd Q(P, P);
   Eigen::VectorXd c(P);
   for (int round = 0; round < 100; ++round) {
+    throw_if_cancelled(cancelled);
     ++result.iterations;
     Q = gram->G / sigma2;
     Q.diagonal() += prior;

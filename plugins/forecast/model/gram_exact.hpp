@@ -12,6 +12,7 @@
 #include <Eigen/Dense>
 #include <optional>
 
+#include "cancel.hpp"
 #include "objective.hpp"
 
 namespace sluice::prophet {
@@ -24,6 +25,8 @@ struct GramExactResult {
 
 // From x (where L-BFGS stopped). Empty when the objective has no Gram form or
 // an active set's system is singular; the caller then polishes another way.
-std::optional<GramExactResult> minimize_gram_exact(const Objective& f, const Eigen::VectorXd& x);
+// Asks `cancelled` before every alternation and throws Cancelled once it returns true.
+std::optional<GramExactResult> minimize_gram_exact(const Objective& f, const Eigen::VectorXd& x,
+                                                   const CancelCheck& cancelled = {});
 
 }  // namespace sluice::prophet

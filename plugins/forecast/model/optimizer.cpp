@@ -14,10 +14,12 @@ namespace sluice::prophet {
 namespace {
 
 // LBFGSpp may leave x mid-line-search when it throws; remember the best point seen.
+// LBFGSpp has no per-iteration hook, so cancellation is asked at every evaluation.
 class TrackingObjective {
  public:
-  explicit TrackingObjective(const Objective& f) : f_(f) {}
+  TrackingObjective(const Objective& f, const CancelCheck& cancelled) : f_(f), cancelled_(cancelled) {}
   double operator()(const Eigen::VectorXd& x, Eigen::VectorXd& grad) {
+    throw_if_cancelled(cancelled_);
     const double v = f_(x, grad);
     if (std::isfinite(v) && v < best_value_) {
       best_value_ = v;
@@ -31,6 +33,7 @@ class TrackingObjective {
 
  private:
   const Objective& f_;
+  const CancelCheck& cancelled_;
   double best_value_ = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_x_;
   int evaluations_ = 0;
@@ -83,15 +86,17 @@ void polish_laplace(const Objective& f, OptimizeResult& result, StanLbfgsSetting
 
 }  // namespace
 
-OptimizeResult minimize_lbfgs(const Objective& f, const Eigen::VectorXd& x0, int max_iterations) {
+OptimizeResult minimize_lbfgs(const Objective& f, const Eigen::VectorXd& x0, int max_iterations,
+                              const CancelCheck& cancelled) {
   StanLbfgsSettings settings;
   settings.max_iterations = max_iterations;
+  settings.cancelled = cancelled;
   const StanLbfgsResult r = stan_lbfgs([&f](const Eigen::VectorXd& x, Eigen::VectorXd& g) { return f(x, g); }, x0, settings);
   OptimizeResult result{r.x, r.value, r.iterations, "lbfgs"};
   if (!r.line_search_failed) {
     // Where the mean is linear in the parameters, the exact minimum near Stan's
     // stopping point is found directly; elsewhere by the smoothed polish.
-    if (const std::optional<GramExactResult> exact = minimize_gram_exact(f, result.x)) {
+    if (const std::optional<GramExactResult> exact = minimize_gram_exact(f, result.x, cancelled)) {
       result.iterations += exact->iterations;
       if (exact->value < result.value) {
         result.x = exact->x;
@@ -102,7 +107,7 @@ OptimizeResult minimize_lbfgs(const Objective& f, const Eigen::VectorXd& x0, int
     polish_laplace(f, result, settings);
     return result;
   }
-  OptimizeResult newton = minimize_newton(f, x0, max_iterations);
+  OptimizeResult newton = minimize_newton(f, x0, max_iterations, cancelled);
   newton.iterations += result.iterations;
   if (newton.value < result.value) {
     newton.algorithm = "lbfgs+newton";
@@ -112,14 +117,16 @@ OptimizeResult minimize_lbfgs(const Objective& f, const Eigen::VectorXd& x0, int
   return result;
 }
 
-OptimizeResult minimize_map(const Objective& f, const Eigen::VectorXd& x0, int max_iterations) {
-  if (const std::optional<GramExactResult> exact = minimize_gram_exact(f, x0))
+OptimizeResult minimize_map(const Objective& f, const Eigen::VectorXd& x0, int max_iterations,
+                            const CancelCheck& cancelled) {
+  if (const std::optional<GramExactResult> exact = minimize_gram_exact(f, x0, cancelled))
     return OptimizeResult{exact->x, exact->value, exact->iterations, "active set"};
-  return minimize_lbfgs(f, x0, max_iterations);
+  return minimize_lbfgs(f, x0, max_iterations, cancelled);
 }
 
-OptimizeResult minimize_lbfgspp(const Objective& f, const Eigen::VectorXd& x0, int max_iterations) {
-  TrackingObjective tracked(f);
+OptimizeResult minimize_lbfgspp(const Objective& f, const Eigen::VectorXd& x0, int max_iterations,
+                                const CancelCheck& cancelled) {
+  TrackingObjective tracked(f, cancelled);
   // The solver keeps a reference to its settings: they must outlive it.
   const LBFGSpp::LBFGSParam<double> params = stan_like_params(max_iterations);
   LBFGSpp::LBFGSSolver<double, LBFGSpp::LineSearchNocedalWright> solver(params);
@@ -132,6 +139,8 @@ OptimizeResult minimize_lbfgspp(const Objective& f, const Eigen::VectorXd& x0, i
     try {
       result.iterations += solver.minimize(tracked, x, fx);
       break;  // converged
+    } catch (const Cancelled&) {
+      throw;  // not a line-search failure: no restart
     } catch (const std::exception&) {
       // Line search failure: usually at a kink of the Laplace prior near the
       // optimum. Restart from the best point with a fresh curvature estimate.
@@ -143,7 +152,7 @@ OptimizeResult minimize_lbfgspp(const Objective& f, const Eigen::VectorXd& x0, i
   result.x = tracked.best_x();
   result.value = tracked.best_value();
   if (!std::isfinite(result.value)) {
-    OptimizeResult newton = minimize_newton(f, x0, max_iterations);
+    OptimizeResult newton = minimize_newton(f, x0, max_iterations, cancelled);
     newton.algorithm = "lbfgspp+newton";
     return newton;
   }
@@ -155,14 +164,16 @@ namespace {
 // Stan's Newton takes the Hessian by finite differences of the gradient with a
 // step of 1e-3, Laplace term included: across the kink at delta = 0 this gives
 // a large curvature that keeps rate changes small. We do the same, to follow
-// Prophet's Newton fits rather than to improve on them.
-Eigen::MatrixXd finite_difference_hessian(const Objective& f, const Eigen::VectorXd& x) {
+// Prophet's Newton fits rather than to improve on them. Each column costs four
+// gradients, so with thousands of columns cancellation is asked per column.
+Eigen::MatrixXd finite_difference_hessian(const Objective& f, const Eigen::VectorXd& x, const CancelCheck& cancelled) {
   const Eigen::Index n = x.size();
   const double h = 1e-3;
   Eigen::MatrixXd H(n, n);
   Eigen::VectorXd g1(n), g2(n), g3(n), g4(n);
   Eigen::VectorXd xp = x;
   for (Eigen::Index j = 0; j < n; ++j) {
+    throw_if_cancelled(cancelled);
     xp[j] = x[j] + 2 * h;
     f(xp, g1);
     xp[j] = x[j] + h;
@@ -179,7 +190,8 @@ Eigen::MatrixXd finite_difference_hessian(const Objective& f, const Eigen::Vecto
 
 }  // namespace
 
-OptimizeResult minimize_newton(const Objective& f, const Eigen::VectorXd& x0, int max_iterations) {
+OptimizeResult minimize_newton(const Objective& f, const Eigen::VectorXd& x0, int max_iterations,
+                               const CancelCheck& cancelled) {
   OptimizeResult result;
   result.algorithm = "newton";
   Eigen::VectorXd x = x0;
@@ -187,7 +199,7 @@ OptimizeResult minimize_newton(const Objective& f, const Eigen::VectorXd& x0, in
   double fx = f(x, grad);
   for (int it = 0; it < max_iterations; ++it) {
     ++result.iterations;
-    const Eigen::MatrixXd H = finite_difference_hessian(f, x);
+    const Eigen::MatrixXd H = finite_difference_hessian(f, x, cancelled);
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(H);
     // Flip negative curvature so the step always descends; floor tiny eigenvalues.
     Eigen::VectorXd lambda = eig.eigenvalues().cwiseAbs().cwiseMax(1e-8);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "cancel.hpp"
+
 namespace sluice::prophet {
 
 enum class Growth { Linear, Logistic, Flat };
@@ -70,6 +72,9 @@ struct ProphetOptions {
   std::vector<Regressor> regressors;
   Algorithm algorithm = Algorithm::Auto;
   int max_iterations = 10000;
+  // Not a model setting: how the caller stops a long fit or prediction (cancel.hpp). Models copied
+  // from this one (resolved_copy_options, cross-validation's cutoffs) keep it.
+  CancelCheck cancelled;
 };
 
 // Input frame: timestamps in microseconds since 1970-01-01 (dates: days * 86400e6).

@@ -23,6 +23,12 @@ class ModelError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+// A holiday's settings are invalid (its window, or its prior scale); the message names the holiday. Its own
+// type, so that a caller reading holidays from elsewhere than the history can say where.
+class HolidayError : public ModelError {
+ public:
+  using ModelError::ModelError;
+};
 
 struct FittedParams {
   double k = 0.0, m = 0.0, sigma_obs = 1.0;
@@ -58,7 +64,7 @@ class Prophet {
  public:
   explicit Prophet(ProphetOptions options = {});
 
-  // Fits on the rows of `data` whose y is not NaN. Throws ModelError.
+  // Fits on the rows of `data` whose y is not NaN. Throws ModelError (HolidayError for the holidays' settings).
   void fit(const Frame& data);
   // Validates `data` and resolves the seasonalities, holiday columns, regressor scaling and changepoints
   // exactly as fit(data) does, without optimising: the model stays unfitted, but longest_period_days()

@@ -262,7 +262,7 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
   try {
     features_.holidays = holiday_columns(options_.holidays, options_.holidays_prior_scale);
   } catch (const std::invalid_argument& e) {
-    throw ModelError(e.what());
+    throw HolidayError(e.what());
   }
   features_.holidays_mode = options_.holidays_mode.value_or(options_.seasonality_mode);
   features_.regressors = standardise_regressors(h);
@@ -288,6 +288,7 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
   changepoints_t_ = Eigen::Map<Eigen::VectorXd>(cps.data(), static_cast<Eigen::Index>(cps.size()));
 
   if (!optimize) return;
+  throw_if_cancelled(options_.cancelled);
 
   ObjectiveData od;
   od.growth = options_.growth;
@@ -301,11 +302,13 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
   } catch (const std::invalid_argument& e) {
     throw ModelError(e.what());
   }
+  throw_if_cancelled(options_.cancelled);  // the objective's Gram form costs O(T K^2)
   od.additive = layout_.additive;
   od.multiplicative = layout_.multiplicative;
   od.sigmas = layout_.sigmas;
   od.tau = options_.changepoint_prior_scale;
   objective_ = std::make_unique<Objective>(std::move(od));
+  throw_if_cancelled(options_.cancelled);
   x0_ = initial_parameters(history_t_, y_scaled, cap_scaled);
 
   const bool constant_y = (y_scaled.array() == y_scaled[0]).all();
@@ -316,12 +319,13 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
     iterations_ = 0;
   } else {
     const bool newton = options_.algorithm == Algorithm::Newton || (options_.algorithm == Algorithm::Auto && N < 100);
-    OptimizeResult r = newton ? minimize_newton(*objective_, x0_, options_.max_iterations)
+    const CancelCheck& cancelled = options_.cancelled;
+    OptimizeResult r = newton ? minimize_newton(*objective_, x0_, options_.max_iterations, cancelled)
                        : options_.algorithm == Algorithm::Lbfgspp
-                           ? minimize_lbfgspp(*objective_, x0_, options_.max_iterations)
+                           ? minimize_lbfgspp(*objective_, x0_, options_.max_iterations, cancelled)
                            : options_.algorithm == Algorithm::Lbfgs
-                           ? minimize_lbfgs(*objective_, x0_, options_.max_iterations)
-                           : minimize_map(*objective_, x0_, options_.max_iterations);
+                           ? minimize_lbfgs(*objective_, x0_, options_.max_iterations, cancelled)
+                           : minimize_map(*objective_, x0_, options_.max_iterations, cancelled);
     x_ = r.x;
     algorithm_used_ = r.algorithm;
     iterations_ = r.iterations;

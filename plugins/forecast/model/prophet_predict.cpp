@@ -45,6 +45,7 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
       evaluate_trend(options_.growth, t, seg, cap, changepoints_t_, params_.k, params_.m, params_.delta);
   out.trend = g * y_scale_ + floor;
 
+  throw_if_cancelled(options_.cancelled);
   Eigen::MatrixXd X;
   try {
     X = design_matrix(features_, f.ds_us, f.regressors, design_rows_.get());
@@ -91,7 +92,7 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
   }
   const double history_step = 1.0 / static_cast<double>(history_t_.size() - 1);
   const Eigen::MatrixXd U = trend_deviations(options_.growth, future_t, future_cap, history_step, changepoints_t_,
-                                             params_.k, params_.m, params_.delta, samples, rng);
+                                             params_.k, params_.m, params_.delta, samples, rng, options_.cancelled);
 
   const double lo_q = 50.0 * (1.0 - options_.interval_width), hi_q = 50.0 * (1.0 + options_.interval_width);
   const double noise_scale = y_scale_ * params_.sigma_obs;
@@ -126,6 +127,7 @@ Forecast Prophet::predict(const Frame& input, const PredictOptions& how) const {
       if (scoring) out.covered[row] = out.yhat_lower[i] <= observed[row] && observed[row] <= out.yhat_upper[i];
       continue;
     }
+    throw_if_cancelled(options_.cancelled);  // each future row draws `samples` values
     const Eigen::Index j = future_index++;
     // Per sample: trend path = (g + U) * y_scale + floor; draw = path * (1 + xm) + additive + noise.
     // Whole columns at a time (the normals drawn first, in sample order), so the loop vectorises.

@@ -224,6 +224,7 @@ StanLbfgsResult stan_lbfgs(const ObjectiveFn& f, const Eigen::VectorXd& x0, cons
   Point next, trial;
   Eigen::VectorXd s, y;
   for (int iteration = 1;; ++iteration) {
+    throw_if_cancelled(cfg.cancelled);
     double alpha = 0.0;
     for (;;) {
       if (reset) p = -current.g;

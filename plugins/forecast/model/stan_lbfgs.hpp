@@ -9,6 +9,8 @@
 #include <Eigen/Dense>
 #include <functional>
 
+#include "cancel.hpp"
+
 namespace sluice::prophet {
 
 struct StanLbfgsSettings {
@@ -20,6 +22,7 @@ struct StanLbfgsSettings {
   double tol_param = 1e-8;
   int history_size = 5;
   int max_iterations = 10000;
+  CancelCheck cancelled;  // asked before every iteration
 };
 
 struct StanLbfgsResult {

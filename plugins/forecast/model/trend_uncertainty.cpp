@@ -12,7 +12,7 @@ namespace sluice::prophet {
 
 Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t, const Eigen::VectorXd& future_cap,
                                  double history_step, const Eigen::VectorXd& s, double k, double m,
-                                 const Eigen::VectorXd& delta, int samples, Rng& rng) {
+                                 const Eigen::VectorXd& delta, int samples, Rng& rng, const CancelCheck& cancelled) {
   const Eigen::Index nf = future_t.size();
   Eigen::MatrixXd U(samples, nf);
   if (growth == Growth::Flat || nf == 0) {
@@ -53,6 +53,7 @@ Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t,
   if (growth == Growth::Linear) {
     U.setZero();  // a row without changes has no deviation
     for (int i = 0; i < samples; ++i) {
+      throw_if_cancelled(cancelled);
       const Eigen::Index first = draw_row();
       double slope = 0.0, level = 0.0;
       for (Eigen::Index j = first; j < nf; ++j) {
@@ -78,6 +79,7 @@ Eigen::MatrixXd trend_deviations(Growth growth, const Eigen::VectorXd& future_t,
   times.tail(nf) = future_t;
   changes.head(H) = grid_delta;
   for (int i = 0; i < samples; ++i) {
+    throw_if_cancelled(cancelled);
     (void)draw_row();
     changes.tail(nf) = row;
     // Zero changes keep the rate (Prophet forward-fills), which the recursion does by itself.

@@ -70,11 +70,11 @@ class BacktestStage : public Stage {
       return;
     }
     const SeriesInput series = read_series(history, "history");
-    const prophet::ProphetOptions options = settings_.options_for(in);
+    const prophet::ProphetOptions options = settings_.options_for(in, ctx);
 
     const auto days = [](double d) { return static_cast<std::int64_t>(std::llround(d * prophet::kDayUs)); };
     Table result = empty_result(series.keys);
-    try {
+    run_model([&] {
       // Prophet cross-validates a fitted model: its seasonalities and changepoint count carry over.
       // Only those are used, so the full-history model is resolved, not optimised.
       prophet::Prophet full(options);
@@ -94,8 +94,8 @@ class BacktestStage : public Stage {
       const prophet::ProphetOptions copy_options = full.resolved_copy_options();
       // Every cutoff's training and target dates are history dates: their design rows are computed once,
       // and X'X of the training rows comes from prefix sums over the observed dates.
-      const auto rows =
-          std::make_shared<const prophet::DesignRows>(prophet::cutoff_design_rows(full.features(), series.ds_us, observed));
+      const auto rows = std::make_shared<const prophet::DesignRows>(
+          prophet::cutoff_design_rows(full.features(), series.ds_us, observed, options.cancelled));
       const auto prophet_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
                                           const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
         ctx.check_cancelled();
@@ -110,6 +110,7 @@ class BacktestStage : public Stage {
       if (compare_baseline_) {
         const auto naive_forecaster = [&](const std::vector<std::int64_t>& train_ds, const std::vector<double>& train_y,
                                           const std::vector<std::int64_t>& targets, const std::vector<double>& observed) {
+          ctx.check_cancelled();
           prophet::SeasonalNaive m(season_length_, options.interval_width);
           m.fit(train_ds, train_y);
           return prophet::scored(m.predict(targets), observed);
@@ -120,9 +121,7 @@ class BacktestStage : public Stage {
         append(result, series, "seasonal_naive", std::move(points));
         ctx.progress(2, 2, "models");
       }
-    } catch (const prophet::ModelError& e) {
-      throw Error("input 'history': " + std::string(e.what()));
-    }
+    });
     out.set("metrics", std::move(result));
   }
 

@@ -1,9 +1,7 @@
 #include "model_params.hpp"
 
 #include <cmath>
-#include <stdexcept>
 
-#include "features.hpp"
 #include "series_table.hpp"
 
 namespace sluice::forecast {
@@ -89,17 +87,10 @@ ModelSettings model_settings_from(const Params& p) {
   return s;
 }
 
-prophet::ProphetOptions ModelSettings::options_for(const Inputs& in) const {
+prophet::ProphetOptions ModelSettings::options_for(const Inputs& in, const Context& ctx) const {
   prophet::ProphetOptions run_options = options;
-  if (in.has("holidays")) {
-    run_options.holidays = read_holidays(in.table("holidays"));
-    // The model checks the holidays' prior scales only when it fits, and its message could not name this input.
-    try {
-      prophet::holiday_columns(run_options.holidays, run_options.holidays_prior_scale);
-    } catch (const std::invalid_argument& e) {
-      throw Error("input 'holidays': " + std::string(e.what()));
-    }
-  }
+  run_options.cancelled = [&ctx] { return ctx.cancelled(); };
+  if (in.has("holidays")) run_options.holidays = read_holidays(in.table("holidays"));
   return run_options;
 }
 

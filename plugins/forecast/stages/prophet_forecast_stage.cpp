@@ -37,14 +37,12 @@ class ProphetForecastStage : public Stage {
   void run(Context& ctx, const Inputs& in, Outputs& out) override {
     const SeriesInput series = read_series(in.table("history"), "history");
     ctx.check_cancelled();
-    prophet::Prophet model(settings_.options_for(in));
+    prophet::Prophet model(settings_.options_for(in, ctx));
     prophet::Forecast fc;
-    try {
+    run_model([&] {
       model.fit(settings_.with_cap_floor(prophet::Frame{series.ds_us, series.y, {}, {}, {}}));
       fc = model.predict(settings_.with_cap_floor(model.make_future(horizon_, true)));
-    } catch (const prophet::ModelError& e) {
-      throw Error("input 'history': " + std::string(e.what()));
-    }
+    });
     ctx.debug("fitted with " + model.algorithm_used() + " in " + std::to_string(model.iterations()) + " iterations");
     out.set("forecast", forecast_table(series, rows_from(series, fc)));
   }

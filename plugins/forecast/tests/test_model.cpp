@@ -268,6 +268,11 @@ TEST_CASE("model errors say what is wrong") {
   o = {};
   o.interval_width = 1.5;
   CHECK_THROWS_WITH_AS(Prophet{o}, "interval_width must be strictly between 0 and 1", ModelError);
+  // A holiday's settings have their own type, so that a caller can name where the holidays came from.
+  o = {};
+  o.holidays = {{"promo", 1, 0, 0, 1.0}, {"promo", 2, 0, 0, 2.0}};
+  CHECK_THROWS_WITH_AS(Prophet(o).fit(f), "holiday 'promo' has different prior_scale values; use one per holiday",
+                       HolidayError);
 }
 
 TEST_CASE("holidays and regressors enter the fit") {
@@ -302,4 +307,26 @@ TEST_CASE("holidays and regressors enter the fit") {
   missing.regressors.pop_back();
   CHECK_THROWS_WITH_AS(m.predict(missing), "extra regressor 'temp' is missing from the data (one value per row is needed)",
                        ModelError);
+}
+
+TEST_CASE("a model stops its fit and its prediction once its cancel check says so, and never without one") {
+  const Frame history = forecast_test::synthetic_daily(200);
+  int asked = 0;
+  ProphetOptions o;
+  o.cancelled = [&asked] { return ++asked > 3; };  // a few steps in: inside the optimizer
+  Prophet cancelled(o);
+  CHECK_THROWS_AS(cancelled.fit(history), Cancelled);
+  CHECK(asked == 4);  // it stopped at the first check that said so
+  CHECK_FALSE(cancelled.fitted());
+
+  bool stop = false;
+  o.cancelled = [&stop] { return stop; };
+  Prophet model(o);
+  model.fit(history);
+  stop = true;
+  CHECK_THROWS_AS(model.predict(model.make_future(30)), Cancelled);
+
+  Prophet unchecked{ProphetOptions{}};  // no check: never cancelled
+  unchecked.fit(history);
+  CHECK(unchecked.predict(unchecked.make_future(30)).yhat.size() == 230);
 }

@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <cmath>
 #include <optional>
+#include <thread>
 
 #include <sluice/testing.hpp>
 
+#include "../../../tests/support/process.hpp"
 #include "stages.hpp"
 #include "test_support.hpp"
 
@@ -340,6 +343,12 @@ TEST_CASE("holiday windows are whole days within a year, and holiday errors name
                        ("input 'holidays': holiday 'promo', row 1: lower_window nan" + tail).c_str(), Error);
   // The model's own checks, reported against the input they are about (they said input 'history').
   CHECK_THROWS_WITH_AS(run(holidays(0.0, 0.0)), "input 'holidays': holiday 'promo': prior_scale must be > 0", Error);
+  // The backtest's too, from the full-history model it resolves before any cutoff.
+  testing::TestContext ctx;
+  CHECK_THROWS_WITH_AS(testing::run_stage(backtest_descriptor(), make_backtest, {},
+                                          {{"history", Value(daily_table(40, false))}, {"holidays", Value(holidays(0.0, 0.0))}},
+                                          ctx),
+                       "input 'holidays': holiday 'promo': prior_scale must be > 0", Error);
 }
 
 TEST_CASE("a missing or mistyped forecast column names its input and how to get it") {
@@ -388,4 +397,68 @@ TEST_CASE("backtest refuses a period that gives more cutoffs than observations, 
                                        {{"history", Value(daily_table(128, false))}}, ctx),
                     ParamError);
   }
+}
+
+namespace {
+
+// Sets the context's cancel flag from another thread after `delay`, as the engine does on Ctrl-C.
+class CancelAfter {
+ public:
+  CancelAfter(testing::TestContext& ctx, std::chrono::milliseconds delay)
+      : thread_([&ctx, delay] {
+          std::this_thread::sleep_for(delay);
+          ctx.cancel_flag = true;
+        }) {}
+  ~CancelAfter() { thread_.join(); }
+  CancelAfter(const CancelAfter&) = delete;
+  CancelAfter& operator=(const CancelAfter&) = delete;
+
+ private:
+  std::thread thread_;
+};
+
+// Runs a stage until it ends, cancelling it after 100 ms; the seconds it took and whether it wrote anything.
+struct CancelledRun {
+  double seconds = 0;
+  bool wrote = false;
+};
+CancelledRun run_cancelled(const StageDescriptor& descriptor, const StageFactory& factory, Params params,
+                           const Table& history) {
+  testing::TestContext ctx;
+  auto stage = factory(apply_schema(descriptor, std::move(params)));
+  Inputs in;
+  in.bind("history", std::make_shared<const Value>(history));
+  Outputs out;
+  const auto start = std::chrono::steady_clock::now();
+  {
+    CancelAfter cancel(ctx, std::chrono::milliseconds(100));
+    CHECK_THROWS_AS(stage->run(ctx, in, out), Cancelled);
+  }
+  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), !out.values().empty()};
+}
+
+}  // namespace
+
+TEST_CASE("a forecast fit that would take minutes stops within seconds of a cancellation and writes nothing") {
+  // 2,000 yearly Fourier columns on 400 days: uncancelled, minutes of optimisation.
+  Params expensive;
+  expensive.set("yearly", ParamValue(1000));
+  const double bound = 3.0 * sluice::test::time_scale();
+  const CancelledRun forecast =
+      run_cancelled(prophet_forecast_descriptor(), make_prophet_forecast, expensive, daily_table(400));
+  CHECK(forecast.seconds < bound);
+  CHECK_FALSE(forecast.wrote);
+  // The backtest fits its cutoffs in parallel: each of them stops.
+  Params backtest = expensive;
+  backtest.set("horizon", ParamValue(30));
+  backtest.set("initial", ParamValue(300.0));
+  const CancelledRun cv = run_cancelled(backtest_descriptor(), make_backtest, backtest, daily_table(400));
+  CHECK(cv.seconds < bound);
+  CHECK_FALSE(cv.wrote);
+
+  // The same kind of fit, small and not cancelled, still succeeds.
+  testing::TestContext ctx;
+  auto out = testing::run_stage(prophet_forecast_descriptor(), make_prophet_forecast, {{"yearly", 3}, {"horizon", 7}},
+                                {{"history", Value(daily_table(60))}}, ctx);
+  CHECK(table_of(out, "forecast").num_rows() == 67);
 }
