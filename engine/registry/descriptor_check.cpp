@@ -23,6 +23,23 @@ std::string choices_problem(const ParamSpec& spec) {
          "string or a list of strings";
 }
 
+// Bounds are numbers: they restrict a number, or each element of a list of numbers. On any other
+// type they would restrict nothing, or (on Any and List) only the values that happen to be numbers,
+// which is for the stage to check.
+std::string range_declaration_problem(const ParamSpec& spec) {
+  if (!spec.min && !spec.max) return {};
+  switch (spec.type) {
+    case ParamType::Int:
+    case ParamType::Double:
+    case ParamType::IntList:
+    case ParamType::DoubleList: return {};
+    default: break;
+  }
+  return "parameter '" + spec.name + "' declares bounds (min/max), but its type (" + std::string(to_string(spec.type)) +
+         ") is not a number or a list of numbers, so they restrict nothing; remove the bounds, or declare it a "
+         "number or a list of numbers";
+}
+
 // A pipeline must give a required parameter, so its default would never be used.
 std::string required_default_problem(const ParamSpec& spec) {
   if (!spec.required || !spec.default_value || spec.default_value->is_null()) return {};
@@ -57,7 +74,8 @@ std::string default_problem(const ParamSpec& spec) {
 // One problem per parameter: the declaration's own contradictions first, since a default can only
 // fail them too (with empty bounds every default does), and saying so once is clearer.
 std::string param_problem(const ParamSpec& spec) {
-  for (const auto check : {bounds_problem, choices_problem, required_default_problem, default_problem}) {
+  for (const auto check :
+       {bounds_problem, range_declaration_problem, choices_problem, required_default_problem, default_problem}) {
     if (std::string problem = check(spec); !problem.empty()) return problem;
   }
   return {};

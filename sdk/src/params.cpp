@@ -132,6 +132,32 @@ std::string choices_problem(const ParamSpec& spec, const ParamValue& value) {
   return {};
 }
 
+// Bounds restrict a number, or each number of a list (the descriptor check allows them on Int, Double,
+// IntList and DoubleList only). Empty when the value keeps to them.
+std::string range_problem(const ParamSpec& spec, const ParamValue& value) {
+  if (!spec.min && !spec.max) return {};
+  // Written so that NaN (TOML's nan), which compares false with every bound, is out of range too.
+  const auto within = [&](double x) { return (!spec.min || x >= *spec.min) && (!spec.max || x <= *spec.max); };
+  const std::string range = "[" + (spec.min ? ParamValue(*spec.min).display() : std::string("-inf")) + ", " +
+                            (spec.max ? ParamValue(*spec.max).display() : std::string("inf")) + "]";
+  if (value.is_int() || value.is_double()) {
+    const double x = value.as_double();
+    if (within(x)) return {};
+    if (std::isnan(x)) return "value nan is not a number; use one in " + range;
+    return "value " + value.display() + " is out of range " + range;
+  }
+  if (!value.is_list()) return {};
+  for (const auto& element : value.as_list()) {
+    if (!scalar_is_number(element)) continue;
+    const ParamValue number = std::holds_alternative<double>(element) ? ParamValue(std::get<double>(element))
+                                                                      : ParamValue(std::get<std::int64_t>(element));
+    if (!within(number.as_double())) {
+      return "value " + value.display() + " has " + number.display() + ", which is out of range " + range;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 ParamValue ParamValue::strings(const std::vector<std::string>& items) {
@@ -236,16 +262,7 @@ std::string check_param(const ParamSpec& spec, const ParamValue& value) {
     case ParamType::List: if (!value.is_list()) return expected(); break;
     case ParamType::Any: if (value.is_list()) return expected(); break;
   }
-  if ((spec.min || spec.max) && (value.is_int() || value.is_double())) {
-    const double x = value.as_double();
-    // Written so that NaN (TOML's nan), which compares false with every bound, is out of range too.
-    if ((spec.min && !(x >= *spec.min)) || (spec.max && !(x <= *spec.max))) {
-      std::string range = "[" + (spec.min ? ParamValue(*spec.min).display() : std::string("-inf")) + ", " +
-                          (spec.max ? ParamValue(*spec.max).display() : std::string("inf")) + "]";
-      if (std::isnan(x)) return "value nan is not a number; use one in " + range;
-      return "value " + value.display() + " is out of range " + range;
-    }
-  }
+  if (std::string problem = range_problem(spec, value); !problem.empty()) return problem;
   return choices_problem(spec, value);
 }
 

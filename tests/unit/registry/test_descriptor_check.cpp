@@ -112,6 +112,32 @@ TEST_CASE("descriptor check: choices belong to strings and lists of strings only
   }
 }
 
+TEST_CASE("descriptor check: bounds belong to numbers and lists of numbers only") {
+  for (const ParamType type : {ParamType::Int, ParamType::Double, ParamType::IntList, ParamType::DoubleList}) {
+    CAPTURE(to_string(type));
+    auto numeric = param(type, std::nullopt);
+    numeric.min = 0.0;
+    CHECK(descriptor_contradictions(with_param(numeric)).empty());
+  }
+  // Each element of a list default is held to the bounds, as a pipeline's list is.
+  auto lags = param(ParamType::IntList, ParamValue(std::vector<sluice::Scalar>{std::int64_t{7}, std::int64_t{0}}));
+  lags.min = 1.0;
+  CHECK(descriptor_contradictions(with_param(lags)) ==
+        std::vector<std::string>{"parameter 'p': its default value [7,0] has 0, which is out of range [1.0, inf]; "
+                                 "change the default, or the bounds (min/max) so that they include it"});
+
+  for (const ParamType type : {ParamType::Bool, ParamType::String, ParamType::StringList, ParamType::List, ParamType::Any}) {
+    CAPTURE(to_string(type));
+    auto other = param(type, std::nullopt);
+    other.max = 10.0;
+    CHECK(descriptor_contradictions(with_param(other)) ==
+          std::vector<std::string>{"parameter 'p' declares bounds (min/max), but its type (" +
+                                   std::string(to_string(type)) +
+                                   ") is not a number or a list of numbers, so they restrict nothing; remove the "
+                                   "bounds, or declare it a number or a list of numbers"});
+  }
+}
+
 TEST_CASE("descriptor check: a required parameter with a default is refused, a null default is no default") {
   auto required = param(ParamType::Int, ParamValue(3));
   required.required = true;

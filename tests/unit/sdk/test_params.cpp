@@ -109,6 +109,19 @@ TEST_CASE("range messages show nan and inf bare, as the bounds are") {
   CHECK(check_param(floor, ParamValue(-100000.0)) == "value -100000.0 is out of range [0.0, inf]");
 }
 
+TEST_CASE("bounds of a list of numbers apply to each element, and the error names it") {
+  ParamSpec weights{"weights", ParamType::DoubleList, {}, false, 0.0, 1.0, {}, ""};
+  CHECK(check_param(weights, ParamValue(std::vector<Scalar>{0.25, std::int64_t{1}, 0.0})).empty());
+  CHECK(check_param(weights, ParamValue(std::vector<Scalar>{0.25, 1.5})) ==
+        "value [0.25,1.5] has 1.5, which is out of range [0.0, 1.0]");
+  CHECK(check_param(weights, ParamValue(std::vector<Scalar>{std::nan("")})) ==
+        "value [nan] has nan, which is out of range [0.0, 1.0]");
+  ParamSpec lags{"lags", ParamType::IntList, {}, false, 1.0, {}, {}, ""};
+  CHECK(check_param(lags, ParamValue(std::vector<Scalar>{std::int64_t{7}, std::int64_t{0}})) ==
+        "value [7,0] has 0, which is out of range [1.0, inf]");
+  CHECK(check_param(lags, ParamValue(std::vector<Scalar>{})).empty());
+}
+
 TEST_CASE("bounds are inclusive and lists of mixed numbers pass DoubleList") {
   CHECK(schema_error({{"n", 0}}) == "no error");
   CHECK(schema_error({{"n", 10}}) == "no error");
