@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <sluice/params.hpp>
@@ -15,6 +16,10 @@
 namespace sluice::engine {
 
 struct SourceLoc {
+  SourceLoc() = default;
+  SourceLoc(std::string at_file, std::uint32_t at_line, std::uint32_t at_column)
+      : file(std::move(at_file)), line(at_line), column(at_column) {}
+
   std::string file;
   std::uint32_t line = 0;
   std::uint32_t column = 0;
