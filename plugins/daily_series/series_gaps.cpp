@@ -1,6 +1,5 @@
 #include "series_gaps.hpp"
 
-#include <cstdio>
 
 namespace sluice::daily {
 
@@ -25,21 +24,6 @@ std::vector<SeriesGap> gaps_longer_than(std::int64_t limit, const std::vector<st
 }
 
 namespace {
-std::string cell_text(const Column& c, std::size_t row) {
-  if (c.is_null(row)) return "null";
-  switch (c.type()) {
-    case ColumnType::String: return "'" + std::string(c.string_at(row)) + "'";
-    case ColumnType::Double: {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%g", c.double_at(row));
-      return buf;
-    }
-    case ColumnType::Date: return format_date(c.int_at(row));
-    case ColumnType::Timestamp: return format_timestamp(c.int_at(row));
-    default: return std::to_string(c.int_at(row));
-  }
-}
-
 // 3287 -> "3,287".
 std::string with_thousands(std::int64_t n) {
   std::string digits = std::to_string(n), out;
@@ -54,7 +38,7 @@ std::string with_thousands(std::int64_t n) {
 std::string series_label(const std::vector<const Column*>& keys, std::size_t row) {
   if (keys.empty()) return "all rows";
   std::string out;
-  for (const Column* k : keys) out += (out.empty() ? "" : ", ") + k->name() + "=" + cell_text(*k, row);
+  for (const Column* k : keys) out += (out.empty() ? "" : ", ") + k->name() + "=" + cell_display(*k, row);
   return out;
 }
 

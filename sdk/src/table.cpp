@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "sluice/errors.hpp"
+#include "sluice/params.hpp"
 
 namespace sluice {
 
@@ -230,6 +231,18 @@ Table Table::empty_like() const {
 
 void Table::append_row(const Table& other, std::size_t row) {
   for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].push_from(other.columns_[i], row);
+}
+
+std::string cell_display(const Column& column, std::size_t row) {
+  if (column.is_null(row)) return "null";
+  switch (column.type()) {
+    case ColumnType::String: return "\"" + std::string(column.string_at(row)) + "\"";
+    case ColumnType::Double: return ParamValue(column.double_at(row)).display();
+    case ColumnType::Date: return format_date(column.int_at(row));
+    case ColumnType::Timestamp: return format_timestamp(column.int_at(row));
+    case ColumnType::Int64: break;
+  }
+  return std::to_string(column.int_at(row));
 }
 
 }  // namespace sluice

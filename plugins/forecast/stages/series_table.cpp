@@ -24,18 +24,6 @@ std::int64_t ds_micros(const Column& ds, std::size_t row) {
   return ds.type() == ColumnType::Date ? ds.int_at(row) * kMicrosPerDay : ds.int_at(row);
 }
 
-std::string cell_text(const Column& c, std::size_t row) {
-  if (c.is_null(row)) return "null";
-  switch (c.type()) {
-    case ColumnType::String: return "\"" + std::string(c.string_at(row)) + "\"";
-    case ColumnType::Double: return ParamValue(c.double_at(row)).display();
-    case ColumnType::Date: return format_date(c.int_at(row));
-    case ColumnType::Timestamp: return format_timestamp(c.int_at(row));
-    case ColumnType::Int64: return std::to_string(c.int_at(row));
-  }
-  return "?";
-}
-
 bool same_cell(const Column& c, std::size_t a, std::size_t b) {
   if (c.is_null(a) || c.is_null(b)) return c.is_null(a) == c.is_null(b);
   switch (c.type()) {
@@ -96,8 +84,8 @@ SeriesInput read_series(const Table& table, const std::string& port) {
     if (n > 0) out.push_from(*c, 0);
     for (std::size_t r = 1; r < n; ++r)
       if (!same_cell(*c, 0, r))
-        throw Error(where + ": key column '" + c->name() + "' has more than one value (" + cell_text(*c, 0) + " and " +
-                    cell_text(*c, r) + "); run the node once per series with foreach = \"" + c->name() +
+        throw Error(where + ": key column '" + c->name() + "' has more than one value (" + cell_display(*c, 0) + " and " +
+                    cell_display(*c, r) + "); run the node once per series with foreach = \"" + c->name() +
                     "\", or drop the column");
   }
   s.keys = std::move(key_row);

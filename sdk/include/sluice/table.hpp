@@ -152,6 +152,9 @@ class SLUICE_API TimestampParser {
   std::int64_t days_ = 0;
 };
 SLUICE_API std::string format_timestamp(std::int64_t micros);
+// One cell as messages show it: null, a string in double quotes, a number as ParamValue::display
+// writes it, a date or a timestamp in ISO form (SDK 1.6).
+SLUICE_API std::string cell_display(const Column& column, std::size_t row);
 inline constexpr std::int64_t kMicrosPerDay = 86'400'000'000LL;
 
 }  // namespace sluice

@@ -6,5 +6,5 @@
 #define SLUICE_SDK_VERSION_MINOR 6  // 1.1: atomic_file.hpp; 1.2: Column::slice;
                                     // 1.3: Stage::retire, StageDescriptor::one_of_inputs, hash_file;
                                     // 1.4: ColumnSpec, parse_column_specs, Context::partition_keys;
-                                    // 1.5: Hasher::add_raw; 1.6: ParamValue::display out of line
+                                    // 1.5: Hasher::add_raw; 1.6: ParamValue::display out of line, cell_display
 #define SLUICE_SDK_VERSION_STRING "1.6"

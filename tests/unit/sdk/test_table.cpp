@@ -4,6 +4,8 @@
 #include <sluice/errors.hpp>
 #include <sluice/table.hpp>
 
+#include <limits>
+
 using namespace sluice;
 
 TEST_CASE("a column keeps no validity vector until the first null") {
@@ -196,4 +198,23 @@ TEST_CASE("slice copies a run of rows of every type, nulls included, like push_f
   }
   CHECK_THROWS_WITH_AS((void)ints.slice(3, 10), "column 'i': rows [3, 10) are not within its 9 rows", std::out_of_range);
   CHECK_THROWS_AS((void)ints.slice(5, 4), std::out_of_range);
+}
+
+TEST_CASE("cell_display writes one cell for a message, by its type") {
+  Column ints("n", ColumnType::Int64), doubles("x", ColumnType::Double), text("s", ColumnType::String),
+      days("d", ColumnType::Date), times("t", ColumnType::Timestamp);
+  ints.push_int(-7);
+  ints.push_null();
+  doubles.push_double(-100000.0);
+  doubles.push_double(std::numeric_limits<double>::infinity());
+  text.push_string("north");
+  days.push_int(days_from_civil(2021, 3, 4));
+  times.push_int(days_from_civil(2021, 3, 4) * kMicrosPerDay + 3'600'000'000LL);
+  CHECK(cell_display(ints, 0) == "-7");
+  CHECK(cell_display(ints, 1) == "null");
+  CHECK(cell_display(doubles, 0) == "-100000.0");
+  CHECK(cell_display(doubles, 1) == "inf");
+  CHECK(cell_display(text, 0) == "\"north\"");
+  CHECK(cell_display(days, 0) == "2021-03-04");
+  CHECK(cell_display(times, 0) == "2021-03-04 01:00:00");
 }
