@@ -1,7 +1,7 @@
 #pragma once
 // Stopping a long fit or prediction from outside. The model knows nothing of the Sluice SDK: its caller
 // hands it a check, which it asks between the steps of its long loops (every optimizer iteration and
-// Hessian column, every block of the cross-validation Gram sums, every uncertainty sample and predicted
+// Hessian column, every block of rows summed into X'X, every uncertainty sample and predicted
 // row), and once the check says so the model throws Cancelled.
 #include <functional>
 #include <stdexcept>

@@ -1,5 +1,6 @@
 #include "gram_form.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace sluice::prophet {
@@ -31,10 +32,24 @@ struct RampSums {
   }
 };
 
+// Adds X'X to the lower triangle of `xtx` a block of rows at a time, each block about 2^26
+// multiply-adds: one block for the usual few dozen columns, while a model of thousands of columns
+// still stops within a moment when cancelled (a debug build takes seconds for one such block).
+void add_gram_in_blocks(Eigen::Ref<Eigen::MatrixXd> xtx, const Eigen::MatrixXd& X, const CancelCheck& cancelled) {
+  const Eigen::Index K = std::max<Eigen::Index>(X.cols(), 1);
+  const Eigen::Index rows_per_block = std::max<Eigen::Index>(1, (Eigen::Index{1} << 26) / (K * K));
+  for (Eigen::Index first = 0; first < X.rows(); first += rows_per_block) {
+    throw_if_cancelled(cancelled);
+    const Eigen::Index n = std::min(rows_per_block, X.rows() - first);
+    xtx.selfadjointView<Eigen::Lower>().rankUpdate(X.middleRows(first, n).transpose());
+  }
+}
+
 }  // namespace
 
 GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::VectorXd& y, const Eigen::MatrixXd& X,
-                     const Eigen::VectorXd& s, const std::vector<int>& segment, const Eigen::MatrixXd* xtx) {
+                     const Eigen::VectorXd& s, const std::vector<int>& segment, const Eigen::MatrixXd* xtx,
+                     const CancelCheck& cancelled) {
   const Eigen::Index T = t.size(), S = s.size(), K = X.cols(), P = 2 + S + K;
   const Eigen::Index beta = 2 + S;
   GramForm g;
@@ -43,7 +58,7 @@ GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::Vecto
   g.yy = y.squaredNorm();
   // X'X (symmetric: a rank update fills one triangle for half the multiplications), X'y, and 1.
   if (xtx != nullptr) g.G.block(beta, beta, K, K).triangularView<Eigen::Lower>() = *xtx;
-  else g.G.block(beta, beta, K, K).selfadjointView<Eigen::Lower>().rankUpdate(X.transpose());
+  else add_gram_in_blocks(g.G.block(beta, beta, K, K), X, cancelled);
   g.b.tail(K).noalias() = X.transpose() * y;
   g.G(1, 1) = static_cast<double>(T);
   g.b[1] = y.sum();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "cancel.hpp"
 #include "options.hpp"
 
 namespace sluice::prophet {
@@ -29,7 +30,9 @@ struct GramForm {
 // while re-centring, in O(T K + S^2 + S K). Flat growth has no t or ramp columns
 // (their rows and columns of G stay zero). Logistic growth has no Gram form.
 // `xtx`, when given, is X'X (its lower triangle is used), computed beforehand (gram_from_prefix).
+// Otherwise X'X is summed in blocks of rows, and `cancelled` is asked before each (throws Cancelled).
 GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::VectorXd& y, const Eigen::MatrixXd& X,
-                     const Eigen::VectorXd& s, const std::vector<int>& segment, const Eigen::MatrixXd* xtx = nullptr);
+                     const Eigen::VectorXd& s, const std::vector<int>& segment, const Eigen::MatrixXd* xtx = nullptr,
+                     const CancelCheck& cancelled = {});
 
 }  // namespace sluice::prophet

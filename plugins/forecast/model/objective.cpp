@@ -12,7 +12,8 @@ Objective::Objective(ObjectiveData data) : data_(std::move(data)) {
   segment_ = segment_index(data_.t, data_.s);
   has_multiplicative_ = data_.multiplicative.sum() > 0.0;
   if (!has_multiplicative_ && data_.growth != Growth::Logistic) {
-    gram_form_ = linear_gram(data_.growth, data_.t, data_.y, data_.X, data_.s, segment_, data_.xtx ? &*data_.xtx : nullptr);
+    gram_form_ = linear_gram(data_.growth, data_.t, data_.y, data_.X, data_.s, segment_, data_.xtx ? &*data_.xtx : nullptr,
+                             data_.cancelled);
     return;  // the Gram form does not use Xa_ and Xm_
   }
   Xa_ = data_.X * data_.additive.asDiagonal();

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "cancel.hpp"
 #include "gram_form.hpp"
 #include "options.hpp"
 
@@ -23,6 +24,7 @@ struct ObjectiveData {
   Eigen::VectorXd multiplicative;  // K: 1 if the column is multiplicative
   Eigen::VectorXd sigmas;   // K prior scales
   double tau = 0.05;        // changepoint prior scale
+  CancelCheck cancelled;    // asked while the Gram form sums X'X, which with thousands of columns takes a while
 };
 
 // Positions of each block inside x.

@@ -302,11 +302,12 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
   } catch (const std::invalid_argument& e) {
     throw ModelError(e.what());
   }
-  throw_if_cancelled(options_.cancelled);  // the objective's Gram form costs O(T K^2)
+  throw_if_cancelled(options_.cancelled);  // a design matrix of thousands of columns takes a while
   od.additive = layout_.additive;
   od.multiplicative = layout_.multiplicative;
   od.sigmas = layout_.sigmas;
   od.tau = options_.changepoint_prior_scale;
+  od.cancelled = options_.cancelled;
   objective_ = std::make_unique<Objective>(std::move(od));
   throw_if_cancelled(options_.cancelled);
   x0_ = initial_parameters(history_t_, y_scaled, cap_scaled);

@@ -233,3 +233,23 @@ TEST_CASE("the Gram form equals Z'Z and Z'y of the explicit columns (t, 1, ramps
     CHECK(f.gram()->yy == doctest::Approx(d.y.squaredNorm()));
   }
 }
+
+TEST_CASE("X'X of a thousand columns is summed a block of rows at a time, asking the cancel check before each") {
+  // 2^26 multiply-adds per block: 55 rows of 1,100 columns, so 120 rows make 3 blocks.
+  const Eigen::Index T = 120, K = 1100;
+  std::mt19937_64 rng(8);
+  const Eigen::MatrixXd X = Eigen::MatrixXd::NullaryExpr(T, K, [&] { return static_cast<double>(rng() >> 11) * 0x1.0p-53 - 0.5; });
+  const Eigen::VectorXd t = Eigen::VectorXd::LinSpaced(T, 0.0, 1.0), y = Eigen::VectorXd::Ones(T);
+  const Eigen::VectorXd s = Eigen::VectorXd::Constant(1, 0.5);
+  const std::vector<int> segment = segment_index(t, s);
+  int asked = 0;
+  const GramForm g = linear_gram(Growth::Flat, t, y, X, s, segment, nullptr, [&] { return ++asked > 100; });
+  CHECK(asked == 3);
+  const Eigen::Index beta = 2 + s.size();
+  for (const auto& [i, j] : {std::pair<Eigen::Index, Eigen::Index>{0, 0}, {54, 3}, {1099, 0}, {1099, 1099}, {700, 699}})
+    CHECK(g.G(beta + i, beta + j) == doctest::Approx(X.col(i).dot(X.col(j))).epsilon(1e-12));
+
+  asked = 0;
+  CHECK_THROWS_AS(linear_gram(Growth::Flat, t, y, X, s, segment, nullptr, [&] { return ++asked == 2; }), Cancelled);
+  CHECK(asked == 2);  // the second block was never summed
+}
