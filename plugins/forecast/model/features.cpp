@@ -178,8 +178,11 @@ Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::in
 }
 
 void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates, const CancelCheck& cancelled) {
+  const Eigen::Index K = rows.X.cols();
+  const auto matrices = static_cast<std::size_t>(static_cast<Eigen::Index>(dates.size()) / PrefixGram::kStep + 1);
+  if (matrices * static_cast<std::size_t>(K * K) * sizeof(double) > PrefixGram::kMaxBytes) return;
   const Eigen::MatrixXd X = design_matrix(rows.spec, dates, {}, &rows);
-  const Eigen::Index K = X.cols(), step = PrefixGram::kStep;
+  const Eigen::Index step = PrefixGram::kStep;
   PrefixGram gram;
   gram.ds_us = std::move(dates);
   gram.sums.emplace_back(Eigen::MatrixXd::Zero(K, K));

@@ -2,6 +2,7 @@
 // The design matrix X (§3): Fourier seasonalities from absolute dates, holiday
 // indicator columns sorted by name, then standardised extra regressors.
 #include <Eigen/Dense>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -65,6 +66,9 @@ Eigen::MatrixXd design_matrix(const FeatureSpec& spec, const std::vector<std::in
 // forming X'X from all n rows.
 struct PrefixGram {
   static constexpr Eigen::Index kStep = 32;
+  // The sums hold dates / kStep + 1 matrices of K x K: with hundreds of columns over years of days that
+  // is gigabytes, so past this many bytes they are not kept and each fit forms its own X'X.
+  static constexpr std::size_t kMaxBytes = std::size_t{256} << 20;
   std::vector<std::int64_t> ds_us;   // ascending, distinct
   std::vector<Eigen::MatrixXd> sums;  // sums[j]: X'X of the first j * kStep dates (lower triangle)
 };
@@ -80,8 +84,9 @@ struct DesignRows {
 // Throws std::invalid_argument when the spec has extra regressors (their scaling depends on the fit).
 DesignRows design_rows(const FeatureSpec& spec, std::vector<std::int64_t> ds_us);
 // Adds rows.gram over `dates` (ascending, distinct: the dates that fits take their training days
-// from, in order; usually all of them among rows.ds_us). Asks `cancelled` before every block of kStep
-// rows and throws Cancelled once it returns true.
+// from, in order; usually all of them among rows.ds_us), unless the sums would take more than
+// PrefixGram::kMaxBytes. Asks `cancelled` before every block of kStep rows and throws Cancelled once it
+// returns true.
 void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates, const CancelCheck& cancelled = {});
 // What cross-validation shares between its cutoff models: the design rows of every date of the series
 // and the prefix sums of X'X over its observed dates (training days are the observed ones up to a cutoff).

@@ -267,6 +267,21 @@ TEST_CASE("X'X from prefix sums matches X'X formed directly, and only for leadin
   CHECK_FALSE(gram_from_prefix(design_rows(spec, f.ds_us), spec, head, design_matrix(spec, head, {})));
 }
 
+TEST_CASE("prefix sums that would take more than PrefixGram::kMaxBytes are not kept, and fits form X'X themselves") {
+  Frame f = forecast_test::synthetic_daily(1100);
+  FeatureSpec wide;  // 1,000 columns: 35 sums of 8 MB would be 280 MB
+  wide.seasonalities = {{"yearly", 365.25, 500, 10.0, Mode::Additive}};
+  const DesignRows rows = cutoff_design_rows(wide, f.ds_us, f.ds_us);
+  CHECK(rows.X.cols() == 1000);
+  CHECK_FALSE(rows.gram);
+  const std::vector<std::int64_t> head(f.ds_us.begin(), f.ds_us.begin() + 64);
+  CHECK_FALSE(gram_from_prefix(rows, wide, head, design_matrix(wide, head, {}, &rows)));
+  // The flagship's few dozen columns over the same days are far inside it.
+  FeatureSpec usual;
+  usual.seasonalities = {{"weekly", 7.0, 3, 10.0, Mode::Additive}, {"yearly", 365.25, 10, 10.0, Mode::Additive}};
+  CHECK(cutoff_design_rows(usual, f.ds_us, f.ds_us).gram);
+}
+
 TEST_CASE("a cutoff fitted with X'X from prefix sums matches the fit that forms it, up to rounding") {
   Frame f = forecast_test::synthetic_daily(900);
   f.y[100] = std::nan("");
