@@ -6,6 +6,8 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "gram_blocks.hpp"
+
 namespace sluice::prophet {
 
 std::vector<HolidayColumn> holiday_columns(const std::vector<HolidayEvent>& events, double default_prior_scale) {
@@ -185,13 +187,11 @@ void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates, const Ca
   const Eigen::Index step = PrefixGram::kStep;
   PrefixGram gram;
   gram.ds_us = std::move(dates);
-  gram.sums.emplace_back(Eigen::MatrixXd::Zero(K, K));
-  for (Eigen::Index end = step; end <= X.rows(); end += step) {
-    throw_if_cancelled(cancelled);
-    Eigen::MatrixXd next = gram.sums.back();
-    next.selfadjointView<Eigen::Lower>().rankUpdate(X.middleRows(end - step, step).transpose());
-    gram.sums.push_back(std::move(next));
-  }
+  Eigen::MatrixXd running = Eigen::MatrixXd::Zero(K, K);
+  gram.sums.push_back(running);
+  // Whole blocks only: sums[j] covers exactly the first j * kStep dates.
+  add_gram_by_blocks(running, X.topRows(X.rows() / step * step), step, cancelled,
+                     [&gram](const Eigen::Ref<const Eigen::MatrixXd>& sum) { gram.sums.emplace_back(sum); });
   rows.gram = std::move(gram);
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "gram_blocks.hpp"
+
 namespace sluice::prophet {
 
 namespace {
@@ -32,19 +34,6 @@ struct RampSums {
   }
 };
 
-// Adds X'X to the lower triangle of `xtx` a block of rows at a time, each block about 2^26
-// multiply-adds: one block for the usual few dozen columns, while a model of thousands of columns
-// still stops within a moment when cancelled (a debug build takes seconds for one such block).
-void add_gram_in_blocks(Eigen::Ref<Eigen::MatrixXd> xtx, const Eigen::MatrixXd& X, const CancelCheck& cancelled) {
-  const Eigen::Index K = std::max<Eigen::Index>(X.cols(), 1);
-  const Eigen::Index rows_per_block = std::max<Eigen::Index>(1, (Eigen::Index{1} << 26) / (K * K));
-  for (Eigen::Index first = 0; first < X.rows(); first += rows_per_block) {
-    throw_if_cancelled(cancelled);
-    const Eigen::Index n = std::min(rows_per_block, X.rows() - first);
-    xtx.selfadjointView<Eigen::Lower>().rankUpdate(X.middleRows(first, n).transpose());
-  }
-}
-
 }  // namespace
 
 GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::VectorXd& y, const Eigen::MatrixXd& X,
@@ -58,7 +47,7 @@ GramForm linear_gram(Growth growth, const Eigen::VectorXd& t, const Eigen::Vecto
   g.yy = y.squaredNorm();
   // X'X (symmetric: a rank update fills one triangle for half the multiplications), X'y, and 1.
   if (xtx != nullptr) g.G.block(beta, beta, K, K).triangularView<Eigen::Lower>() = *xtx;
-  else add_gram_in_blocks(g.G.block(beta, beta, K, K), X, cancelled);
+  else add_gram_by_blocks(g.G.block(beta, beta, K, K), X, gram_rows_per_block(K), cancelled);
   g.b.tail(K).noalias() = X.transpose() * y;
   g.G(1, 1) = static_cast<double>(T);
   g.b[1] = y.sum();

@@ -6,14 +6,14 @@
 
 namespace sluice::prophet {
 
-Objective::Objective(ObjectiveData data) : data_(std::move(data)) {
+Objective::Objective(ObjectiveData data, const CancelCheck& cancelled) : data_(std::move(data)) {
   layout_.S = data_.s.size();
   layout_.K = data_.X.cols();
   segment_ = segment_index(data_.t, data_.s);
   has_multiplicative_ = data_.multiplicative.sum() > 0.0;
   if (!has_multiplicative_ && data_.growth != Growth::Logistic) {
     gram_form_ = linear_gram(data_.growth, data_.t, data_.y, data_.X, data_.s, segment_, data_.xtx ? &*data_.xtx : nullptr,
-                             data_.cancelled);
+                             cancelled);
     return;  // the Gram form does not use Xa_ and Xm_
   }
   Xa_ = data_.X * data_.additive.asDiagonal();

@@ -24,7 +24,6 @@ struct ObjectiveData {
   Eigen::VectorXd multiplicative;  // K: 1 if the column is multiplicative
   Eigen::VectorXd sigmas;   // K prior scales
   double tau = 0.05;        // changepoint prior scale
-  CancelCheck cancelled;    // asked while the Gram form sums X'X, which with thousands of columns takes a while
 };
 
 // Positions of each block inside x.
@@ -40,7 +39,8 @@ struct ParamLayout {
 
 class Objective {
  public:
-  explicit Objective(ObjectiveData data);
+  // `cancelled` is asked while the constructor sums X'X, which with thousands of columns takes a while.
+  explicit Objective(ObjectiveData data, const CancelCheck& cancelled = {});
 
   const ParamLayout& layout() const { return layout_; }
   const ObjectiveData& data() const { return data_; }

@@ -307,8 +307,7 @@ void Prophet::fit_impl(const Frame& data, bool optimize) {
   od.multiplicative = layout_.multiplicative;
   od.sigmas = layout_.sigmas;
   od.tau = options_.changepoint_prior_scale;
-  od.cancelled = options_.cancelled;
-  objective_ = std::make_unique<Objective>(std::move(od));
+  objective_ = std::make_unique<Objective>(std::move(od), options_.cancelled);
   throw_if_cancelled(options_.cancelled);
   x0_ = initial_parameters(history_t_, y_scaled, cap_scaled);
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <vector>
 
+#include "gram_blocks.hpp"
 #include "objective.hpp"
 #include "prophet.hpp"
 #include "test_support.hpp"
@@ -252,4 +254,28 @@ TEST_CASE("X'X of a thousand columns is summed a block of rows at a time, asking
   asked = 0;
   CHECK_THROWS_AS(linear_gram(Growth::Flat, t, y, X, s, segment, nullptr, [&] { return ++asked == 2; }), Cancelled);
   CHECK(asked == 2);  // the second block was never summed
+}
+
+TEST_CASE("add_gram_by_blocks adds X'X a block at a time, the last block shorter, and shows each running sum") {
+  const Eigen::Index T = 10, K = 3;
+  std::mt19937_64 rng(3);
+  const Eigen::MatrixXd X = Eigen::MatrixXd::NullaryExpr(T, K, [&] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; });
+  Eigen::MatrixXd xtx = Eigen::MatrixXd::Identity(K, K);  // added to, not overwritten
+  std::vector<Eigen::MatrixXd> seen;
+  int asked = 0;
+  add_gram_by_blocks(xtx, X, 4, [&] { return ++asked > 10; },
+                     [&](const Eigen::Ref<const Eigen::MatrixXd>& sum) { seen.emplace_back(sum); });
+  CHECK(asked == 3);  // rows 0-3, 4-7, 8-9
+  REQUIRE(seen.size() == 3);
+  for (const auto& [block, rows] : {std::pair<std::size_t, Eigen::Index>{0, 4}, {1, 8}, {2, 10}}) {
+    const Eigen::MatrixXd expected = Eigen::MatrixXd::Identity(K, K) + X.topRows(rows).transpose() * X.topRows(rows);
+    CAPTURE(block);
+    for (Eigen::Index i = 0; i < K; ++i)
+      for (Eigen::Index j = 0; j <= i; ++j) CHECK(seen[block](i, j) == doctest::Approx(expected(i, j)).epsilon(1e-14));
+    CHECK(seen[block](0, 2) == 0.0);  // only the lower triangle is summed
+  }
+  CHECK(xtx == seen.back());
+  CHECK(gram_rows_per_block(1100) == 55);
+  CHECK(gram_rows_per_block(30) == (Eigen::Index{1} << 26) / 900);
+  CHECK(gram_rows_per_block(0) == Eigen::Index{1} << 26);
 }
