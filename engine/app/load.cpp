@@ -40,8 +40,7 @@ void check_stage_creation(const PipelineSpec& spec, const Registry& registry, co
     try {
       (void)stage->factory(resolved[i].params);
     } catch (const ParamError& e) {
-      const auto at = node.param_locs.find(e.param());
-      problems.push_back(Problem{at != node.param_locs.end() ? at->second : node.loc, who + param_error_text(e)});
+      problems.push_back(param_problem(node, e, node.loc, who));
     } catch (const std::exception& e) {
       problems.push_back(Problem{node.loc, who + "the stage could not be created: " + e.what()});
     }

@@ -229,9 +229,8 @@ struct Executor::Impl {
     try {
       return nodes[v].stage->factory(nodes[v].resolved.params);
     } catch (const ParamError& e) {
-      auto it = nodes[v].spec->param_locs.find(e.param());
-      const std::string where = it != nodes[v].spec->param_locs.end() ? it->second.str() + ": " : "";
-      throw NodeFailure(where + param_error_text(e));
+      // Only a factory that accepted its parameters at validation gets here; the message is the same.
+      throw NodeFailure(param_problem(*nodes[v].spec, e, SourceLoc{}).str());
     } catch (const std::exception& e) {
       throw NodeFailure(std::string("could not create the stage: ") + e.what());
     }

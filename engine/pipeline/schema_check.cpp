@@ -212,4 +212,9 @@ std::string param_error_text(const ParamError& e) {
   return prefix + ": " + std::string(message);
 }
 
+Problem param_problem(const NodeSpec& node, const ParamError& e, const SourceLoc& fallback, const std::string& who) {
+  const auto at = node.param_locs.find(e.param());
+  return Problem{at != node.param_locs.end() ? at->second : fallback, who + param_error_text(e)};
+}
+
 }  // namespace sluice::engine

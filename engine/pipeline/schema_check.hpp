@@ -39,7 +39,13 @@ std::vector<ResolvedNode> check_against_schemas(const PipelineSpec& spec, const 
                                                 std::vector<Problem>& problems);
 
 // A stage's ParamError as one message that names the parameter once ("parameter 'weekly': ..."):
-// most stages write that prefix themselves, some do not.
+// bundled stages write that prefix themselves (sluice::param_error), a plugin built against an older
+// SDK may not.
 std::string param_error_text(const ParamError& e);
+
+// A stage's ParamError as a problem of `node`: at the parameter's position in the file, or at
+// `fallback` when the file does not set it; the message is `who` + param_error_text(e), and
+// Problem::str() adds how a --set gave the value.
+Problem param_problem(const NodeSpec& node, const ParamError& e, const SourceLoc& fallback, const std::string& who = "");
 
 }  // namespace sluice::engine

@@ -29,7 +29,7 @@ StageDescriptor csv_read_descriptor() {
 char delimiter_param(const Params& params) {
   const std::string& d = params.get_string("delimiter");
   if (d.size() != 1 || d == "\"" || d == "\n" || d == "\r") {
-    throw ParamError("delimiter", "parameter 'delimiter': expected one character other than a quote or a line break, got '" +
+    throw param_error("delimiter", "expected one character other than a quote or a line break, got '" +
                                       d + "' (use \"\\t\" for tab-separated files)");
   }
   return d[0];
@@ -47,7 +47,7 @@ class CsvReadStage : public Stage {
     try {
       options_.schema = parse_column_specs(p.get_string_list("schema"));
     } catch (const Error& e) {
-      throw ParamError("schema", std::string("parameter 'schema': ") + e.what());
+      throw param_error("schema", e.what());
     }
   }
 

@@ -35,7 +35,7 @@ class CsvWriteStage : public Stage {
     options_.header = p.get_bool("header");
     options_.null_value = p.get_string("null_value");
     if (options_.null_value.find_first_of(std::string{options_.delimiter, '"', '\n', '\r'}) != std::string::npos) {
-      throw ParamError("null_value", "parameter 'null_value': must not contain the delimiter, a quote or a line break");
+      throw param_error("null_value", "must not contain the delimiter, a quote or a line break");
     }
   }
 

@@ -59,7 +59,7 @@ std::optional<std::int32_t> date_param(const Params& p, const std::string& name)
   try {
     return static_cast<std::int32_t>(parse_date(p.get_string(name)));
   } catch (const std::invalid_argument& e) {
-    throw ParamError(name, "parameter '" + name + "': " + e.what() + " (expected YYYY-MM-DD)");
+    throw param_error(name, std::string(e.what()) + " (expected YYYY-MM-DD)");
   }
 }
 
@@ -101,16 +101,16 @@ class DailySeriesStage : public Stage {
     }
     for (std::size_t i = 0; i < keys_.size(); ++i) {
       if (keys_[i] == "ds" || keys_[i] == "y") {
-        throw ParamError("keys", "parameter 'keys': a key column cannot be named '" + keys_[i] +
+        throw param_error("keys", "a key column cannot be named '" + keys_[i] +
                                      "', which is an output column; rename it upstream");
       }
       if (keys_[i] == ts_) {
         // Each distinct time would be a series of its own, one row long.
-        throw ParamError("keys", "parameter 'keys': '" + ts_ + "' is the ts column, which gives the days; keys "
+        throw param_error("keys", "'" + ts_ + "' is the ts column, which gives the days; keys "
                                      "name the columns that identify a series (e.g. keys = [\"store_id\"])");
       }
       if (std::find(keys_.begin(), keys_.begin() + static_cast<std::ptrdiff_t>(i), keys_[i]) != keys_.begin() + static_cast<std::ptrdiff_t>(i)) {
-        throw ParamError("keys", "parameter 'keys': column '" + keys_[i] + "' is listed twice");
+        throw param_error("keys", "column '" + keys_[i] + "' is listed twice");
       }
     }
   }

@@ -82,7 +82,7 @@ DayRule::DayRule(const std::string& timezone) {
   try {
     zone_ = date::locate_zone(timezone);
   } catch (const std::exception&) {
-    throw ParamError("timezone", "parameter 'timezone': '" + timezone +
+    throw param_error("timezone", "'" + timezone +
                                      "' is not a known IANA time zone; use \"local\" (wall-clock timestamps) or a name "
                                      "such as \"UTC\" or \"Europe/Berlin\" (UTC timestamps, days in that zone)");
   }

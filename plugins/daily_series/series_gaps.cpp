@@ -23,18 +23,6 @@ std::vector<SeriesGap> gaps_longer_than(std::int64_t limit, const std::vector<st
   return out;
 }
 
-namespace {
-// 3287 -> "3,287".
-std::string with_thousands(std::int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-}  // namespace
-
 std::string series_label(const std::vector<const Column*>& keys, std::size_t row) {
   if (keys.empty()) return "all rows";
   std::string out;
@@ -43,7 +31,7 @@ std::string series_label(const std::vector<const Column*>& keys, std::size_t row
 }
 
 std::string describe_gap(const SeriesGap& gap) {
-  return with_thousands(gap.days()) + (gap.days() == 1 ? " day" : " days") + " without values, from " +
+  return group_thousands(std::to_string(gap.days())) + (gap.days() == 1 ? " day" : " days") + " without values, from " +
          format_date(gap.first_day) + " to " + format_date(gap.last_day);
 }
 

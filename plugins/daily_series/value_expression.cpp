@@ -21,7 +21,7 @@ class Lexer {
   explicit Lexer(std::string_view text) : text_(text) {}
 
   [[noreturn]] void fail(std::size_t pos, const std::string& what) const {
-    throw ParamError("value", "parameter 'value': " + what + " at position " + std::to_string(pos) + " in '" +
+    throw param_error("value", what + " at position " + std::to_string(pos) + " in '" +
                                   std::string(text_) + "' (use a column name, or a op b with op one of + - * / "
                                   "between two columns or a column and a number)");
   }
@@ -139,7 +139,7 @@ ValueExpression parse_value_expression(std::string_view text) {
   e.text = std::string(text);
   const Token first = lex.next(true);
   if (first.kind == Token::End) {
-    throw ParamError("value", "parameter 'value': the expression is empty; give a column name or e.g. \"quantity * unit_price\"");
+    throw param_error("value", "the expression is empty; give a column name or e.g. \"quantity * unit_price\"");
   }
   if (first.kind == Token::Operator) lex.fail(first.pos, "expected a column name or a number, found '" + first.text + "'");
   e.lhs = operand_from(first);

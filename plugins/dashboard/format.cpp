@@ -35,11 +35,7 @@ std::string format_number(double value, int decimals) {
   const auto point = digits.find('.');
   std::string int_part = digits.substr(0, point);
   const std::string frac = point == std::string::npos ? "" : digits.substr(point);
-  std::string grouped;
-  for (std::size_t i = 0; i < int_part.size(); ++i) {
-    if (i > 0 && (int_part.size() - i) % 3 == 0) grouped += ',';
-    grouped += int_part[i];
-  }
+  const std::string grouped = group_thousands(int_part);
   // "-0" would read as a real negative; only a value that stays non-zero after rounding gets a sign.
   const bool negative = value < 0 && rounded != 0.0;
   return (negative ? "-" : "") + grouped + frac;

@@ -76,7 +76,7 @@ std::map<std::string, StoreInfo> read_stores(const Table& stores, const std::str
                         "' (the stores table needs the key column and a label column such as name)");
   const Column* label = stores.find(label_column);
   if (label == nullptr)
-    throw ParamError("store_label", "parameter 'store_label': the stores table has no column '" + label_column +
+    throw param_error("store_label", "the stores table has no column '" + label_column +
                                         "'; set store_label to one of its columns");
   const Column* city = stores.find("city");
   std::map<std::string, StoreInfo> out;

@@ -33,12 +33,12 @@ std::map<std::string, ColumnType> parse_types(const std::vector<std::string>& en
   for (const auto& e : entries) {
     const auto colon = e.rfind(':');
     if (colon == std::string::npos || colon == 0) {
-      throw ParamError("types", "parameter 'types': entry '" + e + "' is not \"column:type\"");
+      throw param_error("types", "entry '" + e + "' is not \"column:type\"");
     }
     try {
       out[e.substr(0, colon)] = column_type_from_string(std::string_view(e).substr(colon + 1));
     } catch (const std::invalid_argument&) {
-      throw ParamError("types", "parameter 'types': entry '" + e + "' has unknown type '" + e.substr(colon + 1) +
+      throw param_error("types", "entry '" + e + "' has unknown type '" + e.substr(colon + 1) +
                                     "' (use int64, double, string, date or timestamp)");
     }
   }

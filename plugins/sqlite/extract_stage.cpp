@@ -64,22 +64,22 @@ class ExtractStage : public Stage {
     try {
       schema_ = parse_column_specs(p.get_string_list("schema"));
     } catch (const Error& e) {
-      throw ParamError("schema", e.what());
+      throw param_error("schema", e.what());
     }
     if (p.has("params")) bound_ = p.get("params").as_list();
     if (query_.empty() == table_.empty())
-      throw ParamError(query_.empty() ? "table" : "query",
+      throw param_error(query_.empty() ? "table" : "query",
                        "give exactly one of 'query' (SQL) or 'table' (a table name), not " +
                            std::string(query_.empty() ? "neither" : "both"));
     if (!query_.empty() && (!columns_.empty() || !where_.empty()))
-      throw ParamError(columns_.empty() ? "where" : "columns",
+      throw param_error(columns_.empty() ? "where" : "columns",
                        "'columns' and 'where' only apply with 'table'; with 'query', write them into the SQL");
     if (!table_.empty()) {
       try {
         check_identifier(table_, "table");
         for (const auto& c : columns_) check_identifier(c, "column");
       } catch (const Error& e) {
-        throw ParamError(columns_.empty() ? "table" : "columns", e.what());
+        throw param_error(columns_.empty() ? "table" : "columns", e.what());
       }
     }
   }

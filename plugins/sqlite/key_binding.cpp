@@ -29,7 +29,7 @@ KeyBinding::KeyBinding(const Statement& st, const std::vector<Scalar>& positiona
     named_.push_back({i, c});
   }
   if (unnamed.size() != positional.size())
-    throw ParamError("params", "the SQL has " + std::to_string(unnamed.size()) + " placeholder(s) but params holds " +
+    throw param_error("params", "the SQL has " + std::to_string(unnamed.size()) + " placeholder(s) but params holds " +
                                    std::to_string(positional.size()) + " value(s)" +
                                    (keys == nullptr ? "" : " (named ones such as :store_id take their values from the `keys` input)") +
                                    "; SQL: " + st.sql());

@@ -97,17 +97,17 @@ class LoadStage : public Stage {
     try {
       check_identifier(table_, "table");
     } catch (const Error& e) {
-      throw ParamError("table", e.what());
+      throw param_error("table", e.what());
     }
     if (same_identifier(table_, kLedgerTable))
-      throw ParamError("table", "'" + table_ + "' is the load ledger's own table; choose another target table");
+      throw param_error("table", "'" + table_ + "' is the load ledger's own table; choose another target table");
     if (mode_ == "upsert" && key_.empty())
-      throw ParamError("key", "mode \"upsert\" needs key = [\"col\", ...]: the columns that identify a row");
+      throw param_error("key", "mode \"upsert\" needs key = [\"col\", ...]: the columns that identify a row");
     if (mode_ == "append" && !key_.empty())
-      throw ParamError("key", "key only applies to mode \"upsert\" or \"replace\"; remove it or change the mode");
+      throw param_error("key", "only applies to mode \"upsert\" or \"replace\"; remove it or change the mode");
     check_identifiers(key_, "key column", "key");
     if (mode_ == "append" && !scope_.empty())
-      throw ParamError("scope", "scope only applies to mode \"replace\" or \"upsert\"; an append never removes rows");
+      throw param_error("scope", "only applies to mode \"replace\" or \"upsert\"; an append never removes rows");
     check_identifiers(scope_, "scope column", "scope");
     for (const auto& spec : p.get_string_list("create_indexes")) {
       auto cols = split_columns(spec);
@@ -115,7 +115,7 @@ class LoadStage : public Stage {
         try {
           check_identifier(c, "index column");
         } catch (const Error& e) {
-          throw ParamError("create_indexes", std::string(e.what()) + " (in entry \"" + spec + "\")");
+          throw param_error("create_indexes", std::string(e.what()) + " (in entry \"" + spec + "\")");
         }
       }
       indexes_.push_back(std::move(cols));
@@ -247,7 +247,7 @@ class LoadStage : public Stage {
       try {
         check_identifier(name, what);
       } catch (const Error& e) {
-        throw ParamError(param, e.what());
+        throw param_error(param, e.what());
       }
     }
   }

@@ -245,4 +245,16 @@ std::string cell_display(const Column& column, std::size_t row) {
   return std::to_string(column.int_at(row));
 }
 
+std::string group_thousands(std::string_view digits) {
+  const std::size_t sign = !digits.empty() && (digits[0] == '-' || digits[0] == '+') ? 1 : 0;
+  const std::string_view body = digits.substr(sign);
+  if (body.empty() || body.find_first_not_of("0123456789") != std::string_view::npos) return std::string(digits);
+  std::string out(digits.substr(0, sign));
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (i > 0 && (body.size() - i) % 3 == 0) out += ',';
+    out += body[i];
+  }
+  return out;
+}
+
 }  // namespace sluice

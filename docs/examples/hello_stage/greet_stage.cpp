@@ -28,7 +28,7 @@ class Greet : public sluice::Stage {
   // constructor only reads them.
   explicit Greet(const sluice::Params& p)
       : column_(p.get_string("column")), greeting_(p.get_string("greeting")), shout_(p.get_string("style") == "shout") {
-    if (greeting_.empty()) throw sluice::ParamError("greeting", "greeting must not be empty; use e.g. \"Hello\"");
+    if (greeting_.empty()) throw sluice::param_error("greeting", "must not be empty; use e.g. \"Hello\"");
   }
 
   void run(sluice::Context& ctx, const sluice::Inputs& in, sluice::Outputs& out) override {

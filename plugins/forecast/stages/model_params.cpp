@@ -47,8 +47,8 @@ prophet::SeasonalitySwitch parse_seasonality_switch(const std::string& name, con
   }
   if (v.is_int() && v.as_int() >= 1 && v.as_int() <= 1000) return SeasonalitySwitch::with_order(static_cast<int>(v.as_int()));
   if (v.is_int() && v.as_int() == 0) return SeasonalitySwitch::off();
-  throw ParamError(name, "parameter '" + name + "': expected \"auto\", \"on\"/true, \"off\"/false or a Fourier order " +
-                             "between 1 and 1000, got " + v.display());
+  throw param_error(name, "expected \"auto\", \"on\"/true, \"off\"/false or a Fourier order between 1 and 1000, got " +
+                              v.display());
 }
 
 ModelSettings model_settings_from(const Params& p) {

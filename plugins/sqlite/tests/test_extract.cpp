@@ -104,7 +104,7 @@ TEST_CASE("sqlite_extract binds params in query and in table + where, and reads 
 
   CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"query", "SELECT ?1 + ?2"},
                                 {"params", ParamValue(std::vector<Scalar>{std::int64_t{1}})}}, ctx),
-                       "the SQL has 2 placeholder(s) but params holds 1 value(s); SQL: SELECT ?1 + ?2", ParamError);
+                       "parameter 'params': the SQL has 2 placeholder(s) but params holds 1 value(s); SQL: SELECT ?1 + ?2", ParamError);
 }
 
 TEST_CASE("sqlite_extract error messages say what is wrong and how to fix it") {
@@ -139,9 +139,9 @@ TEST_CASE("sqlite_extract error messages say what is wrong and how to fix it") {
       Error);
   CHECK(table_of(extract({{"db", path.string()}, {"query", "SELECT * FROM sales WHERE 0"}}, ctx)).num_columns() == 6);
   CHECK_THROWS_WITH_AS(extract({{"db", path.string()}}, ctx),
-                       "give exactly one of 'query' (SQL) or 'table' (a table name), not neither", ParamError);
+                       "parameter 'table': give exactly one of 'query' (SQL) or 'table' (a table name), not neither", ParamError);
   CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"query", "SELECT 1"}, {"table", "sales"}}, ctx),
-                       "give exactly one of 'query' (SQL) or 'table' (a table name), not both", ParamError);
+                       "parameter 'query': give exactly one of 'query' (SQL) or 'table' (a table name), not both", ParamError);
   CHECK_THROWS_AS(extract({{"db", path.string()}, {"query", "SELECT 1"}, {"where", "1"}}, ctx), ParamError);
 
   RawDb(path).exec("CREATE TABLE odd(n INTEGER); INSERT INTO odd VALUES (1), ('two')");
@@ -327,7 +327,7 @@ TEST_CASE("sqlite_extract with a keys input reads once per key row, binding :nam
                        Error);
   CHECK_THROWS_WITH_AS(extract_keys({{"db", path.string()}, {"table", "sales"}, {"where", "store_id = :store_id AND quantity > ?"}},
                                     store_keys({1}), ctx),
-                       "the SQL has 1 placeholder(s) but params holds 0 value(s) (named ones such as :store_id take their "
+                       "parameter 'params': the SQL has 1 placeholder(s) but params holds 0 value(s) (named ones such as :store_id take their "
                        "values from the `keys` input); SQL: SELECT * FROM \"sales\" WHERE (store_id = :store_id AND quantity > ?)",
                        ParamError);
 }
@@ -386,7 +386,7 @@ TEST_CASE("sqlite_extract schema types a TEXT column as timestamps, per key row 
           .c_str(),
       Error);
   CHECK_THROWS_WITH_AS(extract({{"db", path.string()}, {"table", "sales"}, {"schema", ParamValue::strings({"sold_at"})}}, ctx),
-                       "schema entry 'sold_at' is not \"name:type\" (types: int64, double, string, date, timestamp)",
+                       "parameter 'schema': schema entry 'sold_at' is not \"name:type\" (types: int64, double, string, date, timestamp)",
                        ParamError);
 }
 

@@ -148,12 +148,12 @@ TEST_CASE("sqlite_load stores hostile identifiers and values literally and keeps
         "\"quoted\" 'single' \\back\\");
 
   // Unusable names are rejected before anything is written.
-  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", ""}}, t, ctx), "the table name is empty; give a non-empty name",
+  CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", ""}}, t, ctx), "parameter 'table': the table name is empty; give a non-empty name",
                        ParamError);
   CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", std::string("a\0b", 3)}}, t, ctx),
-                       "the table name contains a NUL byte; use printable characters", ParamError);
+                       "parameter 'table': the table name contains a NUL byte; use printable characters", ParamError);
   CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", "sqlite_master"}}, t, ctx),
-                       "the table name 'sqlite_master' starts with 'sqlite_', which SQLite reserves for itself; choose "
+                       "parameter 'table': the table name 'sqlite_master' starts with 'sqlite_', which SQLite reserves for itself; choose "
                        "another name",
                        ParamError);
   CHECK_THROWS_AS(load({{"db", wh.string()}, {"table", "_sluice_loads"}}, t, ctx), ParamError);
@@ -306,7 +306,7 @@ TEST_CASE("sqlite_load parameter and target errors are clear") {
   const auto wh = (dir / "wh.db").string();
   testing::TestContext ctx;
   CHECK_THROWS_WITH_AS(load({{"db", wh}, {"table", "f"}, {"mode", "upsert"}}, daily(1, 2), ctx),
-                       "mode \"upsert\" needs key = [\"col\", ...]: the columns that identify a row", ParamError);
+                       "parameter 'key': mode \"upsert\" needs key = [\"col\", ...]: the columns that identify a row", ParamError);
   CHECK_THROWS_AS(load({{"db", wh}, {"table", "f"}, {"mode", "merge"}}, daily(1, 2), ctx), ParamError);
   CHECK_THROWS_AS(load({{"db", wh}, {"table", "f"}, {"batch_size", 0}}, daily(1, 2), ctx), ParamError);
   CHECK_THROWS_WITH_AS(
@@ -689,7 +689,7 @@ TEST_CASE("sqlite_load scope errors, and a ledger from before scopes is upgraded
   const auto wh = dir / "wh.db";
   testing::TestContext ctx;
   CHECK_THROWS_WITH_AS(load({{"db", wh.string()}, {"table", "a"}, {"scope", ParamValue::strings({"store_id"})}}, daily(1, 2), ctx),
-                       "scope only applies to mode \"replace\" or \"upsert\"; an append never removes rows", ParamError);
+                       "parameter 'scope': only applies to mode \"replace\" or \"upsert\"; an append never removes rows", ParamError);
   const auto scoped = {std::pair<const char*, ParamValue>{"db", wh.string()}, {"table", "f"}, {"mode", "replace"},
                        {"scope", ParamValue::strings({"note"})}};
   CHECK_THROWS_WITH_AS(load(scoped, daily(1, 6), ctx),

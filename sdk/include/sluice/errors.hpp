@@ -15,7 +15,9 @@ class SLUICE_API Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// A parameter value that the stage rejects (thrown from Stage::validate or create).
+// A parameter value that the stage rejects (thrown from Stage::validate or create). Its message
+// starts with "parameter 'NAME'" (param_error() writes it so); the engine adds that in front of a
+// message that does not, and the parameter's position in the pipeline file.
 class SLUICE_API ParamError : public Error {
  public:
   ParamError(std::string param, const std::string& message) : Error(message), param_(std::move(param)) {}
@@ -24,6 +26,11 @@ class SLUICE_API ParamError : public Error {
  private:
   std::string param_;
 };
+
+// ParamError(param, "parameter 'param': " + problem): the form every bundled stage uses (SDK 1.7).
+inline ParamError param_error(const std::string& param, const std::string& problem) {
+  return ParamError(param, "parameter '" + param + "': " + problem);
+}
 
 // A required input column is absent.
 class SLUICE_API MissingColumn : public Error {

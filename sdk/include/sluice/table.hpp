@@ -155,6 +155,9 @@ SLUICE_API std::string format_timestamp(std::int64_t micros);
 // One cell as messages show it: null, a string in double quotes, a number as ParamValue::display
 // writes it, a date or a timestamp in ISO form (SDK 1.6).
 SLUICE_API std::string cell_display(const Column& column, std::size_t row);
+// A run of digits with a comma every three from the right, for people: "3286" -> "3,286". A leading
+// sign is kept in front ("-1234567" -> "-1,234,567"); anything else is returned as given (SDK 1.7).
+SLUICE_API std::string group_thousands(std::string_view digits);
 inline constexpr std::int64_t kMicrosPerDay = 86'400'000'000LL;
 
 }  // namespace sluice

@@ -4,6 +4,7 @@
 
 #include "common/errors.hpp"
 #include "pipeline/pipeline_loader.hpp"
+#include "pipeline/schema_check.hpp"
 
 using namespace sluice;
 using namespace sluice::engine;
@@ -208,4 +209,23 @@ TEST_CASE("the schedule is checked with the pipeline, from the same parse") {
   // The column of a bad cron field inside the string, though the text is not in a file.
   CHECK(error_of(head + "cron = \"0 25 * * *\"\n" + node) ==
         where + ":4:11: invalid cron hour field \"25\" (column 3 of \"0 25 * * *\"): 25 is out of range (hours are 0-23)");
+}
+
+TEST_CASE("a stage's ParamError becomes a problem at the parameter's position, naming the parameter once") {
+  NodeSpec node;
+  node.id = "forecast";
+  node.loc = SourceLoc("p.toml", 4, 1);
+  SourceLoc cap_at("p.toml", 6, 7);
+  cap_at.via = "${vars.cap} is given by --set vars.cap=0";
+  node.param_locs["cap"] = cap_at;
+
+  // The bundled form and an older plugin's bare message read the same.
+  for (const ParamError& e : {param_error("cap", "must be greater than 'floor'"), ParamError("cap", "must be greater than 'floor'")}) {
+    const Problem p = param_problem(node, e, node.loc, "node 'forecast': ");
+    CHECK(p.str() ==
+          "p.toml:6:7: node 'forecast': parameter 'cap': must be greater than 'floor'; ${vars.cap} is given by --set vars.cap=0");
+  }
+  // A parameter the file does not set: at the fallback, or with no position at all.
+  CHECK(param_problem(node, param_error("floor", "is missing"), node.loc).str() == "p.toml:4:1: parameter 'floor': is missing");
+  CHECK(param_problem(node, param_error("floor", "is missing"), SourceLoc{}).str() == "parameter 'floor': is missing");
 }

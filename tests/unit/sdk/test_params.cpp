@@ -187,3 +187,9 @@ TEST_CASE("Params::canonical sorts keys whatever the insertion order") {
   CHECK(a.canonical() == R"({"a":"x","b":1})");
   CHECK(a.canonical() == b.canonical());
 }
+
+TEST_CASE("param_error names the parameter at the start of its message, as the engine shows it") {
+  const ParamError e = param_error("key", "mode \"upsert\" needs key = [\"col\", ...]");
+  CHECK(e.param() == "key");
+  CHECK(std::string(e.what()) == "parameter 'key': mode \"upsert\" needs key = [\"col\", ...]");
+}

@@ -218,3 +218,15 @@ TEST_CASE("cell_display writes one cell for a message, by its type") {
   CHECK(cell_display(days, 0) == "2021-03-04");
   CHECK(cell_display(times, 0) == "2021-03-04 01:00:00");
 }
+
+TEST_CASE("group_thousands puts a comma every three digits from the right, after any sign") {
+  CHECK(sluice::group_thousands("0") == "0");
+  CHECK(sluice::group_thousands("999") == "999");
+  CHECK(sluice::group_thousands("3286") == "3,286");
+  CHECK(sluice::group_thousands("1234567") == "1,234,567");
+  CHECK(sluice::group_thousands("-1234567") == "-1,234,567");
+  CHECK(sluice::group_thousands("+100000") == "+100,000");
+  CHECK(sluice::group_thousands("12.5") == "12.5");  // not a run of digits: as given
+  CHECK(sluice::group_thousands("-") == "-");
+  CHECK(sluice::group_thousands("") == "");
+}
