@@ -30,7 +30,7 @@ char delimiter_param(const Params& params) {
   const std::string& d = params.get_string("delimiter");
   if (d.size() != 1 || d == "\"" || d == "\n" || d == "\r") {
     throw param_error("delimiter", "expected one character other than a quote or a line break, got '" +
-                                      d + "' (use \"\\t\" for tab-separated files)");
+                                       d + "' (use \"\\t\" for tab-separated files)");
   }
   return d[0];
 }

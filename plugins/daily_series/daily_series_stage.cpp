@@ -102,12 +102,12 @@ class DailySeriesStage : public Stage {
     for (std::size_t i = 0; i < keys_.size(); ++i) {
       if (keys_[i] == "ds" || keys_[i] == "y") {
         throw param_error("keys", "a key column cannot be named '" + keys_[i] +
-                                     "', which is an output column; rename it upstream");
+                                      "', which is an output column; rename it upstream");
       }
       if (keys_[i] == ts_) {
         // Each distinct time would be a series of its own, one row long.
         throw param_error("keys", "'" + ts_ + "' is the ts column, which gives the days; keys "
-                                     "name the columns that identify a series (e.g. keys = [\"store_id\"])");
+                                      "name the columns that identify a series (e.g. keys = [\"store_id\"])");
       }
       if (std::find(keys_.begin(), keys_.begin() + static_cast<std::ptrdiff_t>(i), keys_[i]) != keys_.begin() + static_cast<std::ptrdiff_t>(i)) {
         throw param_error("keys", "column '" + keys_[i] + "' is listed twice");

@@ -83,8 +83,8 @@ DayRule::DayRule(const std::string& timezone) {
     zone_ = date::locate_zone(timezone);
   } catch (const std::exception&) {
     throw param_error("timezone", "'" + timezone +
-                                     "' is not a known IANA time zone; use \"local\" (wall-clock timestamps) or a name "
-                                     "such as \"UTC\" or \"Europe/Berlin\" (UTC timestamps, days in that zone)");
+                                      "' is not a known IANA time zone; use \"local\" (wall-clock timestamps) or a name "
+                                      "such as \"UTC\" or \"Europe/Berlin\" (UTC timestamps, days in that zone)");
   }
 }
 

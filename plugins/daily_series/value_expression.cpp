@@ -22,8 +22,8 @@ class Lexer {
 
   [[noreturn]] void fail(std::size_t pos, const std::string& what) const {
     throw param_error("value", what + " at position " + std::to_string(pos) + " in '" +
-                                  std::string(text_) + "' (use a column name, or a op b with op one of + - * / "
-                                  "between two columns or a column and a number)");
+                                   std::string(text_) + "' (use a column name, or a op b with op one of + - * / "
+                                   "between two columns or a column and a number)");
   }
 
   // `operand_expected` lets "-2" lex as a number after an operator but as minus elsewhere.

@@ -77,7 +77,7 @@ std::map<std::string, StoreInfo> read_stores(const Table& stores, const std::str
   const Column* label = stores.find(label_column);
   if (label == nullptr)
     throw param_error("store_label", "the stores table has no column '" + label_column +
-                                        "'; set store_label to one of its columns");
+                                         "'; set store_label to one of its columns");
   const Column* city = stores.find("city");
   std::map<std::string, StoreInfo> out;
   for (std::size_t row = 0; row < stores.num_rows(); ++row) {

@@ -39,7 +39,7 @@ std::map<std::string, ColumnType> parse_types(const std::vector<std::string>& en
       out[e.substr(0, colon)] = column_type_from_string(std::string_view(e).substr(colon + 1));
     } catch (const std::invalid_argument&) {
       throw param_error("types", "entry '" + e + "' has unknown type '" + e.substr(colon + 1) +
-                                    "' (use int64, double, string, date or timestamp)");
+                                     "' (use int64, double, string, date or timestamp)");
     }
   }
   return out;

@@ -69,11 +69,11 @@ class ExtractStage : public Stage {
     if (p.has("params")) bound_ = p.get("params").as_list();
     if (query_.empty() == table_.empty())
       throw param_error(query_.empty() ? "table" : "query",
-                       "give exactly one of 'query' (SQL) or 'table' (a table name), not " +
-                           std::string(query_.empty() ? "neither" : "both"));
+                        "give exactly one of 'query' (SQL) or 'table' (a table name), not " +
+                            std::string(query_.empty() ? "neither" : "both"));
     if (!query_.empty() && (!columns_.empty() || !where_.empty()))
       throw param_error(columns_.empty() ? "where" : "columns",
-                       "'columns' and 'where' only apply with 'table'; with 'query', write them into the SQL");
+                        "'columns' and 'where' only apply with 'table'; with 'query', write them into the SQL");
     if (!table_.empty()) {
       try {
         check_identifier(table_, "table");

@@ -30,9 +30,9 @@ KeyBinding::KeyBinding(const Statement& st, const std::vector<Scalar>& positiona
   }
   if (unnamed.size() != positional.size())
     throw param_error("params", "the SQL has " + std::to_string(unnamed.size()) + " placeholder(s) but params holds " +
-                                   std::to_string(positional.size()) + " value(s)" +
-                                   (keys == nullptr ? "" : " (named ones such as :store_id take their values from the `keys` input)") +
-                                   "; SQL: " + st.sql());
+                                    std::to_string(positional.size()) + " value(s)" +
+                                    (keys == nullptr ? "" : " (named ones such as :store_id take their values from the `keys` input)") +
+                                    "; SQL: " + st.sql());
   for (std::size_t i = 0; i < unnamed.size(); ++i) positional_.emplace_back(unnamed[i], positional[i]);
 }
 
