@@ -191,7 +191,7 @@ void add_prefix_gram(DesignRows& rows, std::vector<std::int64_t> dates, const Ca
   gram.sums.push_back(running);
   // Whole blocks only: sums[j] covers exactly the first j * kStep dates.
   add_gram_by_blocks(running, X.topRows(X.rows() / step * step), step, cancelled,
-                     [&gram](const Eigen::Ref<const Eigen::MatrixXd>& sum) { gram.sums.emplace_back(sum); });
+                     [&gram, &running] { gram.sums.push_back(running); });
   rows.gram = std::move(gram);
 }
 

@@ -263,8 +263,7 @@ TEST_CASE("add_gram_by_blocks adds X'X a block at a time, the last block shorter
   Eigen::MatrixXd xtx = Eigen::MatrixXd::Identity(K, K);  // added to, not overwritten
   std::vector<Eigen::MatrixXd> seen;
   int asked = 0;
-  add_gram_by_blocks(xtx, X, 4, [&] { return ++asked > 10; },
-                     [&](const Eigen::Ref<const Eigen::MatrixXd>& sum) { seen.emplace_back(sum); });
+  add_gram_by_blocks(xtx, X, 4, [&] { return ++asked > 10; }, [&] { seen.push_back(xtx); });
   CHECK(asked == 3);  // rows 0-3, 4-7, 8-9
   REQUIRE(seen.size() == 3);
   for (const auto& [block, rows] : {std::pair<std::size_t, Eigen::Index>{0, 4}, {1, 8}, {2, 10}}) {
