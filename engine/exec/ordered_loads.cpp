@@ -6,6 +6,8 @@
 #include <atomic>
 #include <exception>
 
+#include "exec/handoff_budget.hpp"
+
 namespace sluice::engine {
 
 namespace {
@@ -34,8 +36,20 @@ class FirstFailure {
 
 void load_in_order(std::size_t count, const std::function<ValuePtr(std::size_t)>& load,
                    const std::function<void(const Value&)>& consume) {
+  if (count == 0) return;
+  bool small = false;
+  {  // the first item on this thread: its size decides how the others are loaded
+    const ValuePtr first = load(0);
+    if (first) consume(*first);
+    small = first && value_bytes(*first) < kSerialLoadBytes;
+  }
+  if (small) {
+    for (std::size_t i = 1; i < count; ++i)
+      if (const ValuePtr v = load(i)) consume(*v);
+    return;
+  }
   FirstFailure failure;
-  std::size_t next = 0;
+  std::size_t next = 1;
   const auto take_next = [&](tbb::flow_control& fc) -> std::size_t {
     if (next < count && !failure.caught()) return next++;
     fc.stop();

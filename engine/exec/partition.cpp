@@ -243,6 +243,7 @@ bool PartitionSelection::applies_to(const std::vector<std::string>& keys) const 
 }
 
 bool PartitionSelection::selects(const std::string& key) const {
+  if (values_.empty()) return true;  // no filter: asked for every partition, so the key is not split
   const auto parts = split_partition_key(key);
   for (const auto& [column, values] : values_) {
     if (column.empty()) {

@@ -80,9 +80,9 @@ ValuePtr materialize(PortData& port, Cache& cache) {
   if (!port.partitioned) return keep(load_or_repair(port, cache, port.hash, port.repair_whole));
   auto manifest = manifest_of(port, cache);
   const std::size_t parts = manifest->num_rows();
-  // Loading is reading and decompressing one object per partition: done in parallel, while the
-  // loaded partitions are appended to the join in key order. Only a few are held at a time, so
-  // their memory is reused instead of each taking fresh pages.
+  // Loading is reading and decompressing one object per partition: done in parallel (unless the
+  // partitions are small), while the loaded partitions are appended to the join in key order. Only
+  // a few are held at a time, so their memory is reused instead of each taking fresh pages.
   TableJoiner joiner(parts);
   load_in_order(
       parts, [&](std::size_t i) { return partition_value(port, cache, i); },

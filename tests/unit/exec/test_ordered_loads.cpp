@@ -1,6 +1,7 @@
 // load_in_order: values reach consume in index order whatever order the loads finish in, at most a
-// bounded number are alive at once, and the first failure stops the work and is rethrown after the
-// loads in flight have finished (the values in flight are destroyed: ASan checks it).
+// bounded number are alive at once, small values are loaded one by one on the calling thread, and
+// the first failure stops the work and is rethrown after the loads in flight have finished (the
+// values in flight are destroyed: ASan checks it).
 #include <doctest/doctest.h>
 
 #include <oneapi/tbb/task_arena.h>
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -20,18 +22,26 @@ using namespace sluice;
 using namespace sluice::engine;
 
 namespace {
-// A one-row table holding `i`, after a short sleep that varies with i so loads finish out of order.
-ValuePtr slow_value(std::size_t i) {
+// A table whose first row holds `i`, `rows` rows in all, after a short sleep that varies with i so
+// that loads in parallel finish out of order.
+ValuePtr slow_value(std::size_t i, std::size_t rows) {
   std::this_thread::sleep_for(std::chrono::microseconds(((i * 7919) % 13) * 50));
   Table t;
-  t.add_column("i", ColumnType::Int64).push_int(static_cast<std::int64_t>(i));
+  Column& c = t.add_column("i", ColumnType::Int64);
+  for (std::size_t r = 0; r < rows; ++r) c.push_int(static_cast<std::int64_t>(i));
   return std::make_shared<const Value>(std::move(t));
 }
+
+// Rows that make a value small enough to be loaded on the calling thread, or large enough for the pipeline.
+constexpr std::size_t kSmallRows = 1;
+constexpr std::size_t kLargeRows = 2 * kSerialLoadBytes / sizeof(std::int64_t);
+
+ValuePtr slow_value(std::size_t i) { return slow_value(i, kLargeRows); }
 
 std::int64_t index_of(const Value& v) { return std::get<Table>(v).column(0).ints()[0]; }
 }  // namespace
 
-TEST_CASE("values are consumed in index order, with a bounded number alive") {
+TEST_CASE("large values are consumed in index order, with a bounded number alive") {
   tbb::task_arena arena(4);
   std::vector<std::int64_t> seen;
   std::atomic<int> alive{0}, peak{0};
@@ -59,6 +69,29 @@ TEST_CASE("values are consumed in index order, with a bounded number alive") {
   CHECK(peak >= 2);          // and the loads did overlap
 }
 
+TEST_CASE("small values are loaded one after another on the calling thread") {
+  tbb::task_arena arena(4);
+  std::vector<std::string> events;  // only the calling thread may append: checked below
+  const auto caller = std::this_thread::get_id();
+  bool other_thread = false;
+  arena.execute([&] {
+    load_in_order(
+        200,
+        [&](std::size_t i) {
+          other_thread = other_thread || std::this_thread::get_id() != caller;
+          events.push_back("load " + std::to_string(i));
+          return slow_value(i, kSmallRows);
+        },
+        [&](const Value& v) { events.push_back("consume " + std::to_string(index_of(v))); });
+  });
+  CHECK_FALSE(other_thread);
+  REQUIRE(events.size() == 400);
+  for (std::size_t i = 0; i < 200; ++i) {
+    CHECK(events[2 * i] == "load " + std::to_string(i));
+    CHECK(events[2 * i + 1] == "consume " + std::to_string(i));
+  }
+}
+
 TEST_CASE("nothing to load consumes nothing") {
   int calls = 0;
   load_in_order(0, [&](std::size_t) { ++calls; return slow_value(0); }, [&](const Value&) { ++calls; });
@@ -66,6 +99,9 @@ TEST_CASE("nothing to load consumes nothing") {
 }
 
 TEST_CASE("a failed load is rethrown after the loads in flight, and stops the rest") {
+  std::size_t rows = kLargeRows;
+  SUBCASE("large values, loaded in parallel") { rows = kLargeRows; }
+  SUBCASE("small values, loaded one by one") { rows = kSmallRows; }
   std::vector<std::int64_t> seen;
   std::atomic<std::size_t> started{0};
   auto run = [&] {
@@ -74,7 +110,7 @@ TEST_CASE("a failed load is rethrown after the loads in flight, and stops the re
         [&](std::size_t i) {
           ++started;
           if (i == 17) throw Error("partition 17 is lost");
-          return slow_value(i);
+          return slow_value(i, rows);
         },
         [&](const Value& v) { seen.push_back(index_of(v)); });
   };
@@ -86,9 +122,12 @@ TEST_CASE("a failed load is rethrown after the loads in flight, and stops the re
 }
 
 TEST_CASE("a failed consume is rethrown and consumes nothing after it") {
+  std::size_t rows = kLargeRows;
+  SUBCASE("large values, loaded in parallel") { rows = kLargeRows; }
+  SUBCASE("small values, loaded one by one") { rows = kSmallRows; }
   std::vector<std::int64_t> seen;
   auto run = [&] {
-    load_in_order(200, slow_value, [&](const Value& v) {
+    load_in_order(200, [&](std::size_t i) { return slow_value(i, rows); }, [&](const Value& v) {
       if (index_of(v) == 5) throw std::runtime_error("the join rejected partition 5");
       seen.push_back(index_of(v));
     });
@@ -99,7 +138,12 @@ TEST_CASE("a failed consume is rethrown and consumes nothing after it") {
 
 TEST_CASE("of several failures, one is rethrown") {
   auto run = [] {
-    load_in_order(64, [](std::size_t i) -> ValuePtr { throw Error("load " + std::to_string(i) + " failed"); },
+    // The first loads (a large value, so the rest go through the pipeline); every other one fails.
+    load_in_order(64,
+                  [](std::size_t i) -> ValuePtr {
+                    if (i == 0) return slow_value(0);
+                    throw Error("load " + std::to_string(i) + " failed");
+                  },
                   [](const Value&) {});
   };
   try {
