@@ -3,10 +3,11 @@
 // task arena's threads, a few items per thread at a time, and consume() receives the loaded values
 // one at a time in index order (load returns a value; a null one is not consumed). Memory is bounded by the items in flight, not by `count`.
 //
-// Small items are loaded one after another on the calling thread instead: when the first item takes
-// fewer than kSerialLoadBytes in memory, the others are taken to be as small: each then costs less to load than to hand
-// between threads (1,000 one-row partitions of a foreach node were joined in 10-15 ms serially, in
-// 21-26 ms through the pipeline, whose loads mostly waited for the cache index's lock).
+// Small items are loaded one after another on the calling thread instead. The first item is always
+// loaded there; when it takes fewer than kSerialLoadBytes in memory, the others are taken to be as
+// small, and such an item costs less to load than to hand between threads (1,000 one-row partitions
+// of a foreach node were joined in 10-15 ms this way, in 21-26 ms through the pipeline, whose loads
+// mostly waited for the cache index's lock).
 //
 // The first exception, thrown by load or by consume, is rethrown once every item in flight has
 // finished (an exception that leaves a oneTBB pipeline filter drops the items in flight without
