@@ -42,6 +42,31 @@ const Ziggurat& ziggurat() {
   return table;
 }
 
+// The same construction for the standard exponential, exp(-x) on [0, inf): 256 layers, with the
+// constants of the same paper. One draw and no logarithm for about 98.9 % of the values, where
+// inverting the CDF takes a log1p each time: Laplace and geometric draws were a tenth of a
+// backtest's CPU that way.
+constexpr int kExpLayers = 256;
+constexpr double kExpBaseEdge = 7.69711747013104972;     // r
+constexpr double kExpLayerArea = 3.949659822581572e-3;   // v
+
+struct ExponentialZiggurat {
+  std::array<double, kExpLayers + 1> edge;     // as Ziggurat's, for exp(-x)
+  std::array<double, kExpLayers + 1> density;  // exp(-edge[i])
+  ExponentialZiggurat() {
+    edge[0] = kExpLayerArea / std::exp(-kExpBaseEdge);
+    edge[1] = kExpBaseEdge;
+    for (int i = 1; i < kExpLayers - 1; ++i) edge[i + 1] = -std::log(kExpLayerArea / edge[i] + std::exp(-edge[i]));
+    edge[kExpLayers] = 0.0;
+    for (int i = 0; i <= kExpLayers; ++i) density[i] = std::exp(-edge[i]);
+  }
+};
+
+const ExponentialZiggurat& exponential_ziggurat() {
+  static const ExponentialZiggurat table;
+  return table;
+}
+
 }  // namespace
 
 std::uint64_t splitmix64(std::uint64_t& state) {
@@ -107,20 +132,42 @@ double Rng::normal_from(std::uint64_t bits) {
   }
 }
 
+double Rng::exponential() { return exponential_from(engine_()); }
+
+double Rng::exponential_from(std::uint64_t bits) {
+  const ExponentialZiggurat& z = exponential_ziggurat();
+  double beyond = 0.0;  // the tail is exponential again, shifted by r (memoryless)
+  for (;; bits = engine_()) {
+    // The low 8 bits pick the layer, the top 53 bits the position (bits 8-10 are left to laplace's sign).
+    const auto layer = static_cast<std::size_t>(bits & (kExpLayers - 1));
+    const double x = static_cast<double>(bits >> 11) * 0x1.0p-53 * z.edge[layer];
+    if (x < z.edge[layer + 1]) return beyond + x;
+    if (layer == 0) {
+      beyond += kExpBaseEdge;
+      continue;
+    }
+    const double y = z.density[layer] + uniform() * (z.density[layer + 1] - z.density[layer]);
+    if (y < std::exp(-x)) return beyond + x;
+  }
+}
+
+// |X| of Laplace(0, scale) is exponential with mean `scale`; bit 8 of the first draw, which the
+// exponential does not read, gives the sign.
 double Rng::laplace(double scale) {
-  const double v = uniform_open() - 0.5;  // in (-0.5, 0.5)
-  const double magnitude = -scale * std::log1p(-2.0 * std::abs(v));
-  return v < 0.0 ? -magnitude : magnitude;
+  const std::uint64_t bits = engine_();
+  const double magnitude = scale * exponential_from(bits);
+  return (bits & 0x100u) != 0 ? -magnitude : magnitude;
 }
 
 std::uint64_t Rng::geometric(double p) { return Geometric(p)(*this); }
 
 Geometric::Geometric(double p) : p_(p), log_no_success_(p > 0.0 && p < 1.0 ? std::log1p(-p) : 0.0) {}
 
+// floor(E / -log(1 - p)) with E standard exponential: P(failures >= k) = P(E >= -k log(1 - p)) = (1 - p)^k.
 std::uint64_t Geometric::operator()(Rng& rng) const {
   if (p_ >= 1.0) return 0;
   if (!(p_ > 0.0)) return std::numeric_limits<std::uint64_t>::max();
-  const double failures = std::floor(std::log(rng.uniform_open()) / log_no_success_);
+  const double failures = std::floor(rng.exponential() / -log_no_success_);
   // 2^64 and beyond (p tiny) is as good as never.
   return failures < 0x1.0p64 ? static_cast<std::uint64_t>(failures) : std::numeric_limits<std::uint64_t>::max();
 }

@@ -56,16 +56,20 @@ class Rng {
   double normal();
   // n normals into out: the same values as n calls of normal(), without a call per value.
   void normals(double* out, std::size_t n);
-  // Laplace(0, scale) by inverting its CDF.
+  // Standard exponential (mean 1) by the ziggurat method (256 layers).
+  double exponential();
+  // Laplace(0, scale): an exponential magnitude with a random sign.
   double laplace(double scale);
-  // The number of failures before the first success of Bernoulli(p) trials, by inverting the
-  // geometric CDF (one draw, whatever p): 0 when p >= 1, UINT64_MAX ("never") when p <= 0.
+  // The number of failures before the first success of Bernoulli(p) trials, from one exponential
+  // draw whatever p: 0 when p >= 1, UINT64_MAX ("never") when p <= 0.
   std::uint64_t geometric(double p);
   Xoshiro256pp& engine() { return engine_; }
 
  private:
   // normal() given its first engine draw.
   double normal_from(std::uint64_t bits);
+  // exponential() given its first engine draw.
+  double exponential_from(std::uint64_t bits);
   Xoshiro256pp engine_;
 };
 

@@ -16,7 +16,7 @@ StageDescriptor backtest_descriptor() {
   StageDescriptor d;
   d.id = "sluice.backtest";
   d.kind = StageKind::Forecast;
-  d.version = "1.6.0";  // 1.6: mdape null where mape is (a y near 0); 1.5: X'X of a cutoff from prefix sums; 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
+  d.version = "1.7.0";  // 1.7: Laplace and geometric draws from an exponential ziggurat; 1.6: mdape null where mape is (a y near 0); 1.5: X'X of a cutoff from prefix sums; 1.4: the exact MAP where the mean is linear (gram_exact); 1.3: xoshiro256++ draws
   d.summary = "Prophet's cross_validation + performance_metrics on one series, optionally against a seasonal-naive baseline";
   d.inputs = {
       {"history", PortType::Table, false, false, "ds, y and constant key columns, as for sluice.prophet_forecast"},

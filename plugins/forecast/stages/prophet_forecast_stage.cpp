@@ -12,7 +12,7 @@ StageDescriptor prophet_forecast_descriptor() {
   StageDescriptor d;
   d.id = "sluice.prophet_forecast";
   d.kind = StageKind::Forecast;
-  d.version = "1.3.0";  // 1.3: the exact MAP where the mean is linear (gram_exact); 1.2: xoshiro256++ draws
+  d.version = "1.4.0";  // 1.4: Laplace and geometric draws from an exponential ziggurat; 1.3: the exact MAP where the mean is linear (gram_exact); 1.2: xoshiro256++ draws
   d.summary = "Fits a Prophet-equivalent model to one series (ds, y) and forecasts `horizon` days with intervals";
   d.inputs = {
       {"history", PortType::Table, false, false,

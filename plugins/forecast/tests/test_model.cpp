@@ -96,6 +96,44 @@ TEST_CASE("normal() follows the standard normal distribution, tails included") {
   CHECK(std::abs(static_cast<double>(negative) / n - 0.5) < 0.003);
 }
 
+TEST_CASE("exponential() follows the standard exponential distribution, tail included, and laplace() is symmetric") {
+  Rng rng(13);
+  const int n = 1000000;
+  std::vector<double> e(n);
+  for (auto& x : e) x = rng.exponential();
+  // Chi-square over bins 0.05 wide on [0, 10) plus the tail (200 degrees of freedom; 267 is past the
+  // 0.1 % critical value). The tail method runs beyond 7.697 (about 450 values).
+  constexpr int kBins = 200;
+  constexpr double kWidth = 0.05;
+  std::vector<double> counts(kBins + 1, 0.0);
+  CHECK(*std::min_element(e.begin(), e.end()) >= 0.0);
+  for (const double x : e) counts[static_cast<std::size_t>(std::min(kBins, static_cast<int>(x / kWidth)))] += 1.0;
+  double chi2 = 0.0;
+  for (int b = 0; b <= kBins; ++b) {
+    const double p = b == kBins ? std::exp(-kBins * kWidth) : std::exp(-b * kWidth) - std::exp(-(b + 1) * kWidth);
+    const double expected = p * n, d = counts[static_cast<std::size_t>(b)] - expected;
+    chi2 += d * d / expected;
+  }
+  CHECK(chi2 < 267.0);
+  const auto beyond = [&](double t) {
+    return static_cast<double>(std::count_if(e.begin(), e.end(), [&](double x) { return x > t; })) / n;
+  };
+  CHECK(beyond(7.69711747013104972) == doctest::Approx(std::exp(-7.69711747013104972)).epsilon(0.15));
+  CHECK(beyond(10.0) == doctest::Approx(std::exp(-10.0)).epsilon(0.4));
+
+  // Laplace(0, b): |X| is exponential with mean b, and the sign is a fair coin independent of it.
+  int negative = 0, large_negative = 0, large = 0;
+  for (int i = 0; i < n; ++i) {
+    const double x = rng.laplace(2.0);
+    negative += x < 0 ? 1 : 0;
+    large += std::abs(x) > 4.0 ? 1 : 0;
+    large_negative += x < -4.0 ? 1 : 0;
+  }
+  CHECK(std::abs(static_cast<double>(negative) / n - 0.5) < 0.003);
+  CHECK(static_cast<double>(large) / n == doctest::Approx(std::exp(-2.0)).epsilon(0.01));
+  CHECK(static_cast<double>(large_negative) / large == doctest::Approx(0.5).epsilon(0.02));
+}
+
 TEST_CASE("geometric() counts the failures before a Bernoulli(p) success") {
   Rng rng(3);
   for (const double p : {0.023, 0.3, 0.9}) {
