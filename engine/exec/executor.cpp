@@ -43,6 +43,13 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 
 bool is_sink(const StageDescriptor& d) { return d.kind == StageKind::Load || d.kind == StageKind::Report; }
 
+// A node's partition filters as the user wrote them, for messages: "store_id=7, region=north".
+std::string joined_filters(const std::vector<std::string>& filters) {
+  std::string out;
+  for (const auto& f : filters) out += (out.empty() ? "" : ", ") + f;
+  return out;
+}
+
 // A node failure with the text the report shows.
 struct NodeFailure : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -562,6 +569,12 @@ struct Executor::Impl {
       PartitionCounts counts;
       counts.total = counts.cached = std::stoull(d.entry->receipt.empty() ? "0" : d.entry->receipt);
       rep.partitions = counts;
+      // The run that recorded this entry warned that the filter selects nothing (below); so does this one,
+      // at the node that splits its input, not at every node downstream of it.
+      const bool splits = !(ins.front()->partitioned && ins.front()->foreach == keys);
+      if (counts.total == 0 && !filters.empty() && splits)
+        log::warn("[" + id(v) + "] the partition filter (" + joined_filters(filters) +
+                  ") matches none of its partitions (its input is unchanged since the run that found this)");
       publish_manifests(v, ins, node_key, *d.entry);
       return;
     }
@@ -574,6 +587,7 @@ struct Executor::Impl {
     // Partitions of the primary input: reuse an upstream partitioning by the same keys.
     std::vector<PartWork> work;
     std::size_t candidates = 0;  // partitions before the selection
+    std::string first_candidate, last_candidate;  // their keys, in key order: what a filter could have named
     PortData& primary = *ins.front();
     std::shared_ptr<const Table> upstream_manifest;
     if (primary.partitioned && primary.foreach == keys) {
@@ -581,6 +595,10 @@ struct Executor::Impl {
       const auto hashes = manifest_hashes(*upstream_manifest);
       const auto part_keys = manifest_keys(*upstream_manifest, keys);
       candidates = hashes.size();
+      if (!part_keys.empty()) {
+        first_candidate = part_keys.front();
+        last_candidate = part_keys.back();
+      }
       work.reserve(hashes.size());  // a PartWork is large: growing the vector would move each one several times
       for (std::size_t i = 0; i < hashes.size(); ++i) {
         if (!selected(part_keys[i])) continue;
@@ -601,6 +619,10 @@ struct Executor::Impl {
         throw NodeFailure(ns.foreach_loc.str() + ": foreach: " + e.what());
       }
       candidates = parts.size();
+      if (!parts.empty()) {
+        first_candidate = parts.front().key;
+        last_candidate = parts.back().key;
+      }
       work.reserve(parts.size());
       for (auto& p : parts) {
         if (!selected(p.key)) continue;
@@ -612,10 +634,10 @@ struct Executor::Impl {
     }
     if (opt.progress && !opt.dry_run) opt.progress->node_started(v, work.size(), "partitions");
     if (work.empty() && candidates > 0) {
-      std::string chosen;
-      for (const auto& f : filters) chosen += (chosen.empty() ? "" : ", ") + f;
-      log::warn("[" + id(v) + "] the partition filter (" + chosen + ") matches none of its " + std::to_string(candidates) +
-                " partitions");
+      const std::string range = candidates == 1 ? "its one partition is " + first_candidate
+                                                : "they run from " + first_candidate + " to " + last_candidate;
+      log::warn("[" + id(v) + "] the partition filter (" + joined_filters(filters) + ") matches none of its " + std::to_string(candidates) +
+                " partitions; " + range);
     }
 
     // Other inputs partitioned by the same keys are co-partitioned: each partition gets their

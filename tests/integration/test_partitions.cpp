@@ -453,7 +453,14 @@ TEST_CASE("--partition and the partitions key restrict a foreach node to some ke
     const auto r = p.sluice("run", "--json -q --partition key=999");
     CHECK(r.exit_code == 0);
     CHECK(counts(nlohmann::json::parse(r.out), "squares") == "0/0/0/0");
-    CHECK(r.err.find("[squares] the partition filter (key=999) matches none of its 50 partitions") != std::string::npos);
+    CHECK(r.err.find("[squares] the partition filter (key=999) matches none of its 50 partitions; they run from key=1 "
+                     "to key=50") != std::string::npos);
+    // Again, with nothing changed: the node is a cache hit, and still says that the filter selects nothing.
+    const auto again = p.sluice("run", "--json -q --partition key=999");
+    CHECK(counts(nlohmann::json::parse(again.out), "squares") == "0/0/0/0");
+    CHECK(again.err.find("[squares] the partition filter (key=999) matches none of its partitions (its input is "
+                         "unchanged since the run that found this)") != std::string::npos);
+    CHECK(again.err.find("matches none") == again.err.rfind("matches none"));  // once
   }
 }
 
