@@ -1,5 +1,7 @@
 #include "sqlite_connection.hpp"
 
+#include "readahead_vfs.hpp"
+
 #include <sluice/errors.hpp>
 
 #include <thread>
@@ -13,7 +15,9 @@ Connection::Connection(const std::filesystem::path& path, OpenMode mode, int bus
                      : mode == OpenMode::ReadWrite ? SQLITE_OPEN_READWRITE
                                                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   const int flags = access | SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  // Read-only connections are the extracts, which read the most pages in file order.
+  const char* vfs = mode == OpenMode::ReadOnly ? readahead_vfs_name() : nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
   if (rc != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);

@@ -1,0 +1,185 @@
+#include "readahead_vfs.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <mutex>
+
+namespace sluice::sqlite {
+
+namespace {
+
+constexpr int kWindowBytes = 128 * 1024;  // 32 pages of 4 KiB per pread
+constexpr int kLargestPage = 65536;       // reads larger than a page go straight through
+
+// SQLite allocates vfs.szOsFile bytes per open file and hands them to xOpen uninitialised: this
+// header, then the wrapped VFS's own file object. Plain data only; xOpen fills it, xClose frees.
+struct ReadaheadFile {
+  sqlite3_file base;          // base.pMethods: this VFS's methods
+  sqlite3_file* real;         // the wrapped VFS's file, right after this header
+  bool main_db;               // only the main database file is read ahead
+  unsigned char* window;      // sqlite3_malloc'd on the first read ahead
+  sqlite3_int64 window_start;
+  int window_bytes;           // 0: no window
+  sqlite3_int64 next_offset;  // where a read that continues the last one starts
+};
+
+std::atomic<std::uint64_t> windows_read{0}, reads_served{0};
+
+sqlite3_vfs* wrapped_vfs = nullptr;
+sqlite3_vfs readahead_vfs{};
+sqlite3_io_methods methods{};
+
+ReadaheadFile& self(sqlite3_file* f) { return *reinterpret_cast<ReadaheadFile*>(f); }
+sqlite3_file* real(sqlite3_file* f) { return self(f).real; }
+
+void drop_window(sqlite3_file* f) { self(f).window_bytes = 0; }
+
+int read_ahead(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
+  ReadaheadFile& file = self(f);
+  const bool in_window = file.window_bytes > 0 && offset >= file.window_start &&
+                         offset + amount <= file.window_start + file.window_bytes;
+  if (in_window) {
+    std::memcpy(out, file.window + (offset - file.window_start), static_cast<std::size_t>(amount));
+    file.next_offset = offset + amount;
+    reads_served.fetch_add(1, std::memory_order_relaxed);
+    return SQLITE_OK;
+  }
+  const bool continues = offset == file.next_offset && amount <= kLargestPage;
+  file.next_offset = offset + amount;
+  // A read elsewhere (an interior page of the B-tree, say) leaves the window for the reads after it.
+  if (!continues) return real(f)->pMethods->xRead(real(f), out, amount, offset);
+  file.window_bytes = 0;
+  // The window ends at the end of the file: a read past it zero-fills without saying how much it read.
+  sqlite3_int64 size = 0;
+  if (real(f)->pMethods->xFileSize(real(f), &size) != SQLITE_OK) size = 0;
+  const int bytes = static_cast<int>(std::min<sqlite3_int64>(kWindowBytes, size - offset));
+  if (bytes <= amount) return real(f)->pMethods->xRead(real(f), out, amount, offset);
+  if (file.window == nullptr) {
+    file.window = static_cast<unsigned char*>(sqlite3_malloc(kWindowBytes));
+    if (file.window == nullptr) return real(f)->pMethods->xRead(real(f), out, amount, offset);
+  }
+  // Short all the same (the file shrank, which a read transaction rules out): the page on its own.
+  if (real(f)->pMethods->xRead(real(f), file.window, bytes, offset) != SQLITE_OK)
+    return real(f)->pMethods->xRead(real(f), out, amount, offset);
+  file.window_start = offset;
+  file.window_bytes = bytes;
+  windows_read.fetch_add(1, std::memory_order_relaxed);
+  std::memcpy(out, file.window, static_cast<std::size_t>(amount));
+  return SQLITE_OK;
+}
+
+int x_read(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
+  if (!self(f).main_db) return real(f)->pMethods->xRead(real(f), out, amount, offset);
+  return read_ahead(f, out, amount, offset);
+}
+
+int x_close(sqlite3_file* f) {
+  sqlite3_free(self(f).window);
+  self(f).window = nullptr;
+  return real(f)->pMethods->xClose(real(f));
+}
+
+// Every other method drops the window and forwards, except the few that say nothing about the
+// file's contents changing.
+int x_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
+  drop_window(f);
+  return real(f)->pMethods->xWrite(real(f), data, amount, offset);
+}
+int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
+  drop_window(f);
+  return real(f)->pMethods->xTruncate(real(f), size);
+}
+int x_sync(sqlite3_file* f, int flags) {
+  drop_window(f);
+  return real(f)->pMethods->xSync(real(f), flags);
+}
+int x_file_size(sqlite3_file* f, sqlite3_int64* size) { return real(f)->pMethods->xFileSize(real(f), size); }
+int x_lock(sqlite3_file* f, int level) {
+  drop_window(f);
+  return real(f)->pMethods->xLock(real(f), level);
+}
+int x_unlock(sqlite3_file* f, int level) {
+  drop_window(f);
+  return real(f)->pMethods->xUnlock(real(f), level);
+}
+int x_check_reserved_lock(sqlite3_file* f, int* out) { return real(f)->pMethods->xCheckReservedLock(real(f), out); }
+int x_file_control(sqlite3_file* f, int op, void* arg) {
+  drop_window(f);
+  return real(f)->pMethods->xFileControl(real(f), op, arg);
+}
+int x_sector_size(sqlite3_file* f) { return real(f)->pMethods->xSectorSize(real(f)); }
+int x_device_characteristics(sqlite3_file* f) { return real(f)->pMethods->xDeviceCharacteristics(real(f)); }
+int x_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
+  drop_window(f);
+  return real(f)->pMethods->xShmMap(real(f), region, size, extend, out);
+}
+int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
+  drop_window(f);  // a WAL read transaction starts or ends here
+  return real(f)->pMethods->xShmLock(real(f), offset, n, flags);
+}
+void x_shm_barrier(sqlite3_file* f) {
+  drop_window(f);
+  real(f)->pMethods->xShmBarrier(real(f));
+}
+int x_shm_unmap(sqlite3_file* f, int delete_flag) {
+  drop_window(f);
+  return real(f)->pMethods->xShmUnmap(real(f), delete_flag);
+}
+int x_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
+  return real(f)->pMethods->xFetch(real(f), offset, amount, out);
+}
+int x_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
+  return real(f)->pMethods->xUnfetch(real(f), offset, page);
+}
+
+int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
+  ReadaheadFile& file = self(f);
+  file.base.pMethods = nullptr;
+  file.real = reinterpret_cast<sqlite3_file*>(&file + 1);
+  file.main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
+  file.window = nullptr;
+  file.window_start = 0;
+  file.window_bytes = 0;
+  file.next_offset = -1;
+  const int rc = wrapped_vfs->xOpen(wrapped_vfs, name, file.real, flags, out_flags);
+  // Whatever the outcome, SQLite calls xClose exactly when pMethods is set.
+  if (file.real->pMethods != nullptr) file.base.pMethods = &methods;
+  return rc;
+}
+
+void install() {
+  // Only over the unix VFS (or one of its locking variants), whose files have all of version 3's
+  // methods: another default VFS is left alone, without read-ahead.
+  sqlite3_vfs* found = sqlite3_vfs_find(nullptr);
+  if (found == nullptr || std::strncmp(found->zName, "unix", 4) != 0) return;
+  wrapped_vfs = found;
+  const int version = 3;
+  methods = {version,   x_close,      x_read,      x_write,          x_truncate,  x_sync,
+             x_file_size, x_lock,     x_unlock,    x_check_reserved_lock, x_file_control,
+             x_sector_size, x_device_characteristics, x_shm_map, x_shm_lock, x_shm_barrier, x_shm_unmap,
+             x_fetch,     x_unfetch};
+  readahead_vfs = *wrapped_vfs;  // everything but opening a file is the wrapped VFS's own
+  readahead_vfs.szOsFile = static_cast<int>(sizeof(ReadaheadFile)) + wrapped_vfs->szOsFile;
+  readahead_vfs.zName = "sluice-readahead";
+  readahead_vfs.pNext = nullptr;
+  readahead_vfs.xOpen = x_open;
+  if (sqlite3_vfs_register(&readahead_vfs, 0) != SQLITE_OK) readahead_vfs.zName = nullptr;
+}
+
+}  // namespace
+
+ReadaheadCounts readahead_counts() {
+  return {windows_read.load(std::memory_order_relaxed), reads_served.load(std::memory_order_relaxed)};
+}
+
+const char* readahead_vfs_name() {
+  static std::once_flag once;
+  std::call_once(once, install);
+  return readahead_vfs.zName;
+}
+
+}  // namespace sluice::sqlite
