@@ -2,6 +2,7 @@
 // formatting, leap years and the messages for bad input.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -51,6 +52,25 @@ TEST_CASE("parse_date and format_date round-trip, leap days included") {
   }
   CHECK(parse_date("2024-03-01") - parse_date("2024-02-28") == 2);
   CHECK(parse_date("2023-03-01") - parse_date("2023-02-28") == 1);
+}
+
+TEST_CASE("format_date writes what printf's %04d-%02u-%02u writes, for every day of years -20 to 10020") {
+  const auto reference = [](std::int64_t days) {
+    int y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+    return std::string(buf);
+  };
+  int differing = 0;
+  for (std::int64_t z = days_from_civil(-20, 1, 1); z <= days_from_civil(10020, 12, 31); ++z)
+    differing += format_date(z) == reference(z) ? 0 : 1;
+  CHECK(differing == 0);
+  CHECK(format_date(days_from_civil(9999, 12, 31)) == "9999-12-31");
+  CHECK(format_date(days_from_civil(10000, 1, 1)) == "10000-01-01");
+  CHECK(format_date(days_from_civil(0, 3, 1)) == "0000-03-01");
+  CHECK(format_date(days_from_civil(-1, 12, 31)) == "-001-12-31");
 }
 
 TEST_CASE("parse_date explains what is wrong") {
