@@ -167,7 +167,15 @@ void install() {
   readahead_vfs.zName = "sluice-readahead";
   readahead_vfs.pNext = nullptr;
   readahead_vfs.xOpen = x_open;
-  if (sqlite3_vfs_register(&readahead_vfs, 0) != SQLITE_OK) readahead_vfs.zName = nullptr;
+  if (sqlite3_vfs_register(&readahead_vfs, 0) != SQLITE_OK) {
+    readahead_vfs.zName = nullptr;
+    return;
+  }
+  // SQLite keeps a pointer to the VFS in its list, and libsqlite3 outlives this plugin when the
+  // engine unloads it: taken out again when the plugin's statics are destroyed.
+  static const struct Unregister {
+    ~Unregister() { sqlite3_vfs_unregister(&readahead_vfs); }
+  } unregister;
 }
 
 }  // namespace
