@@ -83,58 +83,26 @@ int x_close(sqlite3_file* f) {
   return real(f)->pMethods->xClose(real(f));
 }
 
-// Every other method drops the window and forwards, except the few that say nothing about the
-// file's contents changing.
-int x_write(sqlite3_file* f, const void* data, int amount, sqlite3_int64 offset) {
-  drop_window(f);
-  return real(f)->pMethods->xWrite(real(f), data, amount, offset);
-}
-int x_truncate(sqlite3_file* f, sqlite3_int64 size) {
-  drop_window(f);
-  return real(f)->pMethods->xTruncate(real(f), size);
-}
-int x_sync(sqlite3_file* f, int flags) {
-  drop_window(f);
-  return real(f)->pMethods->xSync(real(f), flags);
-}
-int x_file_size(sqlite3_file* f, sqlite3_int64* size) { return real(f)->pMethods->xFileSize(real(f), size); }
-int x_lock(sqlite3_file* f, int level) {
-  drop_window(f);
-  return real(f)->pMethods->xLock(real(f), level);
-}
-int x_unlock(sqlite3_file* f, int level) {
-  drop_window(f);
-  return real(f)->pMethods->xUnlock(real(f), level);
-}
-int x_check_reserved_lock(sqlite3_file* f, int* out) { return real(f)->pMethods->xCheckReservedLock(real(f), out); }
-int x_file_control(sqlite3_file* f, int op, void* arg) {
-  drop_window(f);
-  return real(f)->pMethods->xFileControl(real(f), op, arg);
-}
-int x_sector_size(sqlite3_file* f) { return real(f)->pMethods->xSectorSize(real(f)); }
-int x_device_characteristics(sqlite3_file* f) { return real(f)->pMethods->xDeviceCharacteristics(real(f)); }
-int x_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
-  drop_window(f);
-  return real(f)->pMethods->xShmMap(real(f), region, size, extend, out);
-}
-int x_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
-  drop_window(f);  // a WAL read transaction starts or ends here
-  return real(f)->pMethods->xShmLock(real(f), offset, n, flags);
-}
-void x_shm_barrier(sqlite3_file* f) {
-  drop_window(f);
-  real(f)->pMethods->xShmBarrier(real(f));
-}
-int x_shm_unmap(sqlite3_file* f, int delete_flag) {
-  drop_window(f);
-  return real(f)->pMethods->xShmUnmap(real(f), delete_flag);
-}
-int x_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
-  return real(f)->pMethods->xFetch(real(f), offset, amount, out);
-}
-int x_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
-  return real(f)->pMethods->xUnfetch(real(f), offset, page);
-}
+// Every other method forwards to the wrapped file. Those that may start or end a read transaction or
+// change the file drop the window first: locks and unlocks, the shared-memory calls (a WAL read
+// transaction starts and ends with xShmLock), writes, truncation, syncs and file controls.
+enum class Window { Kept, Dropped };
+
+template <auto Method, Window kWindow>
+struct Forward;
+
+template <typename R, typename... Args, R (*sqlite3_io_methods::*Method)(sqlite3_file*, Args...), Window kWindow>
+struct Forward<Method, kWindow> {
+  static R call(sqlite3_file* f, Args... args) {
+    if constexpr (kWindow == Window::Dropped) drop_window(f);
+    return (real(f)->pMethods->*Method)(real(f), args...);
+  }
+};
+
+template <auto Method>
+constexpr auto dropping = &Forward<Method, Window::Dropped>::call;
+template <auto Method>
+constexpr auto keeping = &Forward<Method, Window::Kept>::call;
 
 int x_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int* out_flags) {
   ReadaheadFile& file = self(f);
@@ -158,10 +126,26 @@ void install() {
   if (found == nullptr || std::strncmp(found->zName, "unix", 4) != 0) return;
   wrapped_vfs = found;
   const int version = 3;
-  methods = {version,   x_close,      x_read,      x_write,          x_truncate,  x_sync,
-             x_file_size, x_lock,     x_unlock,    x_check_reserved_lock, x_file_control,
-             x_sector_size, x_device_characteristics, x_shm_map, x_shm_lock, x_shm_barrier, x_shm_unmap,
-             x_fetch,     x_unfetch};
+  using M = sqlite3_io_methods;
+  methods = {version,
+             x_close,
+             x_read,
+             dropping<&M::xWrite>,
+             dropping<&M::xTruncate>,
+             dropping<&M::xSync>,
+             keeping<&M::xFileSize>,
+             dropping<&M::xLock>,
+             dropping<&M::xUnlock>,
+             keeping<&M::xCheckReservedLock>,
+             dropping<&M::xFileControl>,
+             keeping<&M::xSectorSize>,
+             keeping<&M::xDeviceCharacteristics>,
+             dropping<&M::xShmMap>,
+             dropping<&M::xShmLock>,
+             dropping<&M::xShmBarrier>,
+             dropping<&M::xShmUnmap>,
+             keeping<&M::xFetch>,
+             keeping<&M::xUnfetch>};
   readahead_vfs = *wrapped_vfs;  // everything but opening a file is the wrapped VFS's own
   readahead_vfs.szOsFile = static_cast<int>(sizeof(ReadaheadFile)) + wrapped_vfs->szOsFile;
   readahead_vfs.zName = "sluice-readahead";
