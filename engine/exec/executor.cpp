@@ -555,6 +555,10 @@ struct Executor::Impl {
     node_parts.scope = "foreach=" + nlohmann::json(keys).dump() + ";filter=" + nlohmann::json(filters).dump();
     const std::string node_key = compute_key(node_parts);
 
+    // The primary input arrives split by these keys already (an upstream foreach over them), or whole.
+    PortData& primary = *ins.front();
+    const bool split_upstream = primary.partitioned && primary.foreach == keys;
+
     // Node-level hit: every partition unchanged, nothing to split or load.
     Decision d;
     if (opt.forced[v]) d = {true, "forced (--force)", std::nullopt};
@@ -571,8 +575,7 @@ struct Executor::Impl {
       rep.partitions = counts;
       // The run that recorded this entry warned that the filter selects nothing (below); so does this one,
       // at the node that splits its input, not at every node downstream of it.
-      const bool splits = !(ins.front()->partitioned && ins.front()->foreach == keys);
-      if (counts.total == 0 && !filters.empty() && splits)
+      if (counts.total == 0 && !filters.empty() && !split_upstream)
         log::warn("[" + id(v) + "] the partition filter (" + joined_filters(filters) +
                   ") matches none of its partitions (its input is unchanged since the run that found this)");
       publish_manifests(v, ins, node_key, *d.entry);
@@ -588,9 +591,8 @@ struct Executor::Impl {
     std::vector<PartWork> work;
     std::size_t candidates = 0;  // partitions before the selection
     std::string first_candidate, last_candidate;  // their keys, in key order: what a filter could have named
-    PortData& primary = *ins.front();
     std::shared_ptr<const Table> upstream_manifest;
-    if (primary.partitioned && primary.foreach == keys) {
+    if (split_upstream) {
       upstream_manifest = manifest_of(primary, cache);
       const auto hashes = manifest_hashes(*upstream_manifest);
       const auto part_keys = manifest_keys(*upstream_manifest, keys);

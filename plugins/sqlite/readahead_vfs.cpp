@@ -40,6 +40,7 @@ void drop_window(sqlite3_file* f) { self(f).window_bytes = 0; }
 
 int read_ahead(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
   ReadaheadFile& file = self(f);
+  const auto read_through = [&] { return real(f)->pMethods->xRead(real(f), out, amount, offset); };
   const bool in_window = file.window_bytes > 0 && offset >= file.window_start &&
                          offset + amount <= file.window_start + file.window_bytes;
   if (in_window) {
@@ -51,20 +52,18 @@ int read_ahead(sqlite3_file* f, void* out, int amount, sqlite3_int64 offset) {
   const bool continues = offset == file.next_offset && amount <= kLargestPage;
   file.next_offset = offset + amount;
   // A read elsewhere (an interior page of the B-tree, say) leaves the window for the reads after it.
-  if (!continues) return real(f)->pMethods->xRead(real(f), out, amount, offset);
+  if (!continues) return read_through();
   file.window_bytes = 0;
   // The window ends at the end of the file: a read past it zero-fills without saying how much it read.
   sqlite3_int64 size = 0;
   if (real(f)->pMethods->xFileSize(real(f), &size) != SQLITE_OK) size = 0;
   const int bytes = static_cast<int>(std::min<sqlite3_int64>(kWindowBytes, size - offset));
-  if (bytes <= amount) return real(f)->pMethods->xRead(real(f), out, amount, offset);
-  if (file.window == nullptr) {
-    file.window = static_cast<unsigned char*>(sqlite3_malloc(kWindowBytes));
-    if (file.window == nullptr) return real(f)->pMethods->xRead(real(f), out, amount, offset);
-  }
-  // Short all the same (the file shrank, which a read transaction rules out): the page on its own.
-  if (real(f)->pMethods->xRead(real(f), file.window, bytes, offset) != SQLITE_OK)
-    return real(f)->pMethods->xRead(real(f), out, amount, offset);
+  if (bytes <= amount) return read_through();
+  if (file.window == nullptr) file.window = static_cast<unsigned char*>(sqlite3_malloc(kWindowBytes));
+  // Without memory for a window, or short all the same (the file shrank, which a read transaction
+  // rules out): the page on its own.
+  if (file.window == nullptr || real(f)->pMethods->xRead(real(f), file.window, bytes, offset) != SQLITE_OK)
+    return read_through();
   file.window_start = offset;
   file.window_bytes = bytes;
   windows_read.fetch_add(1, std::memory_order_relaxed);
