@@ -20,6 +20,7 @@
 #include "exec/cache_key.hpp"
 #include "exec/co_partition.hpp"
 #include "exec/dag_runner.hpp"
+#include "exec/foreach_receipt.hpp"
 #include "exec/group_commit.hpp"
 #include "exec/handoff_budget.hpp"
 #include "exec/isolated_run.hpp"
@@ -555,10 +556,6 @@ struct Executor::Impl {
     node_parts.scope = "foreach=" + nlohmann::json(keys).dump() + ";filter=" + nlohmann::json(filters).dump();
     const std::string node_key = compute_key(node_parts);
 
-    // The primary input arrives split by these keys already (an upstream foreach over them), or whole.
-    PortData& primary = *ins.front();
-    const bool split_upstream = primary.partitioned && primary.foreach == keys;
-
     // Node-level hit: every partition unchanged, nothing to split or load.
     Decision d;
     if (opt.forced[v]) d = {true, "forced (--force)", std::nullopt};
@@ -570,14 +567,14 @@ struct Executor::Impl {
       rep.reason = d.reason;
       use_key(node_key);
       remember_state(v, "", node_key, node_parts);
+      const ForeachReceipt recorded = decode_foreach_receipt(d.entry->receipt);
       PartitionCounts counts;
-      counts.total = counts.cached = std::stoull(d.entry->receipt.empty() ? "0" : d.entry->receipt);
+      counts.total = counts.cached = recorded.partitions;
       rep.partitions = counts;
-      // The run that recorded this entry warned that the filter selects nothing (below); so does this one,
-      // at the node that splits its input, not at every node downstream of it.
-      if (counts.total == 0 && !filters.empty() && !split_upstream)
-        log::warn("[" + id(v) + "] the partition filter (" + joined_filters(filters) +
-                  ") matches none of its partitions (its input is unchanged since the run that found this)");
+      // The run that recorded this entry warned that the filter selects nothing (below); so does this one.
+      if (recorded.unmatched)
+        log::warn(unmatched_filter_warning(id(v), joined_filters(filters), *recorded.unmatched) +
+                  " (its input is unchanged since the run that found this)");
       publish_manifests(v, ins, node_key, *d.entry);
       return;
     }
@@ -592,7 +589,9 @@ struct Executor::Impl {
     std::size_t candidates = 0;  // partitions before the selection
     std::string first_candidate, last_candidate;  // their keys, in key order: what a filter could have named
     std::shared_ptr<const Table> upstream_manifest;
-    if (split_upstream) {
+    // The primary input arrives split by these keys already (an upstream foreach over them), or whole.
+    PortData& primary = *ins.front();
+    if (primary.partitioned && primary.foreach == keys) {
       upstream_manifest = manifest_of(primary, cache);
       const auto hashes = manifest_hashes(*upstream_manifest);
       const auto part_keys = manifest_keys(*upstream_manifest, keys);
@@ -635,11 +634,10 @@ struct Executor::Impl {
       }
     }
     if (opt.progress && !opt.dry_run) opt.progress->node_started(v, work.size(), "partitions");
+    std::optional<UnmatchedFilter> unmatched;
     if (work.empty() && candidates > 0) {
-      const std::string range = candidates == 1 ? "its one partition is " + first_candidate
-                                                : "they run from " + first_candidate + " to " + last_candidate;
-      log::warn("[" + id(v) + "] the partition filter (" + joined_filters(filters) + ") matches none of its " + std::to_string(candidates) +
-                " partitions; " + range);
+      unmatched = UnmatchedFilter{candidates, first_candidate, last_candidate};
+      log::warn(unmatched_filter_warning(id(v), joined_filters(filters), *unmatched));
     }
 
     // Other inputs partitioned by the same keys are co-partitioned: each partition gets their
@@ -845,7 +843,7 @@ struct Executor::Impl {
     // The node's entry owns its manifests and keeps every partition's objects alive; those are
     // already recorded by the partitions' own entries, so they are refs only.
     CacheIndex::Record node_record{node_key, {}, {}, spec.name, id(v), "", opt.run_id, 0, std::nullopt, {}, {}};
-    node_record.entry.receipt = std::to_string(work.size());
+    node_record.entry.receipt = encode_foreach_receipt({work.size(), unmatched});
     for (const auto& p : desc(v).outputs) {
       std::vector<Hash128> hashes;
       for (const auto& w : work) {

@@ -458,9 +458,19 @@ TEST_CASE("--partition and the partitions key restrict a foreach node to some ke
     // Again, with nothing changed: the node is a cache hit, and still says that the filter selects nothing.
     const auto again = p.sluice("run", "--json -q --partition key=999");
     CHECK(counts(nlohmann::json::parse(again.out), "squares") == "0/0/0/0");
-    CHECK(again.err.find("[squares] the partition filter (key=999) matches none of its partitions (its input is "
-                         "unchanged since the run that found this)") != std::string::npos);
+    CHECK(again.err.find("[squares] the partition filter (key=999) matches none of its 50 partitions; they run from "
+                         "key=1 to key=50 (its input is unchanged since the run that found this)") != std::string::npos);
     CHECK(again.err.find("matches none") == again.err.rfind("matches none"));  // once
+  }
+  SUBCASE("an input without partitions is not a filter that matches nothing, on the first run or the next") {
+    write_file(p.path("data.csv"), "key,value\n");
+    for (int run = 0; run < 2; ++run) {
+      CAPTURE(run);
+      const auto r = p.sluice("run", "--json -q --partition key=999");
+      CHECK(r.exit_code == 0);
+      CHECK(counts(nlohmann::json::parse(r.out), "squares") == "0/0/0/0");
+      CHECK(r.err.find("matches none") == std::string::npos);
+    }
   }
 }
 
