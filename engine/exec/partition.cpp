@@ -80,32 +80,31 @@ std::vector<Partition> split_by_keys(const Table& table, const std::vector<std::
   // partition is a run of rows, copied column by column, and nothing is sorted.
   bool sorted = true;
   for (std::size_t r = 1; r < n && sorted; ++r) sorted = !row_less(r, r - 1);
-  std::vector<Partition> parts;
-  if (sorted) {
-    for (std::size_t i = 0; i < n;) {
-      std::size_t j = i + 1;
-      while (j < n && !row_less(i, j)) ++j;
-      Partition p;
-      p.key = partition_key(table, keys, i);
-      for (const Column& c : table.columns()) p.rows.add_column(c.slice(i, j));
-      parts.push_back(std::move(p));
-      i = j;
-    }
-    return parts;
+  std::vector<std::size_t> order;
+  if (!sorted) {
+    order.resize(n);
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), row_less);
   }
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), row_less);
-  for (std::size_t i = 0; i < n;) {
-    std::size_t j = i + 1;
-    while (j < n && !row_less(order[i], order[j])) ++j;
-    Partition p;
-    p.key = partition_key(table, keys, order[i]);
-    p.rows = table.empty_like();
-    for (std::size_t c = 0; c < p.rows.num_columns(); ++c) p.rows.column(c).reserve(j - i);
-    for (std::size_t r = i; r < j; ++r) p.rows.append_row(table, order[r]);
-    parts.push_back(std::move(p));
-    i = j;
+  auto row_at = [&](std::size_t i) { return sorted ? i : order[i]; };
+  // Where each partition's run of rows starts, found first: the partitions are then built in place.
+  // Growing the vector as they are built would copy every table already built (a Table's move is
+  // not noexcept), about twice each for a thousand partitions.
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < n; ++i)
+    if (i == 0 || row_less(row_at(i - 1), row_at(i))) starts.push_back(i);
+  std::vector<Partition> parts(starts.size());
+  for (std::size_t p = 0; p < starts.size(); ++p) {
+    const std::size_t i = starts[p], j = p + 1 < starts.size() ? starts[p + 1] : n;
+    Partition& part = parts[p];
+    part.key = partition_key(table, keys, row_at(i));
+    if (sorted) {
+      for (const Column& c : table.columns()) part.rows.add_column(c.slice(i, j));
+      continue;
+    }
+    part.rows = table.empty_like();
+    for (std::size_t c = 0; c < part.rows.num_columns(); ++c) part.rows.column(c).reserve(j - i);
+    for (std::size_t r = i; r < j; ++r) part.rows.append_row(table, order[r]);
   }
   return parts;
 }
