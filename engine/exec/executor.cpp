@@ -220,8 +220,8 @@ struct Executor::Impl {
     StageContext::Setup s;
     s.node_label = call.label;
     s.node_index = v;
-    s.pipeline_dir = spec.dir;
-    s.scratch_root = scratch_root;
+    s.pipeline_dir = &spec.dir;
+    s.scratch_root = &scratch_root;
     s.run_cancel = opt.cancel;
     s.node_cancel = call.node_cancel;
     if (nodes[v].spec->timeout.count() > 0) s.deadline = Clock::now() + nodes[v].spec->timeout;
