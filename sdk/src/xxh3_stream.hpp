@@ -3,7 +3,9 @@
 // digest_value, hash_file) and turns a digest into a Hash128. Internal to the SDK.
 #include <xxhash.h>
 
+#include <array>
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <new>
 
@@ -21,14 +23,33 @@ inline XXH3_state_t* new_xxh3_state() {
   return state;
 }
 
+// Gathers the first few KiB and hashes them in one call when that is all there is: for a small value
+// (a partition of a few rows) setting up a streaming state costs more than the hashing. XXH3 gives the
+// same digest either way.
 class Xxh3Stream {
  public:
-  Xxh3Stream() : state_(new_xxh3_state(), &XXH3_freeState) {}
-  void update(const void* data, std::size_t size) { XXH3_128bits_update(state_.get(), data, size); }
-  Hash128 digest() const { return to_hash128(XXH3_128bits_digest(state_.get())); }
+  void update(const void* data, std::size_t size) {
+    if (size == 0) return;
+    if (!state_) {
+      if (gathered_ + size <= kGather) {
+        std::memcpy(gather_.data() + gathered_, data, size);
+        gathered_ += size;
+        return;
+      }
+      state_.reset(new_xxh3_state());
+      XXH3_128bits_update(state_.get(), gather_.data(), gathered_);
+    }
+    XXH3_128bits_update(state_.get(), data, size);
+  }
+  Hash128 digest() const {
+    return to_hash128(state_ ? XXH3_128bits_digest(state_.get()) : XXH3_128bits(gather_.data(), gathered_));
+  }
 
  private:
-  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state_;
+  static constexpr std::size_t kGather = 4096;
+  std::array<unsigned char, kGather> gather_;  // only the first `gathered_` bytes are set
+  std::size_t gathered_ = 0;
+  std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state_{nullptr, &XXH3_freeState};
 };
 
 }  // namespace sluice::detail

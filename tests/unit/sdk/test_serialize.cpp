@@ -314,6 +314,22 @@ TEST_CASE("the streamed encoding equals encode_value, piece by piece, and its di
   }
 }
 
+TEST_CASE("a digest is the same whether the encoding fits the gathered first bytes or goes past them") {
+  // The encoder hands over small values in one piece, and a large blob as its header, then its bytes.
+  // Encodings that end just below, at and just above the bytes hashed in one call (4 KiB), and headers
+  // of every length around it followed by bytes that go past it.
+  for (std::size_t n = 3950; n < 4150; ++n) {
+    const Value v(Blob{"text/plain", std::string(n, 'b')});
+    CAPTURE(n);
+    CHECK(digest_value(v).hash == hash_bytes(encode_value(v)));
+  }
+  for (std::size_t media = 4040; media < 4100; ++media) {
+    const Value v(Blob{std::string(media, 'm'), std::string(20'000, 'b')});
+    CAPTURE(media);
+    CHECK(digest_value(v).hash == hash_bytes(encode_value(v)));
+  }
+}
+
 TEST_CASE("hash_file is hash_bytes of the file's contents, and nothing for what is not a readable file") {
   sluice::test::TempDir dir;
   std::string bytes(300'000, '\0');  // several 64 KiB pieces, the last one short
