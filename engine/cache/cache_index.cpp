@@ -134,7 +134,7 @@ void CacheIndex::open() {
       key TEXT PRIMARY KEY, outputs TEXT NOT NULL, receipt TEXT NOT NULL DEFAULT '',
       pipeline TEXT, node TEXT, partition TEXT, run_id TEXT,
       created REAL NOT NULL, last_used REAL NOT NULL, wall_ms REAL);
-    CREATE INDEX IF NOT EXISTS actions_lru ON actions(last_used);
+    DROP INDEX IF EXISTS actions_lru;
     CREATE TABLE IF NOT EXISTS refs(key TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(key, hash)) WITHOUT ROWID;
     DROP INDEX IF EXISTS refs_hash;
     CREATE TABLE IF NOT EXISTS objects(hash TEXT PRIMARY KEY, size INTEGER NOT NULL, created REAL NOT NULL) WITHOUT ROWID;

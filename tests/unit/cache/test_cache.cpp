@@ -482,20 +482,21 @@ TEST_CASE("a manifest's shared refs keep partition objects alive after the parti
   CHECK_FALSE(cache.contains(part.hash));
 }
 
-TEST_CASE("opening an index drops the by-hash index of refs that earlier versions kept") {
+TEST_CASE("opening an index drops the indexes that earlier versions kept: refs by hash, entries by last use") {
   sluice::test::TempDir dir;
   { Cache cache(dir.path()); }
-  auto has_index = [&] {
+  auto indexes = [&] {
     SQLite::Database db((dir.path() / "index.db").string(), SQLite::OPEN_READONLY);
-    return db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'refs_hash'").getInt() == 1;
+    return db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name IN ('refs_hash', 'actions_lru')").getInt();
   };
+  CHECK(indexes() == 0);
   {
     SQLite::Database db((dir.path() / "index.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("CREATE INDEX refs_hash ON refs(hash)");
+    db.exec("CREATE INDEX refs_hash ON refs(hash); CREATE INDEX actions_lru ON actions(last_used)");
   }
-  REQUIRE(has_index());
+  REQUIRE(indexes() == 2);
   Cache cache(dir.path());
-  CHECK_FALSE(has_index());
+  CHECK(indexes() == 0);
 }
 
 TEST_CASE("default cache dir: SLUICE_CACHE_DIR, else beside the pipeline, else the current directory; always absolute") {
