@@ -12,22 +12,10 @@
 namespace sluice::engine {
 
 std::string compute_key(const KeyParts& p) {
-  // The bytes Hasher would be given (the format version, then each part as its length and its bytes),
-  // gathered and hashed at once: for a key's few hundred bytes, setting up a streaming hash state costs
-  // more than the hashing. XXH3 gives the same hash either way, so keys are unchanged.
-  const std::string* const fields[] = {&p.stage_id, &p.stage_version, &p.plugin_hash, &p.params,
-                                       &p.inputs,   &p.fingerprint,   &p.scope};
-  std::size_t size = sizeof(std::uint64_t) * (1 + std::size(fields));
-  for (const std::string* f : fields) size += f->size();
-  std::string bytes;
-  bytes.reserve(size);
-  const auto add_length = [&bytes](std::uint64_t n) { bytes.append(reinterpret_cast<const char*>(&n), sizeof n); };
-  add_length(static_cast<std::uint64_t>(kCacheFormatVersion));
-  for (const std::string* f : fields) {
-    add_length(f->size());
-    bytes += *f;
-  }
-  return hash_bytes(bytes).hex();
+  Hasher h;
+  h.add(static_cast<std::uint64_t>(kCacheFormatVersion));
+  h.add(p.stage_id).add(p.stage_version).add(p.plugin_hash).add(p.params).add(p.inputs).add(p.fingerprint).add(p.scope);
+  return h.finish().hex();
 }
 
 NodeState state_of(const std::string& key, const KeyParts& p) {

@@ -185,19 +185,26 @@ Hash128 Hash128::from_hex(std::string_view hex) {
 
 Hash128 hash_bytes(std::string_view bytes) { return detail::to_hash128(XXH3_128bits(bytes.data(), bytes.size())); }
 
-Hasher::Hasher() : state_(detail::new_xxh3_state()) {}
-Hasher::~Hasher() { XXH3_freeState(static_cast<XXH3_state_t*>(state_)); }
+namespace {
+detail::KeyXxh3Stream& stream_of(void* state) { return *static_cast<detail::KeyXxh3Stream*>(state); }
+}  // namespace
+
+// The stream lives behind the opaque pointer of the public class, so its size is not part of the ABI.
+Hasher::Hasher() : state_(std::make_unique<detail::KeyXxh3Stream>().release()) {}
+Hasher::~Hasher() {
+  const std::unique_ptr<detail::KeyXxh3Stream> owned(static_cast<detail::KeyXxh3Stream*>(state_));  // frees it
+}
 
 Hasher& Hasher::add(std::string_view bytes) { return add(static_cast<std::uint64_t>(bytes.size())).add_raw(bytes); }
 Hasher& Hasher::add(std::uint64_t v) {
-  XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), &v, sizeof v);
+  stream_of(state_).update(&v, sizeof v);
   return *this;
 }
 Hasher& Hasher::add_raw(std::string_view bytes) {
-  XXH3_128bits_update(static_cast<XXH3_state_t*>(state_), bytes.data(), bytes.size());
+  stream_of(state_).update(bytes.data(), bytes.size());
   return *this;
 }
-Hash128 Hasher::finish() const { return detail::to_hash128(XXH3_128bits_digest(static_cast<XXH3_state_t*>(state_))); }
+Hash128 Hasher::finish() const { return stream_of(state_).digest(); }
 
 void encode_value_to(const Value& value, const ValueSink& sink) {
   Writer w(sink);

@@ -23,15 +23,16 @@ inline XXH3_state_t* new_xxh3_state() {
   return state;
 }
 
-// Gathers the first few KiB and hashes them in one call when that is all there is: for a small value
-// (a partition of a few rows) setting up a streaming state costs more than the hashing. XXH3 gives the
-// same digest either way.
-class Xxh3Stream {
+// Gathers the first `Gather` bytes and hashes them in one call when that is all there is: for a small
+// value (a partition of a few rows) or key, setting up a streaming state costs more than the hashing.
+// XXH3 gives the same digest either way.
+template <std::size_t Gather>
+class GatheringXxh3 {
  public:
   void update(const void* data, std::size_t size) {
     if (size == 0) return;
     if (!state_) {
-      if (gathered_ + size <= kGather) {
+      if (gathered_ + size <= Gather) {
         std::memcpy(gather_.data() + gathered_, data, size);
         gathered_ += size;
         return;
@@ -46,10 +47,15 @@ class Xxh3Stream {
   }
 
  private:
-  static constexpr std::size_t kGather = 4096;
-  std::array<unsigned char, kGather> gather_;  // only the first `gathered_` bytes are set
+  std::array<unsigned char, Gather> gather_;  // only the first `gathered_` bytes are set
   std::size_t gathered_ = 0;
   std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state_{nullptr, &XXH3_freeState};
 };
+
+// On the stack of one call (a value's digest, a file's hash).
+using Xxh3Stream = GatheringXxh3<4096>;
+// Behind Hasher's opaque pointer, on the heap: small enough for the allocator's fast path, and a
+// key's parts are usually shorter.
+using KeyXxh3Stream = GatheringXxh3<512>;
 
 }  // namespace sluice::detail

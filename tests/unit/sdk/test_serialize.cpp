@@ -276,6 +276,18 @@ TEST_CASE("Hasher::add_raw hashes pieces as hash_bytes hashes their concatenatio
   Hasher pieces;
   for (std::size_t at = 0; at < text.size(); at += 777) pieces.add_raw(std::string_view(text).substr(at, 777));
   CHECK(pieces.finish() == hash_bytes(text));
+  // Texts that end below, at and above the bytes a Hasher gathers before it streams (512), in pieces of
+  // several sizes.
+  for (const std::size_t size : {1, 100, 511, 512, 513, 4096, 8193}) {
+    for (const std::size_t piece : {1, 7, 512, 4096}) {
+      CAPTURE(size);
+      CAPTURE(piece);
+      const std::string_view whole = std::string_view(text).substr(0, size);
+      Hasher h;
+      for (std::size_t at = 0; at < whole.size(); at += piece) h.add_raw(whole.substr(at, piece));
+      CHECK(h.finish() == hash_bytes(whole));
+    }
+  }
   Hasher empty;
   CHECK(empty.add_raw("").finish() == hash_bytes(""));
   Hasher prefixed;
