@@ -3,8 +3,6 @@
 #include <atomic>
 #include <random>
 
-#include <sluice/errors.hpp>
-
 #include "common/log.hpp"
 #include "exec/partition_log.hpp"
 #include "exec/progress.hpp"
@@ -52,16 +50,10 @@ const std::filesystem::path& StageContext::scratch_dir() {
     static std::atomic<std::uint64_t> counter{0};
     std::string safe;
     for (char c : setup_.node_label) safe += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
-    if (setup_.scratch_root == nullptr) throw Error("[" + setup_.node_label + "] no scratch directory in this context");
     scratch_ = *setup_.scratch_root / (safe + "-" + std::to_string(counter.fetch_add(1)));
     std::filesystem::create_directories(scratch_);
   }
   return scratch_;
-}
-
-const std::filesystem::path& StageContext::pipeline_dir() const {
-  static const std::filesystem::path none;
-  return setup_.pipeline_dir != nullptr ? *setup_.pipeline_dir : none;
 }
 
 std::string StageContext::run_info_json() const { return setup_.run_info ? setup_.run_info() : "{}"; }

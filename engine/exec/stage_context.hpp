@@ -19,8 +19,8 @@ class StageContext : public Context {
   struct Setup {
     std::string node_label;  // "forecast" or "forecast[store_id=7]"
     std::size_t node_index = 0;
-    // Borrowed, not copied (a partition's context is set up thousands of times per node): both belong to
-    // the run and outlive every context of it.
+    // Required, and borrowed rather than copied (a partition's context is set up thousands of times per
+    // node): both belong to the run and outlive every context of it.
     const std::filesystem::path* pipeline_dir = nullptr;
     const std::filesystem::path* scratch_root = nullptr;  // a per-invocation dir is made below it on demand
     const std::atomic<bool>* run_cancel = nullptr;
@@ -40,7 +40,7 @@ class StageContext : public Context {
   bool cancelled() const override;
   const std::filesystem::path& scratch_dir() override;
   std::string_view node_id() const override { return setup_.node_label; }
-  const std::filesystem::path& pipeline_dir() const override;
+  const std::filesystem::path& pipeline_dir() const override { return *setup_.pipeline_dir; }
   std::string run_info_json() const override;
   const Table* partition_keys() const override { return setup_.partition_keys; }
 
