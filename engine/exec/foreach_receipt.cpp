@@ -20,8 +20,12 @@ ForeachReceipt decode_foreach_receipt(const std::string& text) {
   if (ec != std::errc{}) return {};
   if (rest == end || *rest != ' ') return receipt;
   const auto j = nlohmann::json::parse(rest + 1, end, nullptr, /*allow_exceptions=*/false);
-  if (j.is_object() && j.value("candidates", 0) > 0)
-    receipt.unmatched = UnmatchedFilter{j.value("candidates", std::size_t{0}), j.value("first", ""), j.value("last", "")};
+  if (!j.is_object()) return receipt;
+  const auto candidates = j.find("candidates"), first = j.find("first"), last = j.find("last");
+  const bool readable = candidates != j.end() && candidates->is_number_unsigned() && first != j.end() &&
+                        first->is_string() && last != j.end() && last->is_string();
+  if (readable && candidates->get<std::size_t>() > 0)
+    receipt.unmatched = UnmatchedFilter{candidates->get<std::size_t>(), first->get<std::string>(), last->get<std::string>()};
   return receipt;
 }
 

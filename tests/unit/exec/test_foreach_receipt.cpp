@@ -23,7 +23,8 @@ TEST_CASE("a foreach node's receipt keeps its partition count and what an empty 
     CHECK(r.unmatched->last == m.last);
   }
   SUBCASE("empty, damaged or foreign text reads as no partitions") {
-    for (const char* text : {"", "x", "-1", "0 {not json", "0 []", "0 {\"candidates\":0}"}) {
+    for (const char* text : {"", "x", "-1", "0 {not json", "0 []", "0 {\"candidates\":0}", "0 {\"candidates\":\"x\"}",
+                             "0 {\"candidates\":-2}", "0 {\"candidates\":2,\"first\":3}"}) {
       CAPTURE(text);
       const auto r = decode_foreach_receipt(text);
       CHECK(r.partitions == 0);
